@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Relation } from './types.ts';
+
+/**
+ * What a TypeScript model receives when it runs. It reads only the inputs it declared
+ * (`ref` throws for anything else) and must create its output table at `this`.
+ */
+export interface TsModelContext {
+  /**
+   * kysely over the build's connection. The schema is dynamic (versioned build schemas),
+   * so the database type is `any` on purpose; use `sql` with `sql.table()`/`sql.id()`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  /** the relation this model must create (a table in this build's schema) */
+  readonly this: Relation;
+  /** the build's physical relation of a declared input (model or seed name) */
+  readonly ref: (name: string) => Relation;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly buildId: number;
+  /** the currently published relation of any model, if one is published (e.g. to keep ids stable) */
+  readonly published: (name: string) => Relation | undefined;
+  readonly log: (message: string) => void;
+}
+
+export interface TsModelResult {
+  /** rows written; when absent the executor counts them */
+  readonly rows?: number;
+}
+
+export interface TsModel {
+  /** models and seeds this model reads, by name */
+  readonly dependsOn: readonly string[];
+  /** the same keys as `{{ config() }}`; materialized is always 'table' */
+  readonly config?: Readonly<Record<string, unknown>>;
+  readonly description?: string;
+  run(ctx: TsModelContext): Promise<TsModelResult | void>;
+}
+
+/**
+ * Declares a TypeScript model; the default export of a `models/**.ts` file.
+ *
+ * @example
+ * export default defineModel({
+ *   dependsOn: ['customer_features'],
+ *   async run({ db, ref, this: out }) {
+ *     await sql`create table ${sql.table(`${out.schema}.${out.name}`)} as select … from ${sql.table(`${ref('customer_features').schema}.${ref('customer_features').name}`)}`.execute(db);
+ *   },
+ * });
+ */
+export function defineModel(model: TsModel): TsModel {
+  return model;
+}
+
+/** `"schema"."name"`, quoted for SQL. */
+export function qualified(relation: Relation): string {
+  return `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`;
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}

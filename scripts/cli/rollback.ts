@@ -1,0 +1,28 @@
+import { userInfo } from 'node:os';
+import type { Database } from '../db/connect.ts';
+import { acquireBuildLock } from '../execute/build-lock.ts';
+import { publish } from '../publish/publish.ts';
+import { findRollbackTarget } from '../publish/rollback-target.ts';
+import type { Compiled } from './session.ts';
+
+/** `rollback`: republish the previous kept build, in one transaction, under the build lock. */
+export async function runRollback(compiled: Compiled, db: Database, log: (line: string) => void): Promise<number> {
+  const lock = await acquireBuildLock(db.pool);
+  try {
+    const target = await findRollbackTarget(db.pool);
+    const settings = compiled.project.settings;
+    await publish(db.pool, {
+      manifest: compiled.manifest,
+      buildId: target.toBuild,
+      relations: target.relations,
+      kind: 'rollback',
+      by: userInfo().username,
+      bi: { role: settings.biRole, layers: settings.biLayers, hidden: [] },
+      retry: { lockTimeoutMs: 500, attempts: 40, log },
+    });
+    process.stdout.write(`rolled back: build ${target.toBuild} is published again (was ${target.fromBuild})\n`);
+    return 0;
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,50 @@
+import { join, resolve } from 'node:path';
+import { compileProject } from '../compile/index.ts';
+import type { Manifest, Project } from '../core/types.ts';
+import { openDatabase, type Database } from '../db/connect.ts';
+import { runMigrations } from '../db/migrate.ts';
+import { loadProject } from '../load/index.ts';
+import { selectNodes } from '../plan/index.ts';
+
+/** Options every command takes. */
+export interface CommonOptions {
+  readonly projectDir: string;
+  readonly select: readonly string[];
+  readonly exclude: readonly string[];
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly threads: number;
+  readonly fullRefresh: boolean;
+}
+
+export interface Compiled {
+  readonly project: Project;
+  readonly manifest: Manifest;
+  readonly selected: ReadonlySet<string>;
+  readonly targetDir: string;
+}
+
+/** load → compile → select: everything before a database is needed. */
+export async function compileSelection(options: CommonOptions): Promise<Compiled> {
+  const project = await loadProject(resolve(options.projectDir));
+  const manifest = compileProject(project, { vars: options.vars });
+  const selected = selectNodes(manifest, { select: options.select, exclude: options.exclude });
+  return { project, manifest, selected, targetDir: join(project.settings.dir, 'target') };
+}
+
+/** The command's database, migrated; the embedded server when DATABASE_URL is not set. */
+export async function openProjectDatabase(projectDir: string, log: (line: string) => void, poolSize = 10): Promise<Database> {
+  const db = await openDatabase({
+    projectDir: resolve(projectDir),
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    log,
+    poolSize,
+  });
+  try {
+    const applied = await runMigrations(db.pool);
+    for (const name of applied) log(`applied migration ${name}`);
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import { qualified } from '../../core/ts-model.ts';
+import type { PlannedNode } from '../../core/types.ts';
+import { scdId, snapshotConfig, versionTime } from './snapshot-config.ts';
+import { snapshotChanges } from './snapshot-changes.ts';
+import { analyzeStep, copyPreviousSteps, createTemp, dropTemp, indexSteps, modelSql, tempRelation, wrap } from './sql-parts.ts';
+import type { Step } from './step.ts';
+
+/**
+ * Slowly changing dimension type 2 with dbt's meta columns (`dbt_scd_id`, `dbt_updated_at`,
+ * `dbt_valid_from`, `dbt_valid_to`; the current version has `dbt_valid_to` null), so queries
+ * written for dbt snapshots work unchanged. Strategies `timestamp` and `check`, and
+ * `hard_deletes: invalidate`. A later build copies the published history and changes the copy.
+ */
+export function snapshotSteps(p: PlannedNode): readonly Step[] {
+  const cfg = snapshotConfig(p);
+  if (!p.isIncremental) {
+    const time = versionTime(cfg, 's');
+    // dbt's trick: nullif(x, x) is a null of x's type, so dbt_valid_to matches updated_at's type
+    const prefix = [
+      `create table ${qualified(p.target)} as`,
+      'select',
+      '  s.*,',
+      `  ${scdId(cfg, 's')} as dbt_scd_id,`,
+      `  ${time} as dbt_updated_at,`,
+      `  ${time} as dbt_valid_from,`,
+      `  nullif(${time}, ${time}) as dbt_valid_to`,
+      'from (\n',
+    ].join('\n');
+    return [wrap('create snapshot', prefix, modelSql(p), '\n) as s', true), ...indexSteps(p), analyzeStep(p)];
+  }
+  return [
+    ...copyPreviousSteps(p),
+    createTemp(p),
+    { kind: 'with-columns', label: 'record changes', of: tempRelation(p), next: (columns) => snapshotChanges(p, cfg, columns) },
+    dropTemp(p),
+    ...indexSteps(p),
+    analyzeStep(p),
+  ];
+}

@@ -1,0 +1,83 @@
+import { CompileError } from '../../core/errors.ts';
+import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import type { PlannedNode, Relation } from '../../core/types.ts';
+import type { SqlStep } from './step.ts';
+
+/** A plain statement. */
+export function stmt(label: string, sql: string, countsRows = false): SqlStep {
+  return { kind: 'sql', label, sql, ...(countsRows ? { countsRows } : {}) };
+}
+
+/** A statement wrapping the model's SQL: `prefix` + body + `suffix`, remembering where the body starts. */
+export function wrap(label: string, prefix: string, body: string, suffix = '', countsRows = false): SqlStep {
+  return { kind: 'sql', label, sql: `${prefix}${body}${suffix}`, bodyOffset: prefix.length, ...(countsRows ? { countsRows } : {}) };
+}
+
+/** The model's resolved SQL without a trailing `;` (it is wrapped in other statements). */
+export function modelSql(p: PlannedNode): string {
+  if (p.sql === undefined) throw new CompileError(p.node.id, undefined, 'has no compiled SQL to materialize');
+  return p.sql.replace(/[\s;]+$/, '');
+}
+
+/**
+ * `create [unique] index on T using <type> (cols)` per configured index. Columns are written
+ * as configured, not quoted (as dbt does), so an expression such as `lower(email)` works.
+ */
+export function indexSteps(p: PlannedNode): readonly SqlStep[] {
+  return p.node.config.indexes.map((ix) =>
+    stmt(
+      `create index (${ix.columns.join(', ')})`,
+      `create ${ix.unique ? 'unique ' : ''}index on ${qualified(p.target)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')})`,
+    ),
+  );
+}
+
+export function analyzeStep(p: PlannedNode): SqlStep {
+  return stmt('analyze', `analyze ${qualified(p.target)}`);
+}
+
+/**
+ * Write-audit-publish: a new build starts from a copy of the published table, which is never
+ * modified. Indexes are left out of the copy (loading is faster without them) and created
+ * afterwards from the current config.
+ */
+export function copyPreviousSteps(p: PlannedNode): readonly SqlStep[] {
+  if (!p.previous) throw new CompileError(p.node.id, undefined, 'an incremental build needs a published relation');
+  const t = qualified(p.target);
+  const prev = qualified(p.previous);
+  return [
+    stmt('copy previous structure', `create table ${t} (like ${prev} including all excluding indexes)`),
+    stmt('copy previous rows', `insert into ${t} select * from ${prev}`),
+  ];
+}
+
+/** The session's temporary table holding this build's new rows. */
+export function tempRelation(p: PlannedNode): Relation {
+  // identifiers are cut at 63 bytes by PostgreSQL; cutting here keeps every mention identical
+  return { schema: 'pg_temp', name: `__strata_new_${p.node.name}`.slice(0, 63) };
+}
+
+export function createTemp(p: PlannedNode): SqlStep {
+  return wrap('stage new rows', `create temp table ${qualified(tempRelation(p))} as\n`, modelSql(p));
+}
+
+export function dropTemp(p: PlannedNode): SqlStep {
+  return stmt('drop staged rows', `drop table ${qualified(tempRelation(p))}`);
+}
+
+/** `"a", "b"` or `s."a", s."b"` */
+export function columnList(columns: readonly string[], alias?: string): string {
+  return columns.map((c) => (alias ? `${alias}.${quoteIdent(c)}` : quoteIdent(c))).join(', ');
+}
+
+/** `t."k1" = s."k1" and t."k2" = s."k2"` */
+export function keyMatch(keys: readonly string[], left: string, right: string): string {
+  return keys.map((k) => `${left}.${quoteIdent(k)} = ${right}.${quoteIdent(k)}`).join(' and ');
+}
+
+/** The configured unique key, or a CompileError naming what needs it. */
+export function requireKey(p: PlannedNode, why: string): readonly string[] {
+  const keys = p.node.config.uniqueKey ?? [];
+  if (keys.length === 0) throw new CompileError(p.node.id, undefined, `${why} needs a unique_key`);
+  return keys;
+}

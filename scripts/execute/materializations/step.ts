@@ -1,0 +1,27 @@
+import type { Relation } from '../../core/types.ts';
+
+/**
+ * One thing the executor does for a node. A node's steps run in order, in one transaction
+ * (so `now()` is one instant for all of them: snapshots rely on it).
+ */
+export type Step =
+  | {
+      readonly kind: 'sql';
+      /** short description for logs and errors, e.g. `create table` */
+      readonly label: string;
+      readonly sql: string;
+      /** char offset in `sql` where the model's own compiled SQL begins (to map PostgreSQL's
+       * error position to a model line); absent when the statement does not contain it */
+      readonly bodyOffset?: number;
+      /** true when this statement's row count is the node's rows */
+      readonly countsRows?: boolean;
+    }
+  | {
+      readonly kind: 'with-columns';
+      readonly label: string;
+      readonly of: Relation;
+      /** columns of `of` (ordinal order) as read from the catalog by the executor */
+      readonly next: (columns: readonly string[]) => readonly Step[];
+    };
+
+export type SqlStep = Extract<Step, { kind: 'sql' }>;

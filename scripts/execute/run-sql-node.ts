@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import type { PlannedNode } from '../core/types.ts';
+import { stepsFor, type Step } from './materializations/index.ts';
+import { toDatabaseError } from './sql-error.ts';
+
+/**
+ * Runs a SQL model's materialisation steps in one transaction, so a failed node leaves nothing
+ * half-written in the build schema. Returns the row count the strategy marks as the node's rows.
+ */
+export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): Promise<number | null> {
+  let rows: number | null = null;
+  await client.query('begin');
+  try {
+    for (const step of stepsFor(planned)) rows = (await runStep(client, planned, step)) ?? rows;
+    await client.query('commit');
+    return rows;
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  }
+}
+
+async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step): Promise<number | null> {
+  if (step.kind === 'with-columns') {
+    const columns = await columnsOf(client, step.of.schema, step.of.name);
+    let rows: number | null = null;
+    for (const next of step.next(columns)) rows = (await runStep(client, planned, next)) ?? rows;
+    return rows;
+  }
+  try {
+    const result = await client.query(step.sql);
+    return step.countsRows ? (result.rowCount ?? null) : null;
+  } catch (error) {
+    throw toDatabaseError(error, {
+      node: planned.node.id,
+      file: planned.node.path,
+      sql: step.sql,
+      ...(step.bodyOffset !== undefined ? { bodyOffset: step.bodyOffset } : {}),
+      ...(planned.lineMap ? { lineMap: planned.lineMap } : {}),
+    });
+  }
+}
+
+/** Column names in ordinal order; temp tables are found through pg_temp. */
+async function columnsOf(client: pg.PoolClient, schema: string, name: string): Promise<readonly string[]> {
+  const regclass = schema === 'pg_temp' ? `pg_temp.${quote(name)}` : `${quote(schema)}.${quote(name)}`;
+  const result = await client.query<{ attname: string }>(
+    `select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+    [regclass],
+  );
+  return result.rows.map((r) => r.attname);
+}
+
+function quote(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,50 @@
+import { pathToFileURL } from 'node:url';
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import { StrataError } from '../core/errors.ts';
+import { qualified, type TsModel, type TsModelContext } from '../core/ts-model.ts';
+import type { PlannedNode, PublishedState } from '../core/types.ts';
+
+export interface TsRunContext {
+  readonly pool: pg.Pool;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly buildId: number;
+  readonly published: PublishedState;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Imports a TypeScript model and runs it against this build: it sees only the inputs it declared
+ * and must leave a table at its target. Returns the rows it wrote.
+ */
+export async function runTsNode(planned: PlannedNode, context: TsRunContext): Promise<number> {
+  const node = planned.node;
+  const module = (await import(pathToFileURL(node.module!).href)) as { default?: TsModel };
+  if (!module.default || typeof module.default.run !== 'function') {
+    throw new StrataError(`model ${node.name} (${node.path}): the default export is not a model; use defineModel({...})`);
+  }
+  const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: context.pool }) });
+  const modelContext: TsModelContext = {
+    db,
+    this: planned.target,
+    ref: (name) => {
+      const relation = planned.inputs[name];
+      if (!relation) {
+        throw new StrataError(`model ${node.name} (${node.path}): ref('${name}') is not declared in dependsOn`);
+      }
+      return relation;
+    },
+    vars: context.vars,
+    buildId: context.buildId,
+    published: (name) => context.published.relations[`model.${name}`],
+    log: (message) => context.log(`${node.name}: ${message}`),
+  };
+  const result = await module.default.run(modelContext);
+  const exists = await context.pool.query<{ found: string | null }>('select to_regclass($1) as found', [qualified(planned.target)]);
+  if (!exists.rows[0]?.found) {
+    throw new StrataError(`model ${node.name} (${node.path}) finished without creating its table ${qualified(planned.target)}`);
+  }
+  if (result && typeof result.rows === 'number') return result.rows;
+  const count = await context.pool.query<{ n: string }>(`select count(*) as n from ${qualified(planned.target)}`);
+  return Number(count.rows[0]?.n ?? 0);
+}

@@ -1,0 +1,118 @@
+import type { Manifest, NodeResult, Plan, PlannedNode, PlannedTest, TestResult } from '../core/types.ts';
+import { blocksPublish } from '../audit/run-test.ts';
+
+export interface ScheduleHooks {
+  /** runs one node; never throws (errors come back as a result) */
+  runNode(planned: PlannedNode): Promise<NodeResult>;
+  /** runs tests in order; never throws */
+  runTests(tests: readonly PlannedTest[]): Promise<readonly TestResult[]>;
+  /** asked before every launch: true stops launching (Ctrl-C); the rest are skipped */
+  cancelled(): boolean;
+}
+
+export interface ScheduleOutcome {
+  readonly nodes: readonly NodeResult[];
+  readonly tests: readonly TestResult[];
+}
+
+/**
+ * Runs the plan's nodes in dependency order, up to `threads` at once, each node's tests right
+ * after it. A node that fails, or whose error-severity test fails, marks its descendants skipped;
+ * everything else still runs. Source tests (freshness and tests on sources) run first and block
+ * the nodes that read that source.
+ */
+export async function schedule(manifest: Manifest, plan: Plan, threads: number, hooks: ScheduleHooks): Promise<ScheduleOutcome> {
+  const inPlan = new Map(plan.nodes.map((p) => [p.node.id, p]));
+  const deps = new Map(plan.nodes.map((p) => [p.node.id, effectiveDeps(manifest, p.node.id).filter((d) => inPlan.has(d))]));
+  const testsByNode = groupTests(plan.tests);
+  const nodeResults = new Map<string, NodeResult>();
+  const testResults: TestResult[] = [];
+  /** node id → why its descendants may not run */
+  const broken = new Map<string, string>();
+
+  const sourceTests = plan.tests.filter((t) => t.test.attachedTo === undefined || !inPlan.has(t.test.attachedTo));
+  const sourceResults = await hooks.runTests(sourceTests);
+  testResults.push(...sourceResults);
+  const brokenSources = new Set<string>();
+  sourceResults.forEach((r, i) => {
+    if (blocksPublish(r)) for (const s of sourceTests[i]!.test.sources) brokenSources.add(s);
+  });
+
+  const pending = new Set(inPlan.keys());
+  const running = new Map<string, Promise<void>>();
+
+  const skip = (id: string, because: string): void => {
+    nodeResults.set(id, { id, status: 'skipped', rows: null, durationMs: 0, skippedBecause: because });
+    broken.set(id, because);
+    pending.delete(id);
+  };
+
+  while (pending.size > 0 || running.size > 0) {
+    for (const id of [...pending]) {
+      if (running.size >= threads) break;
+      if (hooks.cancelled()) {
+        skip(id, 'cancelled');
+        continue;
+      }
+      const nodeDeps = deps.get(id)!;
+      const brokenDep = nodeDeps.find((d) => broken.has(d));
+      const brokenSource = sourcesOf(manifest, id).find((s) => brokenSources.has(s));
+      if (brokenDep) skip(id, brokenDep);
+      else if (brokenSource) skip(id, brokenSource);
+      else if (nodeDeps.every((d) => nodeResults.has(d))) {
+        pending.delete(id);
+        running.set(id, run(id));
+      }
+    }
+    if (running.size > 0) await Promise.race(running.values());
+    else for (const id of [...pending]) skip(id, 'unresolved dependency'); // cannot happen in a DAG; never spin
+
+  }
+
+  async function run(id: string): Promise<void> {
+    const result = await hooks.runNode(inPlan.get(id)!);
+    nodeResults.set(id, result);
+    if (result.status !== 'success') broken.set(id, id);
+    else {
+      const results = await hooks.runTests(testsByNode.get(id) ?? []);
+      testResults.push(...results);
+      const failed = results.find(blocksPublish);
+      if (failed) broken.set(id, failed.id);
+    }
+    running.delete(id);
+  }
+
+  return { nodes: plan.nodes.map((p) => nodeResults.get(p.node.id)!), tests: testResults };
+}
+
+/** A node's dependencies, looking through ephemeral models (which are inlined, not built). */
+function effectiveDeps(manifest: Manifest, id: string, seen = new Set<string>()): string[] {
+  const byId = new Map(manifest.nodes.map((n) => [n.id, n]));
+  const out: string[] = [];
+  for (const dep of byId.get(id)?.dependsOn ?? []) {
+    if (seen.has(dep)) continue;
+    seen.add(dep);
+    if (byId.get(dep)?.config.materialized === 'ephemeral') out.push(...effectiveDeps(manifest, dep, seen));
+    else out.push(dep);
+  }
+  return out;
+}
+
+function sourcesOf(manifest: Manifest, id: string): readonly string[] {
+  const byId = new Map(manifest.nodes.map((n) => [n.id, n]));
+  const node = byId.get(id);
+  const viaEphemeral = (node?.dependsOn ?? [])
+    .map((d) => byId.get(d))
+    .filter((n) => n?.config.materialized === 'ephemeral')
+    .flatMap((n) => n!.sources);
+  return [...(node?.sources ?? []), ...viaEphemeral];
+}
+
+function groupTests(tests: readonly PlannedTest[]): Map<string, PlannedTest[]> {
+  const map = new Map<string, PlannedTest[]>();
+  for (const t of tests) {
+    if (t.test.attachedTo === undefined) continue;
+    map.set(t.test.attachedTo, [...(map.get(t.test.attachedTo) ?? []), t]);
+  }
+  return map;
+}

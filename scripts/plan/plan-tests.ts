@@ -1,0 +1,35 @@
+import type { CompiledTest, Manifest, PlannedTest, Relation } from '../core/types.ts';
+import type { Lookup } from './relations.ts';
+import { resolveTokens } from './tokens.ts';
+
+/**
+ * The tests this build runs: those attached to a selected node, and source tests of a source
+ * a selected node reads. A test is left out when one of its inputs is neither built by this
+ * build nor published (it could not run; the nodes it needs are not part of this build).
+ */
+export function planTests(
+  manifest: Manifest,
+  selected: ReadonlySet<string>,
+  lookup: (target: string) => Lookup,
+): readonly PlannedTest[] {
+  const readSources = new Set(
+    manifest.nodes.filter((n) => selected.has(n.id)).flatMap((n) => n.sources),
+  );
+  const triggered = (t: CompiledTest): boolean =>
+    t.attachedTo !== undefined ? selected.has(t.attachedTo) : t.sources.some((s) => readSources.has(s));
+
+  const planned: PlannedTest[] = [];
+  for (const test of manifest.tests) {
+    if (!triggered(test)) continue;
+    let runnable = true;
+    const resolve = (target: string): Relation => {
+      const found = lookup(target === 'this' ? (test.attachedTo ?? 'this') : target);
+      if (found.ok) return found.relation;
+      runnable = false;
+      return { schema: '?', name: '?' };
+    };
+    const sql = resolveTokens(test.sql, manifest.tokens, resolve);
+    if (runnable) planned.push({ test, sql });
+  }
+  return planned;
+}

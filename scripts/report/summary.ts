@@ -1,0 +1,57 @@
+import type { Manifest, NodeResult, TestResult } from '../core/types.ts';
+
+export interface BuildReport {
+  readonly buildId: number;
+  readonly manifest: Manifest;
+  readonly nodes: readonly NodeResult[];
+  readonly tests: readonly TestResult[];
+  readonly published: boolean;
+  readonly previousBuild: number | null;
+  readonly seconds: number;
+  /** why nothing was published, when it was not */
+  readonly blockedBy?: string;
+}
+
+const LABEL: Record<string, string> = { success: 'OK   ', error: 'ERROR', skipped: 'SKIP ' };
+
+/** The terminal summary: each node with status, rows and time; each failing test; the outcome. */
+export function formatSummary(report: BuildReport): string {
+  const byId = new Map(report.manifest.nodes.map((n) => [n.id, n]));
+  const lines: string[] = [];
+  const width = Math.max(10, ...report.nodes.map((r) => nameOf(r.id, byId).length));
+  for (const r of report.nodes) {
+    const node = byId.get(r.id);
+    const kind = node?.resourceType === 'seed' ? 'seed' : node?.config.materialized ?? '';
+    const rows = r.rows === null ? '' : `${r.rows.toLocaleString('en-US')} rows`;
+    const time = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
+    lines.push(`  ${LABEL[r.status]} ${nameOf(r.id, byId).padEnd(width)}  ${kind.padEnd(17)} ${rows.padStart(14)} ${time.padStart(7)}`);
+    if (r.error) lines.push(indent(r.error, 10));
+    if (r.skippedBecause) lines.push(`          skipped: ${r.skippedBecause === 'cancelled' ? 'the build was cancelled' : `${r.skippedBecause} did not succeed`}`);
+  }
+  const count = (status: string) => report.tests.filter((t) => t.status === status).length;
+  lines.push(
+    `tests: ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored`,
+  );
+  for (const t of report.tests.filter((t) => t.status !== 'pass')) {
+    lines.push(`  ${t.status.toUpperCase().padEnd(5)} ${t.id} (${t.location.file}:${t.location.line})${t.message ? `: ${t.message}` : ''}`);
+  }
+  lines.push(
+    report.published
+      ? `published build ${report.buildId} in ${report.seconds.toFixed(1)}s`
+      : `build ${report.buildId} NOT published${report.blockedBy ? ` (${report.blockedBy})` : ''}; ` +
+          (report.previousBuild === null ? 'nothing was published before' : `build ${report.previousBuild} stays published, unchanged`),
+  );
+  return lines.join('\n');
+}
+
+function nameOf(id: string, byId: Map<string, Manifest['nodes'][number]>): string {
+  const node = byId.get(id);
+  return node ? `${node.config.schema}.${node.config.alias ?? node.name}` : id;
+}
+
+function indent(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .map((l) => ' '.repeat(spaces) + l)
+    .join('\n');
+}

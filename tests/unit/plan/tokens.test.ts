@@ -26,7 +26,8 @@ describe('publicPlanResolver', () => {
     expect(replaceTokens('select * from <<rel:model.stg_orders>>, <<rel:this>>, <<rel:source.shop.orders>>', m.tokens, r)).toBe(
       'select * from "bronze"."stg_orders", "gold"."orders_daily", "raw"."orders_raw"',
     );
-    expect(() => publicPlanResolver(m)('this')).toThrow(/needs the node/);
+    expect(publicPlanResolver(m)('this')).toBe('{{ this }}');
+    expect(() => publicPlanResolver(m)('model.nope')).toThrow(/model nope is not in the manifest/);
   });
 });
 

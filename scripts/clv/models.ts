@@ -1,0 +1,91 @@
+/**
+ * What the fitter needs to know about each model: which summary fields it reads, its
+ * parameters' names (as in the papers) and order, its log-likelihood, and where to start.
+ */
+import { bgnbdLogLikelihoodSum } from './bgnbd.ts';
+import { gammaGammaLogLikelihoodSum } from './gamma-gamma.ts';
+import { mbgnbdLogLikelihoodSum } from './mbgnbd.ts';
+import { paretoLogLikelihoodSum } from './pareto.ts';
+import type { SummaryKind } from './summary.ts';
+import type { BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
+
+export interface ModelSpec {
+  readonly kind: SummaryKind;
+  readonly paramNames: readonly string[];
+  /** Σ count · ln L over distinct rows; parameters in `paramNames` order */
+  readonly logLikelihood: (values: readonly number[], rows: readonly SummaryRow[]) => number;
+  /**
+   * A start for the optimiser from the data's scale. Only the time-scale parameters (alpha,
+   * beta, v) need it: the rest are shapes near 1 in every data set we know, and the optimiser
+   * works on their logarithms, where the distance from 1 to the optimum is small.
+   */
+  readonly start: (rows: readonly SummaryRow[]) => number[];
+}
+
+const bg = ([r, alpha, a, b]: readonly number[]): BgParams => ({ r: r!, alpha: alpha!, a: a!, b: b! });
+const pareto = ([r, alpha, s, beta]: readonly number[]): ParetoParams => ({
+  r: r!,
+  alpha: alpha!,
+  s: s!,
+  beta: beta!,
+});
+const gg = ([p, q, v]: readonly number[]): GammaGammaParams => ({ p: p!, q: q!, v: v! });
+
+/** Mean time per repeat purchase, the scale of alpha (1 / purchase rate). */
+function timePerPurchase(rows: readonly SummaryRow[]): number {
+  let purchases = 0;
+  let time = 0;
+  for (const { x, T, count = 1 } of rows) {
+    purchases += count * x;
+    time += count * T;
+  }
+  return time / Math.max(purchases, 1);
+}
+
+function meanT(rows: readonly SummaryRow[]): number {
+  let n = 0;
+  let time = 0;
+  for (const { T, count = 1 } of rows) {
+    n += count;
+    time += count * T;
+  }
+  return time / n;
+}
+
+function meanSpend(rows: readonly SummaryRow[]): number {
+  let n = 0;
+  let spend = 0;
+  for (const { monetary = 0, count = 1 } of rows) {
+    n += count;
+    spend += count * monetary;
+  }
+  return spend / n;
+}
+
+export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
+  bgnbd: {
+    kind: 'purchase',
+    paramNames: ['r', 'alpha', 'a', 'b'],
+    logLikelihood: (values, rows) => bgnbdLogLikelihoodSum(bg(values), rows),
+    start: (rows) => [1, timePerPurchase(rows), 1, 1],
+  },
+  mbgnbd: {
+    kind: 'purchase',
+    paramNames: ['r', 'alpha', 'a', 'b'],
+    logLikelihood: (values, rows) => mbgnbdLogLikelihoodSum(bg(values), rows),
+    start: (rows) => [1, timePerPurchase(rows), 1, 1],
+  },
+  pareto: {
+    kind: 'purchase',
+    paramNames: ['r', 'alpha', 's', 'beta'],
+    logLikelihood: (values, rows) => paretoLogLikelihoodSum(pareto(values), rows),
+    start: (rows) => [1, timePerPurchase(rows), 1, meanT(rows)],
+  },
+  gammagamma: {
+    kind: 'spend',
+    paramNames: ['p', 'q', 'v'],
+    logLikelihood: (values, rows) => gammaGammaLogLikelihoodSum(gg(values), rows),
+    // E[m] = p·v/(q − 1): with p = 1, q = 2 the start reproduces the observed mean spend
+    start: (rows) => [1, 2, meanSpend(rows)],
+  },
+};

@@ -1,0 +1,7 @@
+-- create materialized view (counts rows, contains the model)
+create materialized view "gold__b000001"."customers" as
+select customer_id, amount, updated_at
+from "src"."customers";
+
+-- create index (customer_id)
+create index on "gold__b000001"."customers" using btree (customer_id);

@@ -1,0 +1,25 @@
+import type { Step } from '../../../scripts/execute/materializations/index.ts';
+
+/**
+ * A node's steps as one readable SQL file: each statement under a `-- label` line, with
+ * `with-columns` steps expanded for the given catalog columns.
+ */
+export function renderSteps(steps: readonly Step[], columns: readonly string[]): string {
+  return steps.map((s) => renderStep(s, columns)).join('\n\n') + '\n';
+}
+
+function renderStep(step: Step, columns: readonly string[]): string {
+  if (step.kind === 'with-columns') {
+    const header = `-- ${step.label}: with the columns of ${step.of.schema}.${step.of.name} = ${columns.join(', ')}`;
+    return [header, ...step.next(columns).map((s) => renderStep(s, columns))].join('\n\n');
+  }
+  const notes = [step.countsRows ? 'counts rows' : '', step.bodyOffset !== undefined ? 'contains the model' : '']
+    .filter(Boolean)
+    .join(', ');
+  return `-- ${step.label}${notes ? ` (${notes})` : ''}\n${step.sql};`;
+}
+
+/** Every sql step in execution order, with-columns expanded. */
+export function flattenSteps(steps: readonly Step[], columns: readonly string[]): Extract<Step, { kind: 'sql' }>[] {
+  return steps.flatMap((s) => (s.kind === 'sql' ? [s] : flattenSteps(s.next(columns), columns)));
+}

@@ -1,0 +1,38 @@
+import { join, resolve } from 'node:path';
+import { runBuild, type BuildOutcome } from '../../scripts/cli/build.ts';
+import { compileSelection, type CommonOptions } from '../../scripts/cli/session.ts';
+import { openDatabase, type Database } from '../../scripts/db/connect.ts';
+import { runMigrations } from '../../scripts/db/migrate.ts';
+
+export interface BuildOptions {
+  readonly vars?: Readonly<Record<string, unknown>>;
+  readonly select?: readonly string[];
+  readonly exclude?: readonly string[];
+  readonly fullRefresh?: boolean;
+  readonly threads?: number;
+}
+
+/** Opens a project's database at `url` (migrated), as the CLI does with DATABASE_URL. */
+export async function openTestProjectDb(url: string, projectDir: string): Promise<Database> {
+  const db = await openDatabase({ projectDir: resolve(projectDir), databaseUrl: url });
+  await runMigrations(db.pool);
+  return db;
+}
+
+/** One `build-models` of a project against a test database, as the CLI runs it. */
+export async function buildProject(db: Database, projectDir: string, options: BuildOptions = {}): Promise<BuildOutcome> {
+  const common: CommonOptions = {
+    projectDir,
+    select: options.select ?? [],
+    exclude: options.exclude ?? [],
+    vars: options.vars ?? {},
+    threads: options.threads ?? 4,
+    fullRefresh: options.fullRefresh ?? false,
+  };
+  const compiled = await compileSelection(common);
+  return runBuild({ command: 'build', options: common, compiled, db, log: () => {} });
+}
+
+export function fixture(name: string): string {
+  return join(import.meta.dirname, '..', 'fixtures', name);
+}

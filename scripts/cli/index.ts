@@ -11,7 +11,7 @@ import { biConnectionHint } from './connection-hint.ts';
 import { runDataTests } from './data-tests.ts';
 import { runRollback } from './rollback.ts';
 import { serveDatabase } from './serve.ts';
-import { commonOptions, withCommonOptions } from './options.ts';
+import { commonOptions, withCommonOptions, type RawOptions } from './options.ts';
 import { compileSelection, openProjectDatabase, type CommonOptions } from './session.ts';
 import { ensureDemoData } from './demo-data.ts';
 
@@ -60,7 +60,7 @@ withCommonOptions(program.command('compile'))
 withCommonOptions(program.command('ls'))
   .description('list the selected nodes in build order (no database)')
   .option('--output <format>', 'name | path | json', 'name')
-  .action(action(async (raw: { output?: string }) => {
+  .action(action(async (raw: RawOptions & { output?: string }) => {
     const options = commonOptions(raw);
     const { manifest, selected } = await compileSelection(options);
     for (const node of manifest.nodes.filter((n) => selected.has(n.id))) {

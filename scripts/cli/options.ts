@@ -14,7 +14,7 @@ export function withCommonOptions(command: Command): Command {
     .addOption(new Option('--project-dir <dir>', 'the project to use (schema.yml or dbt_project.yml)').default(process.cwd(), 'the current directory'));
 }
 
-interface RawOptions {
+export interface RawOptions {
   select?: string[];
   exclude?: string[];
   vars?: string;

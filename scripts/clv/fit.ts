@@ -67,6 +67,13 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
   const errors = standardErrors(numericalHessian(negLogLikelihood, values));
   const named = (list: readonly number[]): Record<string, number> =>
     Object.fromEntries(spec.paramNames.map((name, i) => [name, list[i]!]));
+  const warnings = model === 'gammagamma' ? spendWarnings(rows, values, options.correlationWarning ?? 0.3) : [];
+  if (errors.some(Number.isNaN)) {
+    warnings.push(
+      'standard errors could not be computed (the Hessian at the optimum is not invertible): ' +
+        `these data do not identify the parameters (${describe(spec.paramNames, values)})`,
+    );
+  }
 
   return {
     model,
@@ -77,7 +84,7 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
     standardErrors: named(errors),
     customers,
     distinctRows: rows.length,
-    warnings: model === 'gammagamma' ? spendWarnings(rows, values, options.correlationWarning ?? 0.3) : [],
+    warnings,
   };
 }
 

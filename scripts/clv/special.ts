@@ -1,12 +1,13 @@
 /**
- * Special functions in log space. Log-gamma, log-beta and the Gauss hypergeometric series come
- * from stdlib (maintained, tested against SciPy/Boost/Cephes); this file adds only the
- * transformations that keep 2F1 finite where the models need it, and two log-sum helpers.
+ * Special functions in log space. Log-gamma (FreeBSD msun's lgamma), log-beta (Fullerton's
+ * SLATEC dlbeta) and the Gauss hypergeometric function (Cephes' hyp2f1) come from stdlib, which
+ * maintains those ports. This file adds only the transformations that keep 2F1 finite where
+ * the models need it, a direct series for the one form the Pareto/NBD likelihood evaluates
+ * thousands of times per fit, and two log-sum helpers.
  */
 import betalnStdlib from '@stdlib/math-base-special-betaln';
 import gammalnStdlib from '@stdlib/math-base-special-gammaln';
 import hyp2f1Stdlib from '@stdlib/math-base-special-hyp2f1';
-import { StrataError } from '../core/errors.ts';
 
 /** ln Γ(x). */
 export const gammaln: (x: number) => number = gammalnStdlib;
@@ -18,7 +19,8 @@ export const betaln: (a: number, b: number) => number = betalnStdlib;
 export const hyp2f1: (a: number, b: number, c: number, z: number) => number = hyp2f1Stdlib;
 
 /**
- * ln 2F1(a, b; c; z) for z < 1 where the function is positive.
+ * ln 2F1(a, b; c; z) for z < 1 where the function is positive; NaN where it cannot be
+ * evaluated (the likelihoods then steer the optimiser away; predictions report it).
  *
  * The models call 2F1 with one of a, b growing with a customer's frequency x, so the plain value
  * grows like (1 − z)^(−x) and overflows near x ≈ 700/−ln(1 − z). Two classical identities
@@ -26,35 +28,31 @@ export const hyp2f1: (a: number, b: number, c: number, z: number) => number = hy
  * factor that is added in log space, leaving a series whose terms stay bounded:
  *   z < 0:          2F1(a,b;c;z) = (1 − z)^(−a) · 2F1(a, c − b; c; z/(z − 1))     (argument now in [0,1))
  *   c − a − b < 0:  2F1(a,b;c;z) = (1 − z)^(c−a−b) · 2F1(c − a, c − b; c; z)
- * Throws a StrataError when the remaining series does not give a finite positive value.
  *
  * @example logHyp2f1(2000.5, 1.6, 2001.5, 0.9) // finite, where hyp2f1 alone gives Infinity
  */
 export function logHyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(z < 1)) throw notFinite(a, b, c, z, 'the argument must be below 1');
+  if (!(z < 1)) return NaN;
   if (z === 0) return 0;
   if (z < 0) return -a * Math.log1p(-z) + logHyp2f1(a, c - b, c, z / (z - 1));
   const excess = c - a - b;
   const [p, q, logFactor] = excess < 0 ? [c - a, c - b, excess * Math.log1p(-z)] : [a, b, 0];
   const value = hyp2f1(p, q, c, z);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw notFinite(a, b, c, z, `the series gave ${value}`);
-  }
-  return logFactor + Math.log(value);
+  return Number.isFinite(value) && value > 0 ? logFactor + Math.log(value) : NaN;
 }
 
 /** Terms the direct series may take before ln 2F1(1, b; c; z) hands over to stdlib. */
-const MAX_SERIES_TERMS = 5000;
+const MAX_SERIES_TERMS = 100_000;
 
 /**
  * ln 2F1(1, b; c; z) for 0 ≤ z < 1 and 0 < b ≤ c: the form every Pareto/NBD likelihood term
- * takes after Euler's transformation (see paretoLogLikelihood). Its terms (b)_k/(c)_k z^k
- * shrink by at least z each, so the sum needs no scaling, and the tail after a term is at most
- * term·z/(1 − z): the loop stops when that is below double precision of the sum. It is called
- * twice per distinct row per likelihood evaluation, so this direct loop (a dozen terms at the
- * usual z ≈ 0.1) replaces stdlib's general routine on the hot path; when z is so close to 1
- * that the series would need more than MAX_SERIES_TERMS terms, stdlib's (which transforms
- * z → 1 − z) takes over.
+ * takes after Euler's transformation (see pareto.ts). Its terms (b)_k/(c)_k z^k shrink by at
+ * least z each, so the sum needs no scaling, and the tail after a term is at most
+ * term·z/(1 − z): the loop stops when that is below double precision of the sum. It runs twice
+ * per distinct row per likelihood evaluation, so this direct loop (a dozen terms at the usual
+ * z ≈ 0.1) replaces stdlib's general routine on the hot path; when z is so close to 1 that the
+ * series would need more than MAX_SERIES_TERMS terms, stdlib's (which transforms z → 1 − z)
+ * takes over. NaN when neither converges.
  */
 export function logHyp2f1One(b: number, c: number, z: number): number {
   if (!(z >= 0 && z < 1 && b > 0 && b <= c)) return logHyp2f1(1, b, c, z);
@@ -67,10 +65,6 @@ export function logHyp2f1One(b: number, c: number, z: number): number {
     if (term * tailFactor <= 1e-17 * sum) return Math.log(sum);
   }
   return logHyp2f1(1, b, c, z);
-}
-
-function notFinite(a: number, b: number, c: number, z: number, why: string): StrataError {
-  return new StrataError(`hypergeometric 2F1(${a}, ${b}; ${c}; ${z}) could not be evaluated: ${why}`);
 }
 
 /** ln(e^u + e^v) without overflow. */

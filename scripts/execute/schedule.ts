@@ -26,6 +26,8 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   const deps = new Map(plan.nodes.map((p) => [p.node.id, effectiveDeps(manifest, p.node.id).filter((d) => inPlan.has(d))]));
   const testsByNode = groupTests(plan.tests);
   const nodeResults = new Map<string, NodeResult>();
+  /** nodes whose tests have run too: only then may their children start */
+  const settled = new Set<string>();
   const testResults: TestResult[] = [];
   /** node id → why its descendants may not run */
   const broken = new Map<string, string>();
@@ -44,6 +46,7 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   const skip = (id: string, because: string): void => {
     nodeResults.set(id, { id, status: 'skipped', rows: null, durationMs: 0, skippedBecause: because });
     broken.set(id, because);
+    settled.add(id);
     pending.delete(id);
   };
 
@@ -59,7 +62,7 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
       const brokenSource = sourcesOf(manifest, id).find((s) => brokenSources.has(s));
       if (brokenDep) skip(id, brokenDep);
       else if (brokenSource) skip(id, brokenSource);
-      else if (nodeDeps.every((d) => nodeResults.has(d))) {
+      else if (nodeDeps.every((d) => settled.has(d))) {
         pending.delete(id);
         running.set(id, run(id));
       }
@@ -79,6 +82,7 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
       const failed = results.find(blocksPublish);
       if (failed) broken.set(id, failed.id);
     }
+    settled.add(id);
     running.delete(id);
   }
 

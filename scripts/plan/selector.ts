@@ -18,7 +18,7 @@ export interface SelectorAtom {
   readonly at: boolean;
 }
 
-export const SELECTOR_METHODS = ['name', 'tag', 'path', 'source', 'resource_type', 'config.<key>'] as const;
+const METHODS = ['name', 'tag', 'path', 'source', 'resource_type'];
 
 const ATOM = /^(@)?(?:(\d*)\+)?(.+?)(?:\+(\d*))?$/;
 
@@ -56,9 +56,8 @@ function splitMethod(body: string): { method: string; value: string } {
   }
   const method = body.slice(0, colon);
   const value = body.slice(colon + 1);
-  const known = ['name', 'tag', 'path', 'source', 'resource_type'].includes(method) || /^config\.\w+$/.test(method);
-  if (!known) {
-    throw new UsageError(`unknown selector method "${method}" in "${body}"; use one of: ${SELECTOR_METHODS.join(', ')}`);
+  if (!METHODS.includes(method) && !/^config\.\w+$/.test(method)) {
+    throw new UsageError(`unknown selector method "${method}" in "${body}"; use one of: ${[...METHODS, 'config.<key>'].join(', ')}`);
   }
   return { method, value };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { qualified, quoteIdent, quoteLiteral } from '../core/ts-model.ts';
@@ -26,12 +26,14 @@ export async function ensureBiRole(pool: pg.Pool, role: string, stateDir: string
   const password = existsSync(passwordFile)
     ? (await readFile(passwordFile, 'utf8')).trim()
     : randomBytes(18).toString('base64url');
+  // the file first: a role whose password nobody kept would be useless
+  await mkdir(stateDir, { recursive: true });
+  await writeFile(passwordFile, password + '\n', { mode: 0o600 });
   try {
     await pool.query(`create role ${quoteIdent(role)} login password ${quoteLiteral(password)} nosuperuser nocreatedb nocreaterole`);
   } catch (error) {
     return `could not create BI role ${role}: ${(error as Error).message}`;
   }
-  await writeFile(passwordFile, password + '\n', { mode: 0o600 });
   return `created BI role ${role}; its password is in ${passwordFile}`;
 }
 

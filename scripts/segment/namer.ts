@@ -2,6 +2,13 @@ import { StrataError } from '../core/errors.ts';
 import { NAME_RULES, qualifierPhrase, type Level, type Profile } from './names.ts';
 import { featurePosition, type Population } from './position.ts';
 
+/**
+ * A segment averaging fewer orders than this is mostly one-time buyers: low frequency whatever
+ * the population. Where most customers order once, one-timers sit near the average in z and
+ * would otherwise never be called one-timers.
+ */
+export const ONE_TIMER_FREQUENCY = 1.5;
+
 /** A centre this many population sds (or robust sds) from the middle is "high" or "low". */
 export const LEVEL_Z = 0.5;
 
@@ -13,7 +20,8 @@ export const LEVEL_Z = 0.5;
  *    log1p'd feature) and recency_days, frequency, monetary and tenure_days become low / mid /
  *    high at ±0.5 (`LEVEL_Z`). Centres are averages, so they sit closer to the middle than
  *    individual customers; ±0.5 rather than the quartiles' ±0.674 keeps the names informative.
- *    A feature the model does not use counts as mid.
+ *    A feature the model does not use counts as mid. A frequency below 1.5 orders
+ *    (`ONE_TIMER_FREQUENCY`) is low whatever the population.
  * 2. The first rule of `NAME_RULES` that holds gives the name ("Recent high spenders",
  *    "Lapsed one-timers", "New customers", …).
  * 3. Names that collide (with each other or with an override) get a qualifier from the feature,
@@ -34,7 +42,7 @@ export function nameSegments(
     throw new StrataError(`nameSegments: ${centres.length} centres but ${ids.length} ids`);
   }
   const positions = centres.map((c) => positionsOf(c, population));
-  const rules = positions.map((z) => NAME_RULES.find((r) => r.when(profileOf(z)))!);
+  const rules = centres.map((c, i) => NAME_RULES.find((r) => r.when(profileOf(c, positions[i]!)))!);
   const fixed = centres.map((_, i) => overrides?.get(ids?.[i] ?? i + 1));
   const names = rules.map((rule, i) => fixed[i] ?? rule.name);
 
@@ -62,10 +70,11 @@ function positionsOf(centre: Readonly<Record<string, number>>, population: Popul
   return out;
 }
 
-function profileOf(z: ReadonlyMap<string, number>): Profile {
+function profileOf(centre: Readonly<Record<string, number>>, z: ReadonlyMap<string, number>): Profile {
+  const frequency = centre.frequency;
   return {
     recency: level(z.get('recency_days')),
-    frequency: level(z.get('frequency')),
+    frequency: frequency !== undefined && frequency < ONE_TIMER_FREQUENCY ? 'low' : level(z.get('frequency')),
     monetary: level(z.get('monetary')),
     tenure: level(z.get('tenure_days')),
   };

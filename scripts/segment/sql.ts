@@ -23,7 +23,7 @@ export function sqlNumber(x: number): string {
  * A SELECT giving, for every row of `featuresRelation`, its nearest segment centre:
  * `customer_id, segment_id, distance`, where distance is the Euclidean distance in
  * standardised space. It applies the recorded transform in SQL exactly as `applyTransform` does
- * (`(ln(1 + greatest(x, 0)) - mean) / sd` for a log1p'd feature, a NULL counting as the mean),
+ * (`(ln(1 + max(x, 0)) - mean) / sd` for a log1p'd feature, a NULL counting as the mean),
  * then picks the nearest centre with a lateral join, ties to the lower segment_id.
  *
  * `centresTable` and `featuresRelation` are SQL relation names as written into the query (quote
@@ -39,7 +39,8 @@ export function nearestCentreSql(t: FeatureTransform, centresTable: string, feat
   if (t.features.length === 0) throw new StrataError('nearestCentreSql: the transform has no features');
   const standardised = t.features.map((feature, i) => {
     const x = `f.${quoteIdent(feature)}::double precision`;
-    const v = t.log1p[i] ? `ln(1 + greatest(${x}, 0))` : x;
+    // not greatest(x, 0): greatest ignores NULLs, so a missing value would become ln(1) = 0
+    const v = t.log1p[i] ? `ln(1 + case when ${x} < 0 then 0 else ${x} end)` : x;
     const mean = sqlNumber(t.mean[i]!);
     return `    (coalesce(${v}, ${mean}) - ${mean}) / ${sqlNumber(t.sd[i]!)} as ${quoteIdent(`z_${feature}`)}`;
   });

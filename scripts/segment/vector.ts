@@ -12,6 +12,7 @@ export function squaredDistance(a: Vector, b: Vector): number {
   return sum;
 }
 
+/** Euclidean distance. */
 export function distance(a: Vector, b: Vector): number {
   return Math.sqrt(squaredDistance(a, b));
 }

@@ -1,0 +1,61 @@
+-- Gold: how much each segment contributes, for both segmentations side by side.
+--   segment_kind 'rfm':    the named RFM segments of customer_rfm; every segment of the rule
+--                          table is listed, with 0 customers when none falls in it
+--   segment_kind 'kmeans': the k-means segments of customer_segments
+-- Shares are of all customers and all revenue of the same kind, so each kind's shares sum to 1.
+
+with rfm_segments as (
+
+    select distinct segment
+    from {{ ref('rfm_segment_rules') }}
+
+),
+
+rfm as (
+
+    select
+        'rfm'::text                                 as segment_kind,
+        s.segment                                   as segment,
+        count(c.customer_id)                        as customers,
+        coalesce(sum(c.monetary), 0)                as revenue
+    from rfm_segments as s
+    left join {{ ref('customer_rfm') }} as c on c.rfm_segment = s.segment
+    group by s.segment
+
+),
+
+kmeans as (
+
+    select
+        'kmeans'::text                              as segment_kind,
+        s.segment_name                              as segment,
+        count(*)                                    as customers,
+        sum(f.monetary)                             as revenue
+    from {{ ref('customer_segments') }} as s
+    join {{ ref('customer_features') }} as f on f.customer_id = s.customer_id
+    group by s.segment_name
+
+),
+
+unioned as (
+
+    select * from rfm
+    union all
+    select * from kmeans
+
+),
+
+final as (
+
+    select
+        segment_kind,
+        segment,
+        customers,
+        customers::numeric / nullif(sum(customers) over (partition by segment_kind), 0)   as customer_share,
+        revenue,
+        revenue / nullif(sum(revenue) over (partition by segment_kind), 0)                as revenue_share
+    from unioned
+
+)
+
+select * from final

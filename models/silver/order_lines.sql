@@ -1,0 +1,42 @@
+-- Silver, source-neutral: every purchase line of every source, one row per line. Gold reads
+-- order lines only through this model (and orders, customers, returns, which are built from it),
+-- so a new source feeds gold by adding its own staging model to the union below with the same
+-- columns and meanings. Nothing in gold changes. See docs/models.md, "Adding a source".
+--
+-- A purchase is a line its staging model marked line_status = 'purchase': it has a customer,
+-- is no duplicate, cancellation, return or non-product line, and has a positive quantity,
+-- unit price and amount (the rules are in each staging model).
+-- Identifiers must not collide across sources: a source whose invoice or customer ids could
+-- clash with another's prefixes them in its staging model.
+
+with retail as (
+
+    select
+        'retail_order_lines'::text  as source,
+        batch_id,
+        source_file,
+        source_line,
+        line_key,
+        invoice_no,
+        customer_id,
+        stock_code,
+        description,
+        quantity,
+        unit_price,
+        line_amount,
+        invoiced_at,
+        country
+    from {{ ref('stg_retail_order_lines') }}
+    where line_status = 'purchase'
+
+),
+
+-- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
+
+unioned as (
+
+    select * from retail
+
+)
+
+select * from unioned

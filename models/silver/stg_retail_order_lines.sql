@@ -1,0 +1,200 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        indexes=[
+            {'columns': ['batch_id']},
+            {'columns': ['customer_id']},
+            {'columns': ['invoice_no']}
+        ]
+    )
+}}
+
+-- Silver staging for the Online Retail layout (landing.order_lines): every landed line of every
+-- loaded batch, trimmed and typed, with a line_status naming either 'purchase' or the rule that
+-- set the line aside. Nothing is deleted, so each rule's effect can be counted:
+--     select line_status, count(*) from silver.stg_retail_order_lines group by 1;
+-- The source-neutral models order_lines and returns select from here by line_status.
+--
+-- Incremental (append): a build reads only the batches newer than the newest batch already here.
+-- Landed lines never change, and a line's status depends only on the line itself and on lines
+-- loaded before it, so appending new batches gives exactly the rows a full rebuild would.
+
+with loaded_batches as (
+
+    -- Rule: read only batches whose load finished (status 'loaded'). A batch still loading, or one
+    -- that failed half way, may hold part of its file; once a later batch has been read the
+    -- watermark below has passed it and its remaining lines would never be read.
+    -- (This relies on loads finishing in batch_id order: the loader runs one load at a time.)
+    select batch_id
+    from {{ ref('load_batches') }}
+    where status = 'loaded'
+
+),
+
+landed as (
+
+    select lines.*
+    from {{ ref('retail_order_lines') }} as lines
+    where lines.batch_id in (select batch_id from loaded_batches)
+    {% if is_incremental() %}
+      -- only the batches this table has not seen yet
+      and lines.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
+    {% endif %}
+
+),
+
+cleaned as (
+
+    select
+        batch_id,
+        source_file,
+        source_line,
+        loaded_at,
+
+        -- Rule: trim stray white space from the ends of text and treat an empty text as missing
+        -- (113,452 Online Retail descriptions carry leading or trailing spaces), so the same
+        -- product, customer or country is the same value on every line.
+        nullif(btrim(invoice_no, e' \t\r\n'), '')       as invoice_no,
+        nullif(btrim(stock_code, e' \t\r\n'), '')       as stock_code,
+        nullif(btrim(description, e' \t\r\n'), '')      as description,
+        nullif(btrim(customer_id, e' \t\r\n'), '')      as customer_id,
+        nullif(btrim(country, e' \t\r\n'), '')          as country,
+
+        quantity,
+        unit_price,
+        line_total,
+        invoiced_at,
+
+        -- a line's amount: the file's own line total when it has one, else quantity × unit price
+        coalesce(line_total, quantity * unit_price)         as line_amount
+
+    from landed
+
+),
+
+keyed as (
+
+    select
+        cleaned.*,
+        -- The line's content, to find exact duplicates: every landed column except the lineage
+        -- ones (batch, file, line number, load time), after trimming. The time is written with
+        -- to_char so the key never depends on the session's DateStyle. Stored as uuid (the md5's
+        -- 16 bytes): half the size of its hex text, and it sorts without a collation.
+        md5(row(
+            invoice_no, stock_code, description, quantity,
+            to_char(invoiced_at, 'YYYY-MM-DD HH24:MI:SS.US'),
+            unit_price, customer_id, country, line_total
+        )::text)::uuid as line_key
+    from cleaned
+
+),
+
+ranked as (
+
+    select
+        keyed.*,
+        -- 1 for the first line with this content in this build's lines (by batch, then file line)
+        row_number() over (partition by keyed.line_key order by keyed.batch_id, keyed.source_line) as occurrence,
+        {% if is_incremental() %}
+        earlier.line_key is not null as seen_before
+        {% else %}
+        false as seen_before
+        {% endif %}
+    from keyed
+    {% if is_incremental() %}
+    -- content already loaded by an earlier batch (a join, not `in (subquery)`, so the planner
+    -- can hash it: the earlier keys do not fit in a hashed subplan's memory)
+    left join (select distinct line_key from {{ this }}) as earlier
+        on earlier.line_key = keyed.line_key
+    {% endif %}
+
+),
+
+classified as (
+
+    select
+        ranked.*,
+        -- The rules, in this order; the first that applies names the line's status.
+        case
+            -- Rule: an exact duplicate of an earlier line, in this batch or any earlier one,
+            -- counts once. 5,268 Online Retail lines repeat an earlier line in every column: the
+            -- same export row written twice, not a second purchase (buying more of a product
+            -- raises the quantity or comes on another invoice). The first occurrence keeps the
+            -- status it earns below.
+            when ranked.occurrence > 1 or ranked.seen_before then 'duplicate'
+
+            -- Rule: a line without an invoice number or a time cannot be placed in an order or in
+            -- time. (The loader quarantines such lines; this keeps silver safe if one gets through.)
+            when ranked.invoice_no is null or ranked.invoiced_at is null then 'incomplete'
+
+            -- Rule: a line without a customer cannot be attributed to anyone (135,080 Online Retail
+            -- lines, mostly guest and marketplace orders); it counts towards no customer.
+            when ranked.customer_id is null then 'no_customer'
+
+            -- Rule: postage, carriage, fees, discounts, manual corrections, samples, bad-debt
+            -- entries and gift vouchers (seed non_product_codes) are not products. Monetary value,
+            -- product counts and the return rate measure what customers buy, so these lines are
+            -- left out of all three: postage would make a customer's spend depend on how the
+            -- orders were shipped, and a refunded postage charge is not a returned product.
+            when exists (
+                select 1
+                from {{ ref('non_product_codes') }} as codes
+                where ranked.stock_code like codes.stock_code_pattern
+            ) then 'non_product'
+
+            -- Rule: an invoice number starting with C is a cancellation (9,288 Online Retail
+            -- lines). Cancellations are kept apart in returns, where they feed the return rate.
+            when ranked.invoice_no like 'C%' then 'cancellation'
+
+            -- Rule: an invoice number starting with A is an accounting entry ("Adjust bad debt").
+            when ranked.invoice_no like 'A%' then 'adjustment'
+
+            -- Rule: a negative quantity on an ordinary invoice is goods coming back: a return.
+            when ranked.quantity < 0 then 'return'
+
+            -- Rule: a quantity of 0 sells nothing.
+            when ranked.quantity = 0 then 'zero_quantity'
+
+            -- Rule: a unit price of 0 or less is a free item, a sample or a correction, not a sale
+            -- (2,515 Online Retail lines at 0; the 2 negative ones are bad-debt entries).
+            when ranked.unit_price <= 0 then 'non_positive_price'
+
+            -- Rule: a line whose amount is missing or not positive has no value to count.
+            when ranked.line_amount is null or ranked.line_amount <= 0 then 'no_amount'
+
+            else 'purchase'
+        end as line_status
+    from ranked
+
+),
+
+final as (
+
+    select
+        -- lineage
+        batch_id,
+        source_file,
+        source_line,
+        loaded_at,
+
+        -- the rules' verdict
+        line_key,
+        line_status,
+
+        -- the line
+        invoice_no,
+        customer_id,
+        stock_code,
+        description,
+        quantity,
+        unit_price,
+        line_amount,
+        invoiced_at,
+        country
+
+    from classified
+
+)
+
+select * from final

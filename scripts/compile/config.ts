@@ -1,0 +1,169 @@
+import { CompileError } from '../core/errors.ts';
+import type { IncrementalStrategy, IndexConfig, Materialization, NodeConfig, SourceLocation } from '../core/types.ts';
+import { mergeLayers, type ConfigEntry, type ConfigLayer } from './config-merge.ts';
+import { didYouMean } from './suggest.ts';
+
+/** What kind of node a config is for: decides the materializations it may have. */
+export type ConfigKind = 'sql' | 'ts' | 'seed';
+
+const KNOWN_KEYS = [
+  'materialized', 'schema', 'alias', 'tags', 'enabled', 'unique_key', 'incremental_strategy', 'indexes',
+  'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'pii', 'column_types',
+];
+/** dbt keys accepted for compatibility; they change nothing in strata. */
+const IGNORED_KEYS = ['meta', 'docs', 'persist_docs', 'quote_columns', 'on_schema_change'];
+
+const MATERIALIZATIONS: Readonly<Record<ConfigKind, readonly Materialization[]>> = {
+  sql: ['view', 'table', 'materialized_view', 'incremental', 'snapshot', 'ephemeral'],
+  ts: ['table'],
+  seed: ['seed'],
+};
+const STRATEGIES: readonly IncrementalStrategy[] = ['append', 'delete+insert', 'merge'];
+
+/**
+ * Merges a node's config layers (folder, YAML `config:`, `{{ config() }}`; later wins, tags
+ * accumulate) and validates them into a NodeConfig. Every problem is pushed to `errors` with
+ * the place of the layer that set the key; the returned config is still usable (invalid values
+ * fall back to defaults) so that compile can go on and report the project's other problems.
+ */
+export function resolveConfig(node: string, kind: ConfigKind, layers: readonly ConfigLayer[], errors: CompileError[]): NodeConfig {
+  const merged = mergeLayers(layers);
+  const fallback = layers[0]?.location ?? { file: '', line: 1 };
+  const v = new Validator(node, merged, errors);
+  for (const [key, entry] of merged) {
+    if (!KNOWN_KEYS.includes(key) && !IGNORED_KEYS.includes(key)) {
+      v.fail(entry.location, `unknown config key '${key}'${didYouMean(key, [...KNOWN_KEYS, ...IGNORED_KEYS])}`);
+    }
+  }
+  const allowed = MATERIALIZATIONS[kind];
+  const materialized = v.oneOf('materialized', allowed, kind === 'sql' ? 'view' : allowed[0]!);
+  const schema = v.string('schema');
+  if (schema === undefined) v.fail(fallback, 'has no schema (layer); set config schema');
+  if (kind !== 'seed' && merged.has('column_types')) {
+    v.fail(merged.get('column_types')!.location, 'config column_types applies to seeds only');
+  }
+  if (merged.has('column_types')) v.stringMap('column_types');
+  const uniqueKey = v.stringList('unique_key');
+  const strategy = v.optionalOneOf('incremental_strategy', STRATEGIES);
+  const snapshotStrategy = v.optionalOneOf('strategy', ['timestamp', 'check'] as const);
+  const updatedAt = v.string('updated_at');
+  const checkCols = merged.get('check_cols')?.value === 'all' ? ('all' as const) : v.stringList('check_cols');
+  let hardDeletes = v.optionalOneOf('hard_deletes', ['ignore', 'invalidate'] as const);
+  if (hardDeletes === undefined && v.boolean('invalidate_hard_deletes', false)) hardDeletes = 'invalidate';
+  const alias = v.string('alias');
+
+  const where = (key: string) => merged.get(key)?.location ?? merged.get('materialized')?.location ?? fallback;
+  if (materialized === 'snapshot') {
+    if (!uniqueKey?.length) v.fail(where('materialized'), 'a snapshot needs unique_key');
+    if (snapshotStrategy === undefined) v.fail(where('materialized'), "a snapshot needs strategy: 'timestamp' or 'check'");
+    if (snapshotStrategy === 'timestamp' && updatedAt === undefined) v.fail(where('strategy'), 'snapshot strategy timestamp needs updated_at');
+    if (snapshotStrategy === 'check' && checkCols === undefined) v.fail(where('strategy'), "snapshot strategy check needs check_cols (a list or 'all')");
+  }
+  if (materialized === 'incremental' && (strategy === 'delete+insert' || strategy === 'merge') && !uniqueKey?.length) {
+    v.fail(where('incremental_strategy'), `incremental_strategy ${strategy} needs unique_key`);
+  }
+  return {
+    materialized,
+    schema: schema ?? '',
+    ...(alias === undefined ? {} : { alias }),
+    tags: v.stringList('tags') ?? [],
+    enabled: v.boolean('enabled', true),
+    ...(uniqueKey === undefined ? {} : { uniqueKey }),
+    ...(strategy === undefined ? {} : { incrementalStrategy: strategy }),
+    indexes: v.indexes(),
+    ...(snapshotStrategy === undefined ? {} : { strategy: snapshotStrategy }),
+    ...(updatedAt === undefined ? {} : { updatedAt }),
+    ...(checkCols === undefined ? {} : { checkCols }),
+    ...(hardDeletes === undefined ? {} : { hardDeletes }),
+    pii: v.boolean('pii', false),
+  };
+}
+
+/** Typed readers over the merged entries; each reports a wrong type and returns a fallback. */
+class Validator {
+  constructor(
+    readonly node: string,
+    readonly merged: ReadonlyMap<string, ConfigEntry>,
+    readonly errors: CompileError[],
+  ) {}
+
+  fail(location: SourceLocation, detail: string): void {
+    this.errors.push(new CompileError(this.node, location, detail));
+  }
+
+  private entry(key: string): ConfigEntry | undefined {
+    const entry = this.merged.get(key);
+    return entry === undefined || entry.value === null || entry.value === undefined ? undefined : entry;
+  }
+
+  string(key: string): string | undefined {
+    const entry = this.entry(key);
+    if (!entry) return undefined;
+    if (typeof entry.value === 'string' && entry.value !== '') return entry.value;
+    this.fail(entry.location, `config ${key} must be a non-empty string, got ${JSON.stringify(entry.value)}`);
+    return undefined;
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const entry = this.entry(key);
+    if (!entry) return fallback;
+    if (typeof entry.value === 'boolean') return entry.value;
+    this.fail(entry.location, `config ${key} must be true or false, got ${JSON.stringify(entry.value)}`);
+    return fallback;
+  }
+
+  /** A list of strings; one string is a one-item list. */
+  stringList(key: string): readonly string[] | undefined {
+    const entry = this.entry(key);
+    if (!entry) return undefined;
+    if (typeof entry.value === 'string') return [entry.value];
+    if (Array.isArray(entry.value) && entry.value.every((x) => typeof x === 'string')) return entry.value as string[];
+    this.fail(entry.location, `config ${key} must be a string or a list of strings, got ${JSON.stringify(entry.value)}`);
+    return undefined;
+  }
+
+  stringMap(key: string): void {
+    const entry = this.entry(key);
+    const value = entry?.value;
+    const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((t) => typeof t === 'string');
+    if (entry && !ok) this.fail(entry.location, `config ${key} must map column names to SQL types`);
+  }
+
+  optionalOneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
+    const entry = this.entry(key);
+    if (!entry) return undefined;
+    if ((allowed as readonly unknown[]).includes(entry.value)) return entry.value as T;
+    const given = String(entry.value);
+    this.fail(entry.location, `config ${key} must be one of ${allowed.join(', ')}, got '${given}'${didYouMean(given, allowed)}`);
+    return undefined;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    return this.optionalOneOf(key, allowed) ?? fallback;
+  }
+
+  indexes(): readonly IndexConfig[] {
+    const entry = this.entry('indexes');
+    if (!entry) return [];
+    const bad = () => this.fail(entry.location, 'config indexes must be a list of {columns: [...], unique: bool, type: text}');
+    if (!Array.isArray(entry.value)) return (bad(), []);
+    const indexes: IndexConfig[] = [];
+    for (const item of entry.value as unknown[]) {
+      const index = item as Record<string, unknown> | null;
+      const columns = index?.['columns'];
+      const extra = index ? Object.keys(index).filter((k) => !['columns', 'unique', 'type'].includes(k)) : [];
+      if (!index || typeof index !== 'object' || !Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')
+        || (index['unique'] !== undefined && typeof index['unique'] !== 'boolean')
+        || (index['type'] !== undefined && typeof index['type'] !== 'string') || extra.length > 0) {
+        bad();
+        continue;
+      }
+      indexes.push({
+        columns: columns as string[],
+        ...(index['unique'] === undefined ? {} : { unique: index['unique'] as boolean }),
+        ...(index['type'] === undefined ? {} : { type: index['type'] as string }),
+      });
+    }
+    return indexes;
+  }
+}

@@ -1,0 +1,150 @@
+import { CompileError } from '../core/errors.ts';
+import { quoteLiteral } from '../core/ts-model.ts';
+import type { TestSpec } from '../core/types.ts';
+import { didYouMean } from './suggest.ts';
+import {
+  acceptedValuesSql, expressionIsTrueSql, notNullSql, relationshipsSql, rowCountSql, uniqueCombinationSql, uniqueSql,
+} from './test-sql.ts';
+
+/** What a generic test is declared on: a model, a seed or a source table. */
+export interface TestSubject {
+  /** model.x, seed.x or source.s.t */
+  readonly id: string;
+  /** the part of test ids naming the subject: `orders`, `source.shop.orders` */
+  readonly label: string;
+  readonly token: string;
+}
+
+/** A relation named in a test argument (`to: ref('customers')`), resolved by the caller. */
+export type Resolved = { readonly token: string; readonly id: string } | { readonly error: string };
+
+/** A compiled generic test before it gets its id. */
+export interface GenericTest {
+  readonly test: string;
+  readonly column?: string;
+  readonly sql: string;
+  /** subject and other relations read (model/seed/source ids) */
+  readonly reads: readonly string[];
+  readonly customName?: string;
+}
+
+type Builder = (input: {
+  readonly relation: string;
+  readonly column: string | undefined;
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly where: string | undefined;
+  readonly resolve: (text: string) => Resolved;
+  readonly reads: string[];
+}) => string;
+
+/** Each generic test: the arguments it takes, and its SQL (a bad argument calls `problem`). */
+const TESTS: Readonly<Record<string, { readonly args: readonly string[]; readonly build: Builder }>> = {
+  not_null: { args: [], build: ({ relation, column, where }) => notNullSql(relation, needColumn(column), where) },
+  unique: { args: [], build: ({ relation, column, where }) => uniqueSql(relation, needColumn(column), where) },
+  accepted_values: {
+    args: ['values', 'quote'],
+    build: ({ relation, column, args, where }) => {
+      const values = args['values'];
+      if (!Array.isArray(values) || values.length === 0 || !values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
+        problem("needs 'values': a non-empty list of strings, numbers or booleans");
+      }
+      if (args['quote'] !== undefined && typeof args['quote'] !== 'boolean') problem("'quote' must be true or false");
+      const quote = args['quote'] !== false;
+      return acceptedValuesSql(relation, needColumn(column), values.map((v) => (quote ? quoteLiteral(String(v)) : String(v))), where);
+    },
+  },
+  relationships: {
+    args: ['to', 'field'],
+    build: ({ relation, column, args, where, resolve, reads }) => {
+      const to = args['to'];
+      const field = args['field'];
+      if (typeof to !== 'string') problem("needs 'to': ref('model') or source('source', 'table')");
+      if (typeof field !== 'string') problem("needs 'field': the column of 'to' that the values must exist in");
+      const target = resolve(to);
+      if ('error' in target) problem(target.error);
+      reads.push(target.id);
+      return relationshipsSql(relation, needColumn(column), target.token, field, where);
+    },
+  },
+  expression_is_true: {
+    args: ['expression'],
+    build: ({ relation, column, args, where }) => {
+      if (typeof args['expression'] !== 'string') problem("needs 'expression': a SQL boolean expression");
+      return expressionIsTrueSql(relation, args['expression'], column, where);
+    },
+  },
+  unique_combination_of_columns: {
+    args: ['combination_of_columns'],
+    build: ({ relation, args, where }) => {
+      const columns = args['combination_of_columns'];
+      if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) {
+        problem("needs 'combination_of_columns': a non-empty list of column names");
+      }
+      return uniqueCombinationSql(relation, columns as string[], where);
+    },
+  },
+  row_count: {
+    args: ['min', 'max'],
+    build: ({ relation, args, where }) => {
+      const [min, max] = [args['min'], args['max']];
+      const ok = (n: unknown) => n === undefined || (typeof n === 'number' && Number.isInteger(n) && n >= 0);
+      if (!ok(min) || !ok(max) || (min === undefined && max === undefined)) problem("needs 'min' and/or 'max': whole numbers of rows");
+      return rowCountSql(relation, min as number | undefined, max as number | undefined, where);
+    },
+  },
+};
+
+/** Names of the generic tests strata knows. */
+export const GENERIC_TESTS = Object.keys(TESTS);
+
+/**
+ * Compiles one generic test declared in YAML on `subject`. Unknown tests, unknown or missing
+ * arguments are pushed to `errors` at the test's line and give `undefined`.
+ */
+export function compileGenericTest(
+  subject: TestSubject,
+  spec: TestSpec,
+  resolve: (text: string) => Resolved,
+  errors: CompileError[],
+): GenericTest | undefined {
+  const what = `test ${spec.test}${spec.column === undefined ? '' : ` on column ${spec.column}`}`;
+  const fail = (detail: string) => {
+    errors.push(new CompileError(subject.id, spec.location, `${what} ${detail}`));
+    return undefined;
+  };
+  const definition = TESTS[spec.test];
+  if (!definition) return fail(`is not a generic test strata knows${didYouMean(spec.test, GENERIC_TESTS)} (known: ${GENERIC_TESTS.join(', ')})`);
+  const { where, name, ...args } = spec.args;
+  const extra = Object.keys(args).filter((key) => !definition.args.includes(key));
+  if (extra.length > 0) {
+    const known = definition.args.length === 0 ? 'it takes none' : `it takes ${definition.args.join(', ')}`;
+    return fail(`has unknown argument${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')}${didYouMean(extra[0]!, definition.args)} (${known})`);
+  }
+  if (name !== undefined && typeof name !== 'string') return fail("'name' must be a string");
+  const reads = [subject.id];
+  try {
+    const sql = definition.build({ relation: subject.token, column: spec.column, args, where: where as string | undefined, resolve, reads });
+    return {
+      test: spec.test,
+      ...(spec.column === undefined ? {} : { column: spec.column }),
+      sql,
+      reads,
+      ...(name === undefined ? {} : { customName: name }),
+    };
+  } catch (error) {
+    if (error instanceof ArgumentProblem) return fail(error.message);
+    throw error;
+  }
+}
+
+function needColumn(column: string | undefined): string {
+  if (column === undefined) problem('must be declared on a column (or given column_name)');
+  return column;
+}
+
+/** Internal: unwinds a builder to report a bad argument; caught in compileGenericTest. */
+class ArgumentProblem extends Error {}
+
+function problem(detail: string): never {
+  throw new ArgumentProblem(detail);
+}

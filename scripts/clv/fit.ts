@@ -7,9 +7,12 @@ import { StrataError, UsageError } from '../core/errors.ts';
 import { spendFrequencyCorrelation } from './gamma-gamma.ts';
 import { numericalHessian, standardErrors } from './hessian.ts';
 import { MODELS } from './models.ts';
-import { minimize } from './optimize.ts';
-import { aggregateSummary, rowProblem } from './summary.ts';
+import { minimize, type MinimizeResult } from './optimize.ts';
+import { SummaryAggregator, rowProblem, type SummaryKind } from './summary.ts';
 import { MODEL_NAMES, type FitResult, type ModelName, type SummaryRow } from './types.ts';
+
+/** |ln θ| beyond which a parameter counts as having run to a boundary (e^25 ≈ 7·10^10). */
+const MAX_ABS_LOG_PARAM = 25;
 
 export interface FitOptions {
   /** throw a StrataError when the optimiser does not converge; default true */
@@ -34,36 +37,13 @@ export interface FitOptions {
 export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, options: FitOptions = {}): FitResult {
   const spec = MODELS[model];
   if (!spec) throw new UsageError(`unknown model "${String(model)}"; expected one of ${MODEL_NAMES.join(', ')}`);
-  const checked: SummaryRow[] = [];
-  let index = 0;
-  for (const row of summaryRows) {
-    index++;
-    const problem = rowProblem(row, spec.kind);
-    if (problem) throw new StrataError(`${model} fit: summary row ${index}: ${problem}`);
-    checked.push(row);
-  }
-  const rows = aggregateSummary(checked, spec.kind);
-  const customers = rows.reduce((n, row) => n + (row.count ?? 1), 0);
-  const repeaters = rows.reduce((n, row) => n + (row.x > 0 ? (row.count ?? 1) : 0), 0);
-  const minRepeaters = options.minRepeatCustomers ?? 10;
-  if (repeaters < minRepeaters) {
-    throw new StrataError(
-      `${model} fit: too few repeat customers (${repeaters} with frequency > 0; at least ${minRepeaters} are needed)`,
-    );
-  }
+  const rows = distinctRows(model, spec.kind, summaryRows, options.minRepeatCustomers ?? 10);
 
   const negLogLikelihood = (values: readonly number[]): number => -spec.logLikelihood(values, rows);
   const result = minimize((logs) => negLogLikelihood(logs.map(Math.exp)), spec.start(rows).map(Math.log));
   const values = result.x.map(Math.exp);
-  if (!Number.isFinite(result.fx)) {
-    throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
-  }
-  if (!result.converged && (options.requireConvergence ?? true)) {
-    throw new StrataError(
-      `${model} fit did not converge after ${result.iterations} iterations ` +
-        `(last log-likelihood ${-result.fx}, parameters ${describe(spec.paramNames, values)})`,
-    );
-  }
+  const converged = checkConvergence(model, spec.paramNames, result, options.requireConvergence ?? true);
+
   const errors = standardErrors(numericalHessian(negLogLikelihood, values));
   const named = (list: readonly number[]): Record<string, number> =>
     Object.fromEntries(spec.paramNames.map((name, i) => [name, list[i]!]));
@@ -74,18 +54,72 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
         `these data do not identify the parameters (${describe(spec.paramNames, values)})`,
     );
   }
-
   return {
     model,
     params: named(values),
     logLikelihood: -result.fx,
-    converged: result.converged,
+    converged,
     iterations: result.iterations,
     standardErrors: named(errors),
-    customers,
+    customers: rows.reduce((n, row) => n + (row.count ?? 1), 0),
     distinctRows: rows.length,
     warnings,
   };
+}
+
+/** Checked, aggregated rows; a StrataError for an unusable row or too few repeat customers. */
+function distinctRows(
+  model: ModelName,
+  kind: SummaryKind,
+  summaryRows: Iterable<SummaryRow>,
+  minRepeaters: number,
+): SummaryRow[] {
+  const aggregator = new SummaryAggregator(kind);
+  let index = 0;
+  for (const row of summaryRows) {
+    index++;
+    const problem = rowProblem(row, kind);
+    if (problem) throw new StrataError(`${model} fit: summary row ${index}: ${problem}`);
+    aggregator.add(row);
+  }
+  const rows = aggregator.rows();
+  const repeaters = rows.reduce((n, row) => n + (row.x > 0 ? (row.count ?? 1) : 0), 0);
+  if (repeaters < minRepeaters) {
+    throw new StrataError(
+      `${model} fit: too few repeat customers (${repeaters} with frequency > 0; ` +
+        `at least ${minRepeaters} are needed to fit the model)`,
+    );
+  }
+  return rows;
+}
+
+/**
+ * Whether the optimum is one: the optimiser converged, and no parameter ran beyond e^±25,
+ * which means the likelihood keeps rising towards a boundary (e.g. no drop-out at all) and the
+ * optimiser merely stopped on the flat ridge. Throws unless `require` is false.
+ */
+function checkConvergence(
+  model: ModelName,
+  names: readonly string[],
+  result: MinimizeResult,
+  require: boolean,
+): boolean {
+  const values = result.x.map(Math.exp);
+  if (!Number.isFinite(result.fx)) {
+    throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
+  }
+  const runaway = names.filter((_, i) => Math.abs(result.x[i]!) > MAX_ABS_LOG_PARAM);
+  const converged = result.converged && runaway.length === 0;
+  if (!converged && require) {
+    const why = runaway.length
+      ? `${runaway.join(', ')} ran off towards 0 or infinity; these data cannot identify the model`
+      : `no optimum found after ${result.iterations} iterations`;
+    throw new StrataError(
+      `${model} fit did not converge: ${why} ` +
+        `(log-likelihood ${-result.fx}, parameters ${describe(names, values)})`,
+    );
+  }
+  return converged;
 }
 
 function spendWarnings(rows: readonly SummaryRow[], [, q]: readonly number[], threshold: number): string[] {

@@ -1,6 +1,7 @@
-import { CompileError } from '../core/errors.ts';
-import type { IncrementalStrategy, IndexConfig, Materialization, NodeConfig, SourceLocation } from '../core/types.ts';
-import { mergeLayers, type ConfigEntry, type ConfigLayer } from './config-merge.ts';
+import type { CompileError } from '../core/errors.ts';
+import type { IncrementalStrategy, Materialization, NodeConfig } from '../core/types.ts';
+import { mergeLayers, type ConfigLayer } from './config-merge.ts';
+import { ConfigValues } from './config-values.ts';
 import { didYouMean } from './suggest.ts';
 
 /** What kind of node a config is for: decides the materializations it may have. */
@@ -29,7 +30,7 @@ const STRATEGIES: readonly IncrementalStrategy[] = ['append', 'delete+insert', '
 export function resolveConfig(node: string, kind: ConfigKind, layers: readonly ConfigLayer[], errors: CompileError[]): NodeConfig {
   const merged = mergeLayers(layers);
   const fallback = layers[0]?.location ?? { file: '', line: 1 };
-  const v = new Validator(node, merged, errors);
+  const v = new ConfigValues(node, merged, errors);
   for (const [key, entry] of merged) {
     if (!KNOWN_KEYS.includes(key) && !IGNORED_KEYS.includes(key)) {
       v.fail(entry.location, `unknown config key '${key}'${didYouMean(key, [...KNOWN_KEYS, ...IGNORED_KEYS])}`);
@@ -77,93 +78,4 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     ...(hardDeletes === undefined ? {} : { hardDeletes }),
     pii: v.boolean('pii', false),
   };
-}
-
-/** Typed readers over the merged entries; each reports a wrong type and returns a fallback. */
-class Validator {
-  constructor(
-    readonly node: string,
-    readonly merged: ReadonlyMap<string, ConfigEntry>,
-    readonly errors: CompileError[],
-  ) {}
-
-  fail(location: SourceLocation, detail: string): void {
-    this.errors.push(new CompileError(this.node, location, detail));
-  }
-
-  private entry(key: string): ConfigEntry | undefined {
-    const entry = this.merged.get(key);
-    return entry === undefined || entry.value === null || entry.value === undefined ? undefined : entry;
-  }
-
-  string(key: string): string | undefined {
-    const entry = this.entry(key);
-    if (!entry) return undefined;
-    if (typeof entry.value === 'string' && entry.value !== '') return entry.value;
-    this.fail(entry.location, `config ${key} must be a non-empty string, got ${JSON.stringify(entry.value)}`);
-    return undefined;
-  }
-
-  boolean(key: string, fallback: boolean): boolean {
-    const entry = this.entry(key);
-    if (!entry) return fallback;
-    if (typeof entry.value === 'boolean') return entry.value;
-    this.fail(entry.location, `config ${key} must be true or false, got ${JSON.stringify(entry.value)}`);
-    return fallback;
-  }
-
-  /** A list of strings; one string is a one-item list. */
-  stringList(key: string): readonly string[] | undefined {
-    const entry = this.entry(key);
-    if (!entry) return undefined;
-    if (typeof entry.value === 'string') return [entry.value];
-    if (Array.isArray(entry.value) && entry.value.every((x) => typeof x === 'string')) return entry.value as string[];
-    this.fail(entry.location, `config ${key} must be a string or a list of strings, got ${JSON.stringify(entry.value)}`);
-    return undefined;
-  }
-
-  stringMap(key: string): void {
-    const entry = this.entry(key);
-    const value = entry?.value;
-    const ok = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((t) => typeof t === 'string');
-    if (entry && !ok) this.fail(entry.location, `config ${key} must map column names to SQL types`);
-  }
-
-  optionalOneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
-    const entry = this.entry(key);
-    if (!entry) return undefined;
-    if ((allowed as readonly unknown[]).includes(entry.value)) return entry.value as T;
-    const given = String(entry.value);
-    this.fail(entry.location, `config ${key} must be one of ${allowed.join(', ')}, got '${given}'${didYouMean(given, allowed)}`);
-    return undefined;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    return this.optionalOneOf(key, allowed) ?? fallback;
-  }
-
-  indexes(): readonly IndexConfig[] {
-    const entry = this.entry('indexes');
-    if (!entry) return [];
-    const bad = () => this.fail(entry.location, 'config indexes must be a list of {columns: [...], unique: bool, type: text}');
-    if (!Array.isArray(entry.value)) return (bad(), []);
-    const indexes: IndexConfig[] = [];
-    for (const item of entry.value as unknown[]) {
-      const index = item as Record<string, unknown> | null;
-      const columns = index?.['columns'];
-      const extra = index ? Object.keys(index).filter((k) => !['columns', 'unique', 'type'].includes(k)) : [];
-      if (!index || typeof index !== 'object' || !Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')
-        || (index['unique'] !== undefined && typeof index['unique'] !== 'boolean')
-        || (index['type'] !== undefined && typeof index['type'] !== 'string') || extra.length > 0) {
-        bad();
-        continue;
-      }
-      indexes.push({
-        columns: columns as string[],
-        ...(index['unique'] === undefined ? {} : { unique: index['unique'] as boolean }),
-        ...(index['type'] === undefined ? {} : { type: index['type'] as string }),
-      });
-    }
-    return indexes;
-  }
 }

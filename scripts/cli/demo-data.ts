@@ -1,5 +1,4 @@
 import type { Database } from '../db/connect.ts';
-import { generate } from '../ingest/generate.ts';
 import type { Compiled } from './session.ts';
 
 /** Customers the first demo build gets: enough for segments to mean something, quick to build. */
@@ -18,6 +17,8 @@ export async function ensureDemoData(compiled: Compiled, db: Database, log: (lin
   if (any.rowCount) return;
   log(`landing.order_lines is empty: generating a demo data set (${DEMO_CUSTOMERS.toLocaleString('en-US')} synthetic customers, seed ${DEMO_SEED}).`);
   log('  load your own data instead with: npm run load -- <file.csv>');
+  // loaded only when needed: most builds never generate anything
+  const { generate } = await import('../ingest/generate.ts');
   const result = await generate(db.pool, { customers: DEMO_CUSTOMERS, seed: DEMO_SEED });
   log(`  generated ${result.lines.toLocaleString('en-US')} lines in ${result.seconds.toFixed(1)}s`);
 }

@@ -1,7 +1,7 @@
 import { CompileError } from '../core/errors.ts';
 import type { IndexConfig, SourceLocation } from '../core/types.ts';
 import type { ConfigEntry } from './config-merge.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** Typed readers over merged config entries; each reports a wrong type and returns a fallback. */
 export class ConfigValues {

@@ -2,7 +2,7 @@ import type { CompileError } from '../core/errors.ts';
 import type { IncrementalStrategy, Materialization, NodeConfig } from '../core/types.ts';
 import { mergeLayers, type ConfigLayer } from './config-merge.ts';
 import { ConfigValues } from './config-values.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** What kind of node a config is for: decides the materializations it may have. */
 export type ConfigKind = 'sql' | 'ts' | 'seed';

@@ -1,7 +1,7 @@
 import { CompileError } from '../core/errors.ts';
 import { quoteLiteral } from '../core/ts-model.ts';
 import type { TestSpec } from '../core/types.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import {
   acceptedValuesSql, expressionIsTrueSql, notNullSql, relationshipsSql, rowCountSql, uniqueCombinationSql, uniqueSql,
 } from './test-sql.ts';

@@ -6,7 +6,7 @@ import { createEnvironment } from './environment.ts';
 import { orderGraph } from './graph.ts';
 import { linkNodes, type NameIndex } from './link.ts';
 import { compileSingularTests } from './singular-tests.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { finishTests } from './test-ids.ts';
 import { collectTokens } from './tokens.ts';
 import { compileYamlTests } from './yaml-tests.ts';

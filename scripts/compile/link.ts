@@ -1,6 +1,6 @@
 import { CompileError } from '../core/errors.ts';
 import type { Draft } from './drafts.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 
 /** Looks up the names a node may ref: enabled models and seeds, and the names of disabled ones. */
 export interface NameIndex {

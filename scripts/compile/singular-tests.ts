@@ -5,7 +5,7 @@ import type { TemplateEnvironment } from './environment.ts';
 import { checkSources, resolveRef, type NameIndex } from './link.ts';
 import { lineOfCall } from './locate.ts';
 import { renderFile } from './render-file.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import type { TestDraft } from './test-ids.ts';
 
 const TEST_CONFIG_KEYS = ['severity', 'enabled', 'tags', 'meta'];

@@ -1,4 +1,4 @@
-import { didYouMean } from '../compile/suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { splitTree } from './folder-config.ts';
 import { withoutUndefined } from './schema-yml.ts';
 import type { ConfiguredSettings } from './settings.ts';

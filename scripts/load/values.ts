@@ -1,5 +1,5 @@
 import { CompileError } from '../core/errors.ts';
-import { didYouMean } from '../compile/suggest.ts';
+import { didYouMean } from '../core/suggest.ts';
 import type { YamlFile, YamlPath } from './yaml-file.ts';
 
 /** A plain YAML mapping. */

@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.ts';
 import type { CompiledNode, Manifest, Materialization } from '../core/types.ts';
 import { hasWildcard, matchesPattern } from './glob.ts';
 import type { SelectorAtom } from './selector.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMeanList as didYouMean } from '../core/suggest.ts';
 
 const MATERIALIZATIONS: readonly Materialization[] = [
   'view', 'table', 'materialized_view', 'incremental', 'snapshot', 'ephemeral', 'seed',

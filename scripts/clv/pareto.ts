@@ -27,7 +27,7 @@ function logA0({ r, alpha, s, beta }: ParetoParams, { x, tx, T }: Row): number {
   const gap = Math.abs(alpha - beta);
   const logTerm = (t: number): number => {
     const z = gap / (m + t);
-    return (1 - b) * Math.log1p(-z) + logHyp2f1One(c - b, c, z) - (c - 1) * Math.log(m + t);
+    return (-b) * Math.log1p(-z) + logHyp2f1One(c - b, c, z) - (c - 1) * Math.log(m + t);
   };
   return logSubExp(logTerm(tx), logTerm(T));
 }

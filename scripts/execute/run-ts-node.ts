@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
 import { qualified, type TsModel, type TsModelContext } from '../core/ts-model.ts';
@@ -26,6 +26,8 @@ export async function runTsNode(planned: PlannedNode, context: TsRunContext): Pr
   const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool: context.pool }) });
   const modelContext: TsModelContext = {
     db,
+    sql,
+    qualified,
     this: planned.target,
     ref: (name) => {
       const relation = planned.inputs[name];

@@ -1,0 +1,87 @@
+import { UsageError } from '../core/errors.ts';
+import { DEFAULT_RESTARTS, fitSegments, type FitOptions, type SegmentFit } from './fit.ts';
+import { kmeansRestarts, type KmeansRun } from './kmeans.ts';
+import { deriveSeed, sampleIndices } from './random.ts';
+
+/** Candidate k are compared on a seeded subsample of at most this many points of the sample. */
+export const SEARCH_SAMPLE = 2000;
+/** k-means++ restarts per candidate k during the search. */
+export const SEARCH_RESTARTS = 3;
+
+export interface SearchOptions extends FitOptions {
+  /** points the candidates are measured on; default 2,000, at most 5,000 (the silhouette is O(n²)) */
+  readonly searchSample?: number;
+  /** restarts per candidate; default 3 */
+  readonly searchRestarts?: number;
+}
+
+/** A fit whose k was chosen on a subsample; `candidates` hold the subsample's metrics. */
+export interface SearchedFit extends SegmentFit {
+  readonly searchSampleSize: number;
+  readonly searchRestarts: number;
+}
+
+/**
+ * Two-stage fit, for speed (docs/segments.md §4, "The search"): choose k with `fitSegments` on a
+ * seeded subsample of at most `searchSample` points and `searchRestarts` restarts per k (the same
+ * rule, `chooseK`, on cheaper estimates), then fit only the chosen k on every point with the full
+ * `restarts` (default 10). With `k` set the search measures that one k, so it is still recorded.
+ *
+ * The final centres are listed largest segment first, as `fitSegments` lists them. The whole
+ * result is a function of the points and `seed`.
+ *
+ * @example
+ * const fit = searchSegments(points, { seed: 42, kRange: [3, 8], restarts: 10 });
+ */
+export function searchSegments(points: readonly (readonly number[])[], options: SearchOptions): SearchedFit {
+  const { seed, restarts = DEFAULT_RESTARTS, searchSample = SEARCH_SAMPLE, searchRestarts = SEARCH_RESTARTS } = options;
+  if (!Number.isInteger(searchSample) || searchSample < 2 || searchSample > 5000) {
+    throw new UsageError(`the segment search sample must be an integer from 2 to 5,000, got ${searchSample}`);
+  }
+  const indices = sampleIndices(points.length, searchSample, deriveSeed(seed, 0, 2));
+  const subsample = indices.map((i) => points[i]!);
+  const search = fitSegments(subsample, { ...options, restarts: searchRestarts });
+  // the search already validated seed, k and the points; only restarts is new here
+  if (!Number.isInteger(restarts) || restarts < 1) {
+    throw new UsageError(`segment restarts must be a positive integer, got ${restarts}`);
+  }
+  const final = largestFirst(kmeansRestarts(points, search.k, restarts, seed).best);
+  return {
+    k: search.k,
+    centres: final.centres,
+    candidates: search.candidates,
+    inertia: final.inertia,
+    restarts,
+    seed,
+    sizes: final.sizes,
+    labels: final.labels,
+    searchSampleSize: subsample.length,
+    searchRestarts,
+  };
+}
+
+/**
+ * Largest segment first, ties by coordinates: the order `fitSegments` gives, so a first build
+ * numbers segments by size. (fit.ts keeps its own copy private; this one runs without the
+ * silhouette that `fitSegments` would compute on every call.)
+ */
+function largestFirst(run: KmeansRun): KmeansRun {
+  const order = run.centres
+    .map((centre, index) => ({ centre, index, size: run.sizes[index]! }))
+    .sort((a, b) => b.size - a.size || compareVectors(a.centre, b.centre));
+  const rank = new Array<number>(order.length);
+  order.forEach((o, r) => (rank[o.index] = r));
+  return {
+    ...run,
+    centres: order.map((o) => o.centre),
+    sizes: order.map((o) => o.size),
+    labels: run.labels.map((l) => rank[l]!),
+  };
+}
+
+function compareVectors(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return 0;
+}

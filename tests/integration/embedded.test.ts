@@ -1,0 +1,51 @@
+import { readFile, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbedded } from '../../scripts/db/embedded.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ port, host: '127.0.0.1' }, () => resolve(server));
+  });
+}
+
+describe('the embedded server', () => {
+  it('moves to a free port when its port is taken, remembers it, and is joined by a second process', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-embedded-'));
+    dirs.push(dir);
+    const state = join(dir, '.strata');
+    await mkdir(state);
+    const busy = await listen(0);
+    const busyPort = (busy.address() as { port: number }).port;
+    await writeFile(join(state, 'server.json'), JSON.stringify({ port: busyPort, user: 'strata', password: 'pw-123', database: 'strata' }));
+
+    const first = await startEmbedded(state);
+    try {
+      expect(first.startedHere).toBe(true);
+      expect(first.state.port).not.toBe(busyPort);
+      const remembered = JSON.parse(await readFile(join(state, 'server.json'), 'utf8'));
+      expect(remembered.port).toBe(first.state.port);
+
+      const second = await startEmbedded(state);
+      expect(second.startedHere).toBe(false);
+      expect(second.state.port).toBe(first.state.port);
+      const client = new pg.Client({ connectionString: second.url });
+      await client.connect();
+      expect((await client.query('select current_database() as d')).rows[0].d).toBe('strata');
+      await client.end();
+    } finally {
+      await first.stop();
+      busy.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { SUMMARY_CSV, WITH_SPEND_CSV } from './cdnow.ts';
+
+/** Runs the CLI as a user would (`npx tsx scripts/clv/cli.ts …`). */
+function clv(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('npx', ['tsx', 'scripts/clv/cli.ts', ...args], {
+    cwd: new URL('../../..', import.meta.url).pathname,
+    encoding: 'utf8',
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('clv fit', { timeout: 60_000 }, () => {
+  it('prints one JSON object with the BG/NBD fit of CDNOW', () => {
+    const run = clv('fit', '--model', 'bgnbd', '--summary', SUMMARY_CSV);
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual([
+      'model',
+      'params',
+      'log_likelihood',
+      'converged',
+      'customers',
+      'standard_errors',
+      'iterations',
+    ]);
+    expect(out.model).toBe('bgnbd');
+    expect(out.converged).toBe(true);
+    expect(out.customers).toBe(2357);
+    const params = out.params as Record<string, number>;
+    expect(params.r!.toFixed(3)).toBe('0.243');
+    expect(params.b!.toFixed(3)).toBe('2.426');
+    expect((out.log_likelihood as number).toFixed(1)).toBe('-9582.4');
+    expect(Object.keys(out.standard_errors as object)).toEqual(['r', 'alpha', 'a', 'b']);
+  });
+
+  it("reads the file's own column names with --map", () => {
+    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', 'frequency=x,recency=t_x,T=T,monetary_value=zbar');
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout) as { params: Record<string, number>; customers: number };
+    expect(out.customers).toBe(946);
+    expect(out.params.p!.toFixed(2)).toBe('6.25');
+    expect(out.params.q!.toFixed(2)).toBe('3.74');
+  });
+
+  it('exits with 2 and names a mapped column the file does not have', () => {
+    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', 'frequency=x,monetary_value=spend');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('UsageError: the summary file has no column "spend" for monetary_value; its columns are: ID, x, t_x, T, zbar');
+  });
+
+  it('exits with 2 for an unknown model', () => {
+    const run = clv('fit', '--model', 'nbd', '--summary', SUMMARY_CSV);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('unknown model "nbd"; expected one of bgnbd, mbgnbd, pareto, gammagamma');
+  });
+});

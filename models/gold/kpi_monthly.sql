@@ -1,5 +1,7 @@
--- Gold: one row per calendar month from the first purchase to the last, the kpis measured at the
--- end of each month.
+-- Gold: one row per calendar month, from the month of the first purchase to the month that holds
+-- the as-of time, with the kpis measured at the end of each month. The as-of time defaults to a
+-- day after the latest purchase, which may fall in the next month: that month then has a row,
+-- with no orders, so that the last row is always measured at the as-of time.
 --   period_end:           the start of the next month, or the as-of time for the month that holds it
 --   customers:            customers whose first purchase was in or before the month (the customer base)
 --   new_customers:        customers whose first purchase was in the month
@@ -35,12 +37,14 @@ as_of as (
 
 months as (
 
+    -- up to the month of the last instant before the as-of time, so an as-of time of exactly
+    -- midnight on the 1st closes the previous month instead of opening an empty one
     select generate_series(
-        date_trunc('month', min(ordered_at)),
-        date_trunc('month', max(ordered_at)),
+        date_trunc('month', (select min(ordered_at) from orders)),
+        date_trunc('month', a.as_of - interval '1 microsecond'),
         interval '1 month'
     ) as month_start
-    from orders
+    from as_of as a
 
 ),
 

@@ -64,12 +64,14 @@ export default defineModel({
     await checkFeatureColumns(ctx.db, features, settings.features);
     const rows = await readSample(ctx.db, features, settings);
     if (rows.length === 0) throw new StrataError('segment_centres: customer_features is empty, so there is nothing to segment');
+    const read = performance.now();
 
     const transform = fitTransform(rows, settings.features);
     const fit = searchSegments(
       rows.map((r) => applyTransform(transform, r)),
       { seed: settings.seed, restarts: settings.restarts, ...(settings.k === undefined ? { kRange: settings.kRange } : { k: settings.k }) },
     );
+    const fitted = performance.now();
     const ids = matchSegmentIds(fit.centres, await previousCentres(ctx, transform));
     const original = fit.centres.map((c) => inverseTransform(transform, c));
     const names = nameSegments(original, populationFromTransform(transform), await nameOverrides(ctx), ids);
@@ -83,9 +85,10 @@ export default defineModel({
     }));
     await writeCentres(ctx.db, ctx.this, transform, segments, rows.length, ctx.buildId);
     await recordFit(ctx.db, ctx.buildId, transform, fit, rows.length, segments);
+    const ms = (from: number, to: number) => `${Math.round(to - from)} ms`;
     ctx.log(
-      `k = ${fit.k} (${settings.k === undefined ? `chosen in ${settings.kRange.join('..')}` : 'fixed'}) ` +
-        `on ${rows.length} sampled customers in ${Math.round(performance.now() - started)} ms`,
+      `k = ${fit.k} (${settings.k === undefined ? `chosen in ${settings.kRange.join('..')}` : 'fixed'}) on ${rows.length} sampled customers: ` +
+        `read ${ms(started, read)}, fit ${ms(read, fitted)}, ids, names and writes ${ms(fitted, performance.now())}`,
     );
     return { rows: segments.length };
   },

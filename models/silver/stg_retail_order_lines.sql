@@ -18,7 +18,10 @@
 --
 -- Incremental (append): a build reads only the batches newer than the newest batch already here.
 -- Landed lines never change, and a line's status depends only on the line itself and on lines
--- loaded before it, so appending new batches gives exactly the rows a full rebuild would.
+-- loaded before it, so appending new batches gives exactly the rows a full rebuild would. (It
+-- also depends on the seed non_product_codes: after editing the seed, build with --full-refresh.)
+-- The indexes serve the models downstream: orders and customers look up the lines of the
+-- invoices and customers that new batches touched, and every watermark reads batch_id.
 
 with loaded_batches as (
 

@@ -11,60 +11,71 @@ import type { ParetoParams, SummaryRow } from './types.ts';
 
 type Row = Pick<SummaryRow, 'x' | 'tx' | 'T'>;
 
+interface XTerms {
+  /** ln[Γ(r+x) α^r β^s / Γ(r)] */
+  readonly common: number;
+  /** ln of one of A0's two terms (below) at time t; the same for every row with this x */
+  readonly logA0Term: (t: number) => number;
+}
+
 /**
- * ln A0 (note 009 eqs. 19–20): with m = max(alpha, beta) and, for alpha ≥ beta, b = s + 1,
- * otherwise b = r + x,
+ * A0 (note 009 eqs. 19–20) is the difference of one function of t at t_x and at T: with
+ * m = max(alpha, beta) and, for alpha ≥ beta, b = s + 1, otherwise b = r + x,
  *   A0 = 2F1(r+s+x, b; r+s+x+1; |alpha−beta|/(m+t_x)) / (m+t_x)^(r+s+x)
  *      − 2F1(r+s+x, b; r+s+x+1; |alpha−beta|/(m+T))   / (m+T)^(r+s+x).
  * Each 2F1 goes through Euler's transformation, 2F1(c−1, b; c; z) = (1−z)^(1−b) 2F1(1, c−b; c; z)
  * with c = r+s+x+1: for alpha < beta, b = r + x grows with x and the untransformed value
  * overflows near x ≈ 700/−ln(1−z); the transformed series stays between 1 and 1/(1−z).
+ * The term depends on the row only through (x, t), so it is remembered per x: customers
+ * observed for the same T, or with the same t_x, share one evaluation.
  */
-function logA0({ r, alpha, s, beta }: ParetoParams, { x, tx, T }: Row): number {
+function xTerms({ r, alpha, s, beta }: ParetoParams, x: number): XTerms {
   const m = Math.max(alpha, beta);
   const b = alpha >= beta ? s + 1 : r + x;
   const c = r + s + x + 1;
   const gap = Math.abs(alpha - beta);
-  const logTerm = (t: number): number => {
-    const z = gap / (m + t);
-    return (-b) * Math.log1p(-z) + logHyp2f1One(c - b, c, z) - (c - 1) * Math.log(m + t);
+  const memo = new Map<number, number>();
+  return {
+    common: gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + s * Math.log(beta),
+    logA0Term: (t) => {
+      let value = memo.get(t);
+      if (value === undefined) {
+        const z = gap / (m + t);
+        value = (1 - b) * Math.log1p(-z) + logHyp2f1One(c - b, c, z) - (c - 1) * Math.log(m + t);
+        memo.set(t, value);
+      }
+      return value;
+    },
   };
-  return logSubExp(logTerm(tx), logTerm(T));
-}
-
-/** ln[Γ(r+x) α^r β^s / Γ(r)] */
-function xTerm({ r, alpha, s, beta }: ParetoParams, x: number): number {
-  return gammaln(r + x) - gammaln(r) + r * Math.log(alpha) + s * Math.log(beta);
 }
 
 /** ln of the likelihood's "still alive at T" part, and of its "died in (t_x, T]" part. */
-function parts(params: ParetoParams, row: Row): readonly [alive: number, died: number] {
+function parts(params: ParetoParams, terms: XTerms, { x, tx, T }: Row): readonly [alive: number, died: number] {
   const { r, alpha, s, beta } = params;
-  const { x, T } = row;
   return [
     -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T),
-    Math.log(s) - Math.log(r + s + x) + logA0(params, row),
+    Math.log(s) - Math.log(r + s + x) + logSubExp(terms.logA0Term(tx), terms.logA0Term(T)),
   ];
 }
 
-function rowTerm(params: ParetoParams, common: number, row: Row): number {
-  const [alive, died] = parts(params, row);
-  return common + logAddExp(alive, died);
+function rowTerm(params: ParetoParams, terms: XTerms, row: Row): number {
+  const [alive, died] = parts(params, terms, row);
+  return terms.common + logAddExp(alive, died);
 }
 
 /** ln L(r, alpha, s, beta | x, t_x, T) for one customer (note 009 eq. 18). */
 export function paretoLogLikelihood(params: ParetoParams, row: Row): number {
-  return rowTerm(params, xTerm(params, row.x), row);
+  return rowTerm(params, xTerms(params, row.x), row);
 }
 
 /** Σ count · ln L over summary rows ordered by x (see sumByX). */
 export function paretoLogLikelihoodSum(params: ParetoParams, rows: readonly SummaryRow[]): number {
-  return sumByX(rows, (x) => xTerm(params, x), (common, row) => rowTerm(params, common, row));
+  return sumByX(rows, (x) => xTerms(params, x), (terms, row) => rowTerm(params, terms, row));
 }
 
 /** P(alive | x, t_x, T) = alive part / (alive + died parts) (note 009 section 5.1). */
 export function paretoPAlive(params: ParetoParams, row: Row): number {
-  const [alive, died] = parts(params, row);
+  const [alive, died] = parts(params, xTerms(params, row.x), row);
   return 1 / (1 + Math.exp(died - alive));
 }
 

@@ -42,7 +42,7 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
 }
 
 /** Terms the direct series may take before ln 2F1(1, b; c; z) hands over to stdlib. */
-const MAX_SERIES_TERMS = 100_000;
+const MAX_SERIES_TERMS = 2000;
 
 /**
  * ln 2F1(1, b; c; z) for 0 ≤ z < 1 and 0 < b ≤ c: the form every Pareto/NBD likelihood term

@@ -24,7 +24,9 @@ export interface ScheduleOutcome {
 export async function schedule(manifest: Manifest, plan: Plan, threads: number, hooks: ScheduleHooks): Promise<ScheduleOutcome> {
   const inPlan = new Map(plan.nodes.map((p) => [p.node.id, p]));
   const deps = new Map(plan.nodes.map((p) => [p.node.id, effectiveDeps(manifest, p.node.id).filter((d) => inPlan.has(d))]));
-  const testsByNode = groupTests(plan.tests);
+  const testInputs = new Map(plan.tests.map((t) => [t, testDeps(manifest, t, inPlan)]));
+  const testsByInput = groupTests(testInputs);
+  const testsRun = new Set<PlannedTest>();
   const nodeResults = new Map<string, NodeResult>();
   /** nodes whose tests have run too: only then may their children start */
   const settled = new Set<string>();
@@ -60,7 +62,7 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
       const nodeDeps = deps.get(id)!;
       const brokenDep = nodeDeps.find((d) => broken.has(d));
       const brokenSource = sourcesOf(manifest, id).find((s) => brokenSources.has(s));
-      if (brokenDep) skip(id, brokenDep);
+      if (brokenDep) skip(id, broken.get(brokenDep)!); // the root cause, not the nearest parent
       else if (brokenSource) skip(id, brokenSource);
       else if (nodeDeps.every((d) => settled.has(d))) {
         pending.delete(id);
@@ -77,10 +79,16 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
     nodeResults.set(id, result);
     if (result.status !== 'success') broken.set(id, id);
     else {
-      const results = await hooks.runTests(testsByNode.get(id) ?? []);
+      // a test runs once every node it reads is built, which may be after the one it is attached to
+      const ready = (testsByInput.get(id) ?? []).filter(
+        (t) => !testsRun.has(t) && testInputs.get(t)!.every((d) => nodeResults.get(d)?.status === 'success'),
+      );
+      for (const t of ready) testsRun.add(t);
+      const results = await hooks.runTests(ready);
       testResults.push(...results);
-      const failed = results.find(blocksPublish);
-      if (failed) broken.set(id, failed.id);
+      results.forEach((r, i) => {
+        if (blocksPublish(r)) broken.set(ready[i]!.test.attachedTo ?? id, r.id);
+      });
     }
     settled.add(id);
     running.delete(id);
@@ -112,11 +120,19 @@ function sourcesOf(manifest: Manifest, id: string): readonly string[] {
   return [...(node?.sources ?? []), ...viaEphemeral];
 }
 
-function groupTests(tests: readonly PlannedTest[]): Map<string, PlannedTest[]> {
+/** The nodes of this build a test reads (through ephemerals), its attached node included. */
+function testDeps(manifest: Manifest, test: PlannedTest, inPlan: ReadonlyMap<string, PlannedNode>): readonly string[] {
+  const byId = new Map(manifest.nodes.map((n) => [n.id, n]));
+  const direct = [...test.test.dependsOn, ...(test.test.attachedTo ? [test.test.attachedTo] : [])];
+  const expanded = direct.flatMap((d) => (byId.get(d)?.config.materialized === 'ephemeral' ? effectiveDeps(manifest, d) : [d]));
+  return [...new Set(expanded)].filter((d) => inPlan.has(d));
+}
+
+function groupTests(inputs: ReadonlyMap<PlannedTest, readonly string[]>): Map<string, PlannedTest[]> {
   const map = new Map<string, PlannedTest[]>();
-  for (const t of tests) {
-    if (t.test.attachedTo === undefined) continue;
-    map.set(t.test.attachedTo, [...(map.get(t.test.attachedTo) ?? []), t]);
+  for (const [test, deps] of inputs) {
+    if (test.test.attachedTo === undefined) continue;
+    for (const d of deps) map.set(d, [...(map.get(d) ?? []), test]);
   }
   return map;
 }

@@ -26,7 +26,7 @@ export function formatSummary(report: BuildReport): string {
     const time = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
     lines.push(`  ${LABEL[r.status]} ${nameOf(r.id, byId).padEnd(width)}  ${kind.padEnd(17)} ${rows.padStart(14)} ${time.padStart(7)}`);
     if (r.error) lines.push(indent(r.error, 10));
-    if (r.skippedBecause) lines.push(`          skipped: ${r.skippedBecause === 'cancelled' ? 'the build was cancelled' : `${r.skippedBecause} did not succeed`}`);
+    if (r.skippedBecause) lines.push(`          skipped: ${r.skippedBecause === 'cancelled' ? 'the build was cancelled' : `${r.skippedBecause} failed upstream`}`);
   }
   const count = (status: string) => report.tests.filter((t) => t.status === status).length;
   lines.push(

@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_RESTARTS, fitSegments, type FitOptions, type SegmentFit } from './fit.ts';
-import { kmeansRestarts, type KmeansRun } from './kmeans.ts';
+import type { KmeansRun } from './kmeans.ts';
+import { lloydRestarts } from './lloyd.ts';
 import { deriveSeed, sampleIndices } from './random.ts';
 
 /** Candidate k are compared on a seeded subsample of at most this many points of the sample. */
@@ -25,7 +26,9 @@ export interface SearchedFit extends SegmentFit {
  * Two-stage fit, for speed (docs/segments.md §4, "The search"): choose k with `fitSegments` on a
  * seeded subsample of at most `searchSample` points and `searchRestarts` restarts per k (the same
  * rule, `chooseK`, on cheaper estimates), then fit only the chosen k on every point with the full
- * `restarts` (default 10). With `k` set the search measures that one k, so it is still recorded.
+ * `restarts` (default 10), by `lloydRestarts` (the same seeded k-means++ and Lloyd iterations as
+ * `kmeansRestarts`, on flat arrays, faster). With `k` set the search measures that one k, so it
+ * is still recorded.
  *
  * The final centres are listed largest segment first, as `fitSegments` lists them. The whole
  * result is a function of the points and `seed`.
@@ -38,14 +41,13 @@ export function searchSegments(points: readonly (readonly number[])[], options: 
   if (!Number.isInteger(searchSample) || searchSample < 2 || searchSample > 5000) {
     throw new UsageError(`the segment search sample must be an integer from 2 to 5,000, got ${searchSample}`);
   }
-  const indices = sampleIndices(points.length, searchSample, deriveSeed(seed, 0, 2));
-  const subsample = indices.map((i) => points[i]!);
-  const search = fitSegments(subsample, { ...options, restarts: searchRestarts });
-  // the search already validated seed, k and the points; only restarts is new here
   if (!Number.isInteger(restarts) || restarts < 1) {
     throw new UsageError(`segment restarts must be a positive integer, got ${restarts}`);
   }
-  const final = largestFirst(kmeansRestarts(points, search.k, restarts, seed).best);
+  // fitSegments checks the seed, k, the range and the points
+  const indices = sampleIndices(points.length, searchSample, deriveSeed(seed, 0, 2));
+  const search = fitSegments(indices.map((i) => points[i]!), { ...options, restarts: searchRestarts });
+  const final = largestFirst(lloydRestarts(points, search.k, restarts, seed).best);
   return {
     k: search.k,
     centres: final.centres,
@@ -55,7 +57,7 @@ export function searchSegments(points: readonly (readonly number[])[], options: 
     seed,
     sizes: final.sizes,
     labels: final.labels,
-    searchSampleSize: subsample.length,
+    searchSampleSize: indices.length,
     searchRestarts,
   };
 }

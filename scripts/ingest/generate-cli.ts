@@ -1,0 +1,92 @@
+#!/usr/bin/env tsx
+/**
+ * npm run generate -- --customers N --seed S [--start 2010-12-01] [--months 12] [--country-mix …]
+ *                     [--first-customer-id 100001] [--out file.csv[.gz]]
+ *
+ * Synthetic transactions into landing.order_lines (true archetypes into
+ * landing.synthetic_archetypes), or with --out into an Online Retail CSV file instead.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { count, log, openIngestDatabase, runCommand } from './cli-support.ts';
+import { generate } from './generate.ts';
+import { progressOn, type Progress } from './progress.ts';
+import { writeCsv } from './synthetic/csv-file.ts';
+import { resolveOptions, type GenerateOptions } from './synthetic/lines.ts';
+
+/** Runs smaller than this finish in a moment: no progress display. */
+const PROGRESS_FROM_CUSTOMERS = 20_000;
+
+interface GenerateCliOptions {
+  readonly customers: number;
+  readonly seed: number;
+  readonly start?: string;
+  readonly months?: number;
+  readonly countryMix?: string;
+  readonly firstCustomerId?: number;
+  readonly out?: string;
+  readonly projectDir: string;
+}
+
+const wholeNumber = (value: string): number => {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+};
+
+const program = new Command('generate')
+  .description('generate synthetic order lines (customer archetypes, seasonality, real-data mess) into landing.order_lines')
+  .requiredOption('--customers <n>', 'how many customers', wholeNumber)
+  .requiredOption('--seed <n>', 'random seed: the same seed and options give the same rows', wholeNumber)
+  .option('--start <date>', 'first day, YYYY-MM-DD (default 2010-12-01)')
+  .option('--months <n>', 'months of orders (default 12)', wholeNumber)
+  .option('--country-mix <mix>', 'country weights, e.g. "United Kingdom=0.9,Germany=0.05,France=0.05"')
+  .option('--first-customer-id <n>', 'customer ids start here (default 100001)', wholeNumber)
+  .option('--out <file>', 'write an Online Retail CSV file (.gz to compress) instead of the database')
+  .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
+  .showHelpAfterError()
+  .action((raw: GenerateCliOptions) => runCommand(() => run(raw)));
+
+async function run(raw: GenerateCliOptions): Promise<number> {
+  const options: GenerateOptions = {
+    customers: raw.customers,
+    seed: raw.seed,
+    ...(raw.start !== undefined ? { start: raw.start } : {}),
+    ...(raw.months !== undefined ? { months: raw.months } : {}),
+    ...(raw.countryMix !== undefined ? { countryMix: raw.countryMix } : {}),
+    ...(raw.firstCustomerId !== undefined ? { firstCustomerId: raw.firstCustomerId } : {}),
+  };
+  resolveOptions(options); // bad options fail here, before a server starts or a file is created
+  const progress: Progress | undefined =
+    raw.customers >= PROGRESS_FROM_CUSTOMERS ? progressOn({ total: raw.customers, label: 'generating' }) : undefined;
+  try {
+    if (raw.out) {
+      const result = await writeCsv(options, raw.out, (done, lines) => progress?.update(done, lines));
+      progress?.stop();
+      log(`wrote ${count(result.lines)} lines for ${count(result.customers)} customers to ${raw.out} in ${result.seconds.toFixed(1)}s (${rate(result.lines, result.seconds)} lines/s)`);
+      return 0;
+    }
+    const db = await openIngestDatabase(raw.projectDir);
+    try {
+      const result = await generate(db.pool, { ...options, onProgress: (p) => progress?.update(p.customersDone, p.lines) });
+      progress?.stop();
+      if (result.alreadyGenerated) {
+        log(`these options were generated before as batch ${result.batchId}: nothing added`);
+        return 0;
+      }
+      log(
+        `generated ${count(result.lines)} lines for ${count(result.customers)} customers as batch ${result.batchId} ` +
+          `in ${result.seconds.toFixed(1)}s (${rate(result.lines, result.seconds)} lines/s); true archetypes are in landing.synthetic_archetypes`,
+      );
+      return 0;
+    } finally {
+      await db.close();
+    }
+  } finally {
+    progress?.stop();
+  }
+}
+
+function rate(lines: number, seconds: number): string {
+  return count(Math.round(lines / Math.max(seconds, 1e-9)));
+}
+
+await program.parseAsync(process.argv);

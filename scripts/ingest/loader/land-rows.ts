@@ -1,0 +1,134 @@
+import type pg from 'pg';
+import { InputError } from '../../core/errors.ts';
+import { CopyIn } from '../copy-stream.ts';
+import { copyRaw, copyText } from '../copy-text.ts';
+import type { InspectedFile } from './inspect.ts';
+import { CsvRecordSplitter } from './records.ts';
+import { ROW_COLUMNS, rowConverter, type Rejection } from './rows.ts';
+import { readSource } from './source.ts';
+
+/** How far a load has got; updated in place so a failed load can still say how far. */
+export interface Tally {
+  linesRead: number;
+  linesLoaded: number;
+  linesRejected: number;
+}
+
+export interface LoadProgress {
+  /** bytes of the file as stored (compressed, for a .gz) */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly linesRead: number;
+}
+
+const LINES_SQL = `copy landing.order_lines (batch_id, source_file, source_line, ${ROW_COLUMNS.join(', ')}) from stdin`;
+const QUARANTINE_SQL =
+  'copy landing.quarantine (batch_id, source_file, source_line, raw_text, reason, column_name, value) from stdin';
+/** Quarantine text held before it is sent; bounds memory when most of a file is bad. */
+const QUARANTINE_FLUSH_CHARS = 4 * 1024 * 1024;
+
+/**
+ * Streams the file's records into landing.order_lines (and bad ones into landing.quarantine) on
+ * `client`, inside the caller's transaction. Never holds more than one read chunk of rows: each
+ * chunk's COPY text is sent, with back-pressure, before the next chunk is read.
+ *
+ * Both tables get their own COPY on the one connection (the transaction must cover both), so
+ * quarantine text waits in a buffer; when the buffer fills, the order-lines COPY is ended, the
+ * quarantine sent, and a new order-lines COPY begun.
+ */
+export async function landRows(
+  client: pg.PoolClient,
+  batchId: number,
+  inspected: InspectedFile,
+  tally: Tally,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<void> {
+  const { source, layout } = inspected;
+  const prefix = `${batchId}\t${copyRaw(source.path)}\t`;
+  const convert = rowConverter(layout);
+  let out = '';
+  let quarantine = '';
+  let headerSeen = false;
+  let copied = 0;
+
+  const reject = (line: number, raw: string, why: Rejection): void => {
+    tally.linesRejected++;
+    quarantine += `${prefix}${line}\t${copyRaw(raw)}\t${why.reason}\t${copyText(why.column)}\t${copyText(why.value)}\n`;
+  };
+  const splitter = new CsvRecordSplitter({
+    record(fields, line, raw) {
+      if (!headerSeen) {
+        headerSeen = true; // inspectFile has read and checked it
+        return;
+      }
+      tally.linesRead++;
+      const row = convert(fields, raw);
+      if (typeof row === 'string') {
+        out += prefix + line + '\t' + row + '\n';
+        tally.linesLoaded++;
+      } else reject(line, raw, row);
+    },
+    malformed(line, raw, detail) {
+      tally.linesRead++;
+      reject(line, raw, { reason: 'malformed quoting', column: null, value: detail });
+    },
+  });
+
+  let lines = new CopyIn(client, LINES_SQL);
+  const sendQuarantine = async (): Promise<void> => {
+    copied += await lines.finish();
+    const copy = new CopyIn(client, QUARANTINE_SQL);
+    lines = copy; // so a failure here aborts this COPY
+    await copy.write(quarantine);
+    quarantine = '';
+    await copy.finish();
+  };
+
+  const { stream, bytesRead } = readSource(source);
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of readChunks(stream, source.path)) {
+      pushText(splitter, decoder.decode(chunk, { stream: true }), source.path);
+      await lines.write(out);
+      out = '';
+      if (quarantine.length > QUARANTINE_FLUSH_CHARS) {
+        await sendQuarantine();
+        lines = new CopyIn(client, LINES_SQL);
+      }
+      onProgress?.({ bytesRead: bytesRead(), bytesTotal: source.bytes, linesRead: tally.linesRead });
+    }
+    pushText(splitter, decoder.decode(), source.path);
+    splitter.end();
+    await lines.write(out);
+    out = '';
+    if (quarantine.length > 0) await sendQuarantine();
+    else copied += await lines.finish();
+  } catch (error) {
+    stream.destroy();
+    await lines.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+  if (copied !== tally.linesLoaded) {
+    throw new Error(`the server took ${copied} order lines but ${tally.linesLoaded} were sent`);
+  }
+  onProgress?.({ bytesRead: source.bytes, bytesTotal: source.bytes, linesRead: tally.linesRead });
+}
+
+/** The byte stream's chunks, with read and decompression errors named as the file's. */
+async function* readChunks(stream: AsyncIterable<unknown>, path: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new InputError(path, undefined, `cannot read: ${detail}`);
+  }
+}
+
+function pushText(splitter: CsvRecordSplitter, text: string, path: string): void {
+  try {
+    splitter.push(text);
+  } catch (error) {
+    if (error instanceof RangeError) throw new InputError(path, undefined, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,106 @@
+import { UsageError } from '../../core/errors.ts';
+import { normalizeDate } from '../loader/dates.ts';
+import type { ArchetypeName } from './archetypes.ts';
+import { Window } from './calendar.ts';
+import { buildCatalogue } from './catalogue.ts';
+import { DEFAULT_COUNTRY_MIX, parseCountryMix, type CountryMix } from './countries.ts';
+import { customerLines, type Market } from './customer.ts';
+import { guestOrder } from './guests.ts';
+import type { SyntheticLine } from './line.ts';
+import { Random, cumulative } from './random.ts';
+
+export interface GenerateOptions {
+  /** how many customers (each buys at least once) */
+  readonly customers: number;
+  /** fixes every row: same seed and options, same rows */
+  readonly seed: number;
+  /** first day of the window, YYYY-MM-DD (default 2010-12-01, as the Online Retail file) */
+  readonly start?: string;
+  /** length of the window in calendar months (default 12) */
+  readonly months?: number;
+  /** country weights, or `--country-mix` text such as "United Kingdom=0.9,France=0.1" */
+  readonly countryMix?: CountryMix | string;
+  /** customer ids are firstCustomerId, firstCustomerId + 1, … (default 100001, clear of the UCI ids) */
+  readonly firstCustomerId?: number;
+}
+
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'countryMix'>> & { readonly countryMix: CountryMix };
+
+/** Lines generated for one customer (or one anonymous order), in order. */
+export interface Block {
+  readonly lines: readonly SyntheticLine[];
+  readonly customer?: { readonly id: string; readonly archetype: ArchetypeName };
+}
+
+/** Share of lines without a customer id, as in the Online Retail file (135,080 of 541,909). */
+export const GUEST_SHARE = 0.25;
+const MAX_CUSTOMERS = 50_000_000;
+
+/** Options with defaults filled in; UsageError for values that make no sense. */
+export function resolveOptions(options: GenerateOptions): ResolvedOptions {
+  const { customers, seed } = options;
+  if (!Number.isInteger(customers) || customers < 1 || customers > MAX_CUSTOMERS) {
+    throw new UsageError(`--customers must be a whole number from 1 to ${MAX_CUSTOMERS.toLocaleString('en-US')}, not ${customers}`);
+  }
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not ${seed}`);
+  }
+  const start = options.start ?? '2010-12-01';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || normalizeDate(start) === undefined) {
+    throw new UsageError(`--start must be a date written YYYY-MM-DD, not ${JSON.stringify(start)}`);
+  }
+  const months = options.months ?? 12;
+  if (!Number.isInteger(months) || months < 1 || months > 240) throw new UsageError(`--months must be a whole number from 1 to 240, not ${months}`);
+  const firstCustomerId = options.firstCustomerId ?? 100_001;
+  if (!Number.isSafeInteger(firstCustomerId) || firstCustomerId < 0) {
+    throw new UsageError(`--first-customer-id must be a whole number, not ${firstCustomerId}`);
+  }
+  const mix = options.countryMix;
+  const countryMix = mix === undefined ? DEFAULT_COUNTRY_MIX : typeof mix === 'string' ? parseCountryMix(mix) : mix;
+  return { customers, seed, start, months, firstCustomerId, countryMix };
+}
+
+/**
+ * Every synthetic line, one customer at a time: memory holds one customer's lines, whatever the
+ * number of customers. Anonymous orders are interleaved so that GUEST_SHARE of all lines lack a
+ * customer id.
+ */
+export function* generateBlocks(resolved: ResolvedOptions): Generator<Block> {
+  const market = marketFor(resolved);
+  const guests = new Random(resolved.seed, 0); // stream 0: customers use 1, 2, …
+  const perCustomerLine = GUEST_SHARE / (1 - GUEST_SHARE);
+  let guestLinesOwed = 0;
+  for (let index = 0; index < resolved.customers; index++) {
+    const lines: SyntheticLine[] = [];
+    const id = String(resolved.firstCustomerId + index);
+    const archetype = customerLines(market, resolved.seed, index, id, lines);
+    yield { lines, customer: { id, archetype: archetype.name } };
+    guestLinesOwed += lines.length * perCustomerLine;
+    while (guestLinesOwed > 0) {
+      const anonymous: SyntheticLine[] = [];
+      guestOrder(market, guests, anonymous);
+      guestLinesOwed -= anonymous.length;
+      yield { lines: anonymous };
+    }
+  }
+}
+
+/**
+ * The synthetic lines one by one (for tests, and anything that wants rows rather than COPY text).
+ *
+ * @example for await (const line of generateLines({ customers: 100, seed: 7 })) console.log(line.invoiceNo);
+ */
+export async function* generateLines(options: GenerateOptions): AsyncGenerator<SyntheticLine> {
+  for (const block of generateBlocks(resolveOptions(options))) yield* block.lines;
+}
+
+function marketFor(resolved: ResolvedOptions): Market {
+  const countries = [...resolved.countryMix.keys()];
+  return {
+    catalogue: buildCatalogue(resolved.seed),
+    window: new Window(resolved.start, resolved.months),
+    countries,
+    countryWeights: cumulative(countries.map((c) => resolved.countryMix.get(c)!)),
+    invoices: { next: 536_365 },
+  };
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { CompiledNode, CompiledTest, Manifest, Plan, PlannedNode, PlannedTest, TestResult } from '../../../scripts/core/types.ts';
+import { schedule } from '../../../scripts/execute/schedule.ts';
+
+function node(name: string, dependsOn: string[] = [], materialized: 'table' | 'ephemeral' = 'table'): CompiledNode {
+  return {
+    id: `model.${name}`, name, resourceType: 'model', language: 'sql', path: `models/${name}.sql`, columns: [],
+    config: { materialized, schema: 'gold', tags: [], enabled: true, indexes: [], pii: false },
+    dependsOn: dependsOn.map((d) => `model.${d}`), sources: [],
+  };
+}
+
+function test(id: string, attachedTo: string, dependsOn: string[]): CompiledTest {
+  return {
+    id, name: id, attachedTo: `model.${attachedTo}`, test: 'singular', severity: 'error', sql: 'select 1',
+    dependsOn: dependsOn.map((d) => `model.${d}`), sources: [], location: { file: 'tests/data/t.sql', line: 1 },
+  };
+}
+
+function setup(nodes: CompiledNode[], tests: CompiledTest[]): { manifest: Manifest; plan: Plan } {
+  const manifest: Manifest = { projectName: 'p', nodes, tests, sources: [], tokens: {}, vars: {} };
+  const planned: PlannedNode[] = nodes
+    .filter((n) => n.config.materialized !== 'ephemeral')
+    .map((n) => ({ node: n, target: { schema: 'gold__b000001', name: n.name }, publicRelation: { schema: 'gold', name: n.name }, isIncremental: false, inputs: {} }));
+  const plannedTests: PlannedTest[] = tests.map((t) => ({ test: t, sql: t.sql }));
+  return { manifest, plan: { buildId: 1, buildTag: 'b000001', nodes: planned, tests: plannedTests, schemas: {}, publishRelations: {}, fullRefresh: false } };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('schedule', () => {
+  it('runs a test only when every node it reads is built, not just the one it is attached to', async () => {
+    const { manifest, plan } = setup([node('a'), node('slow'), node('child', ['a'])], [test('t', 'a', ['a', 'slow'])]);
+    const events: string[] = [];
+    await schedule(manifest, plan, 4, {
+      cancelled: () => false,
+      runNode: async (p) => {
+        if (p.node.name === 'slow') await sleep(30);
+        events.push(`node ${p.node.name}`);
+        return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
+      },
+      runTests: async (tests) => {
+        events.push(...tests.map((t) => `test ${t.test.id}`));
+        return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
+      },
+    });
+    expect(events.indexOf('test t')).toBeGreaterThan(events.indexOf('node slow'));
+    expect(events.filter((e) => e === 'test t')).toHaveLength(1);
+  });
+
+  it('a failing node skips its descendants (through ephemerals) and the rest still runs; a failing test skips the attached node\'s children', async () => {
+    const { manifest, plan } = setup(
+      [node('bad'), node('eph', ['bad'], 'ephemeral'), node('below', ['eph']), node('ok'), node('tested'), node('after_tested', ['tested'])],
+      [test('t_fail', 'tested', ['tested'])],
+    );
+    const outcome = await schedule(manifest, plan, 2, {
+      cancelled: () => false,
+      runNode: async (p) =>
+        p.node.name === 'bad'
+          ? { id: p.node.id, status: 'error', rows: null, durationMs: 1, error: 'boom' }
+          : { id: p.node.id, status: 'success', rows: 1, durationMs: 1 },
+      runTests: async (tests) =>
+        tests.map((t): TestResult => ({ id: t.test.id, status: 'fail', severity: 'error', failures: 3, durationMs: 0, location: t.test.location })),
+    });
+    const status = Object.fromEntries(outcome.nodes.map((n) => [n.id, n.status]));
+    expect(status).toEqual({
+      'model.bad': 'error', 'model.below': 'skipped', 'model.ok': 'success', 'model.tested': 'success', 'model.after_tested': 'skipped',
+    });
+    expect(outcome.nodes.find((n) => n.id === 'model.below')!.skippedBecause).toBe('model.bad');
+    expect(outcome.nodes.find((n) => n.id === 'model.after_tested')!.skippedBecause).toBe('t_fail');
+  });
+
+  it('runs at most `threads` nodes at once', async () => {
+    const { manifest, plan } = setup(['a', 'b', 'c', 'd', 'e'].map((n) => node(n)), []);
+    let running = 0;
+    let most = 0;
+    await schedule(manifest, plan, 2, {
+      cancelled: () => false,
+      runNode: async (p) => {
+        most = Math.max(most, ++running);
+        await sleep(10);
+        running--;
+        return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
+      },
+      runTests: async () => [],
+    });
+    expect(most).toBe(2);
+  });
+});

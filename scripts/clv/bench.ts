@@ -20,7 +20,9 @@ const customers = Number(process.argv[2] ?? 1_000_000);
 const cdnow = await readSummaryFile(CDNOW, 'purchase', DEFAULT_COLUMNS);
 fitModel('bgnbd', cdnow.rows); // warm-up: the first call also pays for JIT compilation
 const [fit, fitMs] = timed(() => fitModel('bgnbd', cdnow.rows));
-console.log(`CDNOW: ${cdnow.customers} customers, ${fit.distinctRows} distinct rows, BG/NBD fit ${fitMs.toFixed(0)} ms`);
+console.log(
+  `CDNOW: ${cdnow.customers} customers, ${fit.distinctRows} distinct rows, BG/NBD fit ${fitMs.toFixed(0)} ms`,
+);
 for (const model of ['mbgnbd', 'pareto'] as const) {
   const [other, ms] = timed(() => fitModel(model, cdnow.rows));
   console.log(`CDNOW: ${model} fit ${ms.toFixed(0)} ms, ${other.iterations} iterations`);

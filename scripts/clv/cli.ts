@@ -40,7 +40,8 @@ export async function clvMain(argv: readonly string[], io: CliIo): Promise<numbe
 async function fitCommand(argv: readonly string[], io: CliIo): Promise<Record<string, unknown>> {
   const { values, positionals } = parse(argv);
   if (positionals[0] !== 'fit' || positionals.length > 1) {
-    throw new UsageError(`expected the command "fit"${positionals.length ? `, got "${positionals.join(' ')}"` : ''}\n${USAGE}`);
+    const got = positionals.length ? `, got "${positionals.join(' ')}"` : '';
+    throw new UsageError(`expected the command "fit"${got}\n${USAGE}`);
   }
   const model = values.model;
   if (!model) throw new UsageError(`--model is required\n${USAGE}`);

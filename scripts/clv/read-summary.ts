@@ -77,7 +77,9 @@ export async function readSummaryFile(file: string, kind: SummaryKind, columns: 
         index = locateColumns(record, kind, columns);
         continue;
       }
-      const value = (field: keyof ColumnNames): number => parseNumber(file, info.lines, columns[field], record[index![field]!]);
+      const at = index;
+      const value = (field: keyof ColumnNames): number =>
+        parseNumber(file, info.lines, columns[field], record[at[field]!]);
       const row: SummaryRow =
         kind === 'spend'
           ? { x: value('frequency'), tx: 0, T: 0, monetary: value('monetary_value') }

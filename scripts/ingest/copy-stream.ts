@@ -3,9 +3,15 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 /**
+ * How far the producer may run ahead of the server. A few read chunks' worth, so that parsing the
+ * next chunk overlaps the server storing the last one (with the default 16 KB the two took turns).
+ */
+const BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
  * One `COPY … FROM STDIN` on a client, written to in large text pieces with back-pressure:
- * write() resolves once the piece is handed to the socket, so a producer that awaits it never
- * holds more than one piece in memory however large the input.
+ * write() resolves once no more than BUFFER_BYTES wait to be sent, so a producer that awaits it
+ * holds a bounded amount in memory however large the input.
  */
 export class CopyIn {
   private readonly stream: ReturnType<typeof copyFrom>;
@@ -13,7 +19,7 @@ export class CopyIn {
 
   /** `sql` is the whole COPY statement, e.g. `copy landing.order_lines (a, b) from stdin`. */
   constructor(client: pg.PoolClient, sql: string) {
-    this.stream = client.query(copyFrom(sql));
+    this.stream = client.query(copyFrom(sql, { highWaterMark: BUFFER_BYTES }));
     this.stream.on('error', (error: Error) => {
       this.failure = error;
     });

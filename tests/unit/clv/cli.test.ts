@@ -36,7 +36,8 @@ describe('clv fit', { timeout: 60_000 }, () => {
   });
 
   it("reads the file's own column names with --map", () => {
-    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', 'frequency=x,recency=t_x,T=T,monetary_value=zbar');
+    const map = 'frequency=x,recency=t_x,T=T,monetary_value=zbar';
+    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', map);
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout) as { params: Record<string, number>; customers: number };
     expect(out.customers).toBe(946);
@@ -45,10 +46,13 @@ describe('clv fit', { timeout: 60_000 }, () => {
   });
 
   it('exits with 2 and names a mapped column the file does not have', () => {
-    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', 'frequency=x,monetary_value=spend');
+    const map = 'frequency=x,monetary_value=spend';
+    const run = clv('fit', '--model', 'gammagamma', '--summary', WITH_SPEND_CSV, '--map', map);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('UsageError: the summary file has no column "spend" for monetary_value; its columns are: ID, x, t_x, T, zbar');
+    expect(run.stderr).toContain(
+      'UsageError: the summary file has no column "spend" for monetary_value; its columns are: ID, x, t_x, T, zbar',
+    );
   });
 
   it('exits with 2 for an unknown model', () => {

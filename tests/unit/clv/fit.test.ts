@@ -15,7 +15,8 @@ describe('fitModel', () => {
   });
 
   it('fits distinct rows with counts exactly as it fits one row per customer', () => {
-    const rows = simulateBgnbd({ r: 0.5, alpha: 5, a: 0.8, b: 2.5 }, { customers: 3000, seed: 1, minT: 20, maxT: 40, resolution: 1 });
+    const options = { customers: 3000, seed: 1, minT: 20, maxT: 40, resolution: 1 };
+    const rows = simulateBgnbd({ r: 0.5, alpha: 5, a: 0.8, b: 2.5 }, options);
     const counted = new Map<string, { x: number; tx: number; T: number; count: number }>();
     for (const row of rows) {
       const key = `${row.x}|${row.tx}|${row.T}`;
@@ -48,7 +49,9 @@ describe('fitModel', () => {
   });
 
   it('names the row it cannot use and the model it does not know', () => {
-    expect(() => fitModel('bgnbd', [{ x: 1, tx: 5, T: 3 }])).toThrow('bgnbd fit: summary row 1: recency must be between 0 and T (3), got 5');
+    expect(() => fitModel('bgnbd', [{ x: 1, tx: 5, T: 3 }])).toThrow(
+      'bgnbd fit: summary row 1: recency must be between 0 and T (3), got 5',
+    );
     expect(() => fitModel('nbd' as ModelName, [])).toThrow(UsageError);
   });
 });

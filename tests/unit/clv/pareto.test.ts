@@ -33,11 +33,23 @@ describe('Pareto/NBD on CDNOW (weeks)', () => {
     // 0.6061, 11.6562). The likelihood is nearly flat along beta (its standard error is ~6), so
     // implementations stop at slightly different beta; none of those points is better than ours.
     const rows = aggregateSummary(customers, 'purchase');
+    // CLVTools (tests/testthat/test_correctness_pnbd_nocovstaticcov.R) stops at
+    // (0.55315, 10.57633, 0.60625, 11.67150), LL -9594.976.
     const lifetimes: ParetoParams = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
-    for (const other of [lifetimes, BTYD]) {
+    const clvtools: ParetoParams = { r: 0.55315, alpha: 10.57633, s: 0.60625, beta: 11.6715 };
+    for (const other of [lifetimes, BTYD, clvtools]) {
       expect(fit.logLikelihood).toBeGreaterThanOrEqual(paretoLogLikelihoodSum(other, rows));
     }
     expect(Math.abs(params.beta - 11.669)).toBeLessThan(0.002);
+  });
+
+  it("gives CLVTools' standard errors", () => {
+    // r 0.0476264, alpha 0.8427222, s 0.1872594, beta 6.2105448 (CLVTools,
+    // tests/testthat/test_correctness_pnbd_nocovstaticcov.R); both from a numerical Hessian
+    const expected = { r: 0.0476264, alpha: 0.8427222, s: 0.1872594, beta: 6.2105448 };
+    for (const [name, se] of Object.entries(expected)) {
+      expect(Math.abs(fit.standardErrors[name]! / se - 1)).toBeLessThan(1e-3);
+    }
   });
 
   it("gives BTYD's P(alive) and conditional expectation for its example customer", () => {
@@ -83,6 +95,7 @@ describe('Pareto/NBD on CDNOW (weeks)', () => {
     expect(at(1)).toBeCloseTo(at(1 + 1e-9), 6);
     expect(at(1)).toBeCloseTo(at(1 - 1e-9), 6);
     // r·beta/alpha · ln((beta + t)/beta) at s = 1
-    expect(at(1)).toBeCloseTo(((params.r * params.beta) / params.alpha) * Math.log((params.beta + 52) / params.beta), 10);
+    const limit = ((params.r * params.beta) / params.alpha) * Math.log((params.beta + 52) / params.beta);
+    expect(at(1)).toBeCloseTo(limit, 10);
   });
 });

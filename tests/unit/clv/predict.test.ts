@@ -57,6 +57,8 @@ describe('predictions from fitted parameters', () => {
     );
     const broken = { model: 'bgnbd', params: { r: 0.2, alpha: NaN, a: 0.8, b: 2.4 } } as const;
     expect(() => predictPAlive(broken, { x: 2, tx: 1, T: 3 })).toThrow(StrataError);
-    expect(() => predictPAlive(broken, { x: 2, tx: 1, T: 3 })).toThrow(/P\(alive\) for x=2, t_x=1, T=3 is not a finite number/);
+    expect(() => predictPAlive(broken, { x: 2, tx: 1, T: 3 })).toThrow(
+      /P\(alive\) for x=2, t_x=1, T=3 is not a finite number/,
+    );
   });
 });

@@ -79,7 +79,9 @@ describe('reading a summary CSV', () => {
 
   it('suggests --map when a default column is missing', async () => {
     const error = await readSummaryFile(WITH_SPEND_CSV, 'purchase', DEFAULT_COLUMNS).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/no column "frequency" for frequency \(name it with --map frequency=<column>\)/);
+    expect((error as Error).message).toMatch(
+      /no column "frequency" for frequency \(name it with --map frequency=<column>\)/,
+    );
   });
 
   it('reports a value that is not a number with file and line', async () => {
@@ -103,6 +105,8 @@ describe('reading a summary CSV', () => {
 
   it('rejects --map entries it cannot use', () => {
     expect(() => parseColumnMap(['frequency'])).toThrow(UsageError);
-    expect(() => parseColumnMap(['freq=x'])).toThrow('--map: unknown field "freq"; the fields are frequency, recency, T, monetary_value');
+    expect(() => parseColumnMap(['freq=x'])).toThrow(
+      '--map: unknown field "freq"; the fields are frequency, recency, T, monetary_value',
+    );
   });
 });

@@ -36,9 +36,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'strata' });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  // JIT compilation costs a second or more on the mid-sized queries models run and rarely pays
-  // back here; set per session (not a startup option) so poolers such as PgBouncer accept it.
-  pool.on('connect', (client) => void client.query('set jit = off').catch(() => {}));
+  // Per session, not as startup options, so poolers such as PgBouncer accept them. JIT costs a
+  // second or more on the mid-sized queries models run and rarely pays back; the default 4 MB
+  // work_mem sends every dedupe sort and window of a few hundred thousand lines to disk.
+  pool.on('connect', (client) => void client.query(`set jit = off; set work_mem = '128MB'`).catch(() => {}));
   await checkConnection(pool, url);
   return {
     url,

@@ -46,6 +46,7 @@ export async function writeCsv(
     }
   }
   await write(piece);
+  onProgress?.(customersDone, lines);
   out.end();
   await closed;
   return { lines, customers: resolved.customers, seconds: (performance.now() - started) / 1000 };

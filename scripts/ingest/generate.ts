@@ -6,7 +6,8 @@ import { CopyIn } from './copy-stream.ts';
 import { copyRaw } from './copy-text.ts';
 import { archetypeOf } from './synthetic/customer.ts';
 import { copyLine } from './synthetic/format.ts';
-import { generateBlocks, resolveOptions, type GenerateOptions, type ResolvedOptions } from './synthetic/lines.ts';
+import { DEFAULT_COUNTRY_MIX } from './synthetic/countries.ts';
+import { DEFAULTS, generateBlocks, resolveOptions, type GenerateOptions, type ResolvedOptions } from './synthetic/lines.ts';
 
 export { generateLines, type GenerateOptions } from './synthetic/lines.ts';
 export type { SyntheticLine } from './synthetic/line.ts';
@@ -79,10 +80,17 @@ export async function generate(
   }
 }
 
-/** `synthetic:seed=42,customers=5000,start=2010-12-01,months=12,…`: what landing.load_batches shows. */
+/**
+ * `synthetic:seed=42,customers=5000`, plus any option not at its default: the batch's source_file.
+ * Kept short because every order line repeats it, and the server parses it on every row.
+ */
 export function describeRun(resolved: ResolvedOptions): string {
-  const base = `synthetic:seed=${resolved.seed},customers=${resolved.customers},start=${resolved.start},months=${resolved.months}`;
-  return resolved.firstCustomerId === 100_001 ? base : `${base},first_customer_id=${resolved.firstCustomerId}`;
+  const parts = [`seed=${resolved.seed}`, `customers=${resolved.customers}`];
+  if (resolved.start !== DEFAULTS.start) parts.push(`start=${resolved.start}`);
+  if (resolved.months !== DEFAULTS.months) parts.push(`months=${resolved.months}`);
+  if (resolved.firstCustomerId !== DEFAULTS.firstCustomerId) parts.push(`first_customer_id=${resolved.firstCustomerId}`);
+  if (resolved.countryMix !== DEFAULT_COUNTRY_MIX) parts.push('country_mix');
+  return `synthetic:${parts.join(',')}`;
 }
 
 /** Stands in for a file's sha256: the same options and generator version give the same rows. */

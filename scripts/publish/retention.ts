@@ -28,12 +28,27 @@ export async function dropOldBuilds(pool: pg.Pool, keep: number, currentBuildId:
     [Math.max(1, keep), currentBuildId],
   );
   const dropped: string[] = [];
-  for (const { schema_name } of candidates.rows) {
-    // cascade only reaches objects inside our own versioned schema (and anything built directly
-    // on it, which the docs say not to do: build on the public layer views instead).
-    await pool.query(`drop schema if exists ${quoteIdent(schema_name)} cascade`);
-    await pool.query('update strata_meta.build_schemas set dropped_at = now() where schema_name = $1', [schema_name]);
-    dropped.push(schema_name);
+  const client = await pool.connect();
+  try {
+    for (const { schema_name } of candidates.rows) {
+      await client.query('begin');
+      try {
+        // A killed build's query may still run on the server, holding its tables: do not wait
+        // for it; the schema is dropped by a later build instead.
+        await client.query(`set local lock_timeout = '500ms'`);
+        // cascade only reaches objects inside our own versioned schema (and anything built
+        // directly on it, which the docs say not to do: build on the public layer views instead).
+        await client.query(`drop schema if exists ${quoteIdent(schema_name)} cascade`);
+        await client.query('update strata_meta.build_schemas set dropped_at = now() where schema_name = $1', [schema_name]);
+        await client.query('commit');
+        dropped.push(schema_name);
+      } catch (error) {
+        await client.query('rollback');
+        if ((error as { code?: string }).code !== '55P03') throw error;
+      }
+    }
+  } finally {
+    client.release();
   }
   return dropped;
 }

@@ -72,3 +72,45 @@ describe('the command line', () => {
     }
   });
 });
+
+describe('a build killed half way', () => {
+  it('publishes nothing, and the next build records it as cancelled and publishes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'strata-kill-'));
+    dirs.push(dir);
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'models', 'gold'), { recursive: true });
+    await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: killme\n  vars: {nap: 0}\n');
+    await writeFile(join(dir, 'models', 'gold', 'fast.sql'), 'select 1 as id\n');
+    await writeFile(join(dir, 'models', 'gold', 'slow.sql'), "select id from {{ ref('fast') }}, pg_sleep({{ var('nap') }})\n");
+    const db = await createTestDatabase('kill');
+    try {
+      expect((await strata(['build', '--project-dir', dir], { DATABASE_URL: db.url })).code).toBe(0);
+      const { spawn } = await import('node:child_process');
+      const child = spawn('npx', ['tsx', CLI, 'build', '--project-dir', dir, '--vars', '{nap: 30}'], {
+        env: { ...process.env, DATABASE_URL: db.url },
+        stdio: 'ignore',
+        detached: true,
+      });
+      // wait until the slow model is running, then kill the whole process group without warning
+      for (let i = 0; i < 100; i++) {
+        const running = await db.pool.query(`select 1 from pg_stat_activity where query like '%pg_sleep%' and pid <> pg_backend_pid()`);
+        if (running.rowCount) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      process.kill(-child.pid!, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 500));
+      const pubs = await db.pool.query('select build_id from strata_meta.publications');
+      expect(pubs.rows.map((r) => Number(r.build_id))).toEqual([1]);
+      const after = await strata(['build', '--project-dir', dir], { DATABASE_URL: db.url });
+      expect(after.code).toBe(0);
+      const builds = await db.pool.query('select build_id, status, published from strata_meta.builds order by build_id');
+      expect(builds.rows.map((r) => [Number(r.build_id), r.status, r.published])).toEqual([
+        [1, 'success', true],
+        [2, 'cancelled', false],
+        [3, 'success', true],
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

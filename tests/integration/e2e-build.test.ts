@@ -56,6 +56,27 @@ describe('an end-to-end build of the fixture project', () => {
     expect(await rows(`select col_description('gold.customers'::regclass, 2) as d`)).toEqual([{ d: 'Region name.' }]);
   });
 
+  it('the BI role reads gold and nothing else', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const pg = (await import('pg')).default;
+    const password = (await readFile(join(project, '.strata', 'bi-password'), 'utf8')).trim();
+    const url = new URL(testDb.url);
+    url.username = 'strata_bi';
+    url.password = password;
+    const bi = new pg.Client({ connectionString: url.toString() });
+    await bi.connect();
+    try {
+      expect((await bi.query('select count(*)::int as n from gold.customers')).rows).toEqual([{ n: 2 }]);
+      await expect(bi.query('select * from silver.event_log')).rejects.toThrow(/permission denied/);
+      await expect(bi.query('select * from e2e_src.events')).rejects.toThrow(/permission denied/);
+      const physical = (await db.pool.query(`select physical_schema from strata_meta.published_relations where node_id = 'model.customers' order by publication_id desc limit 1`)).rows[0].physical_schema;
+      await expect(bi.query(`select * from "${physical}".customers`)).rejects.toThrow(/permission denied/);
+    } finally {
+      await bi.end();
+    }
+  });
+
   it('a failing model and a failing test publish nothing and name file and line', async () => {
     const before = await rows('select * from gold.customer_scores order by 1');
     const publicationsBefore = await rows('select count(*)::int as n from strata_meta.publications');

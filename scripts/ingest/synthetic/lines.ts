@@ -32,6 +32,9 @@ export interface Block {
   readonly customer?: { readonly id: string; readonly archetype: ArchetypeName };
 }
 
+/** What an option is when not given. */
+export const DEFAULTS = { start: '2010-12-01', months: 12, firstCustomerId: 100_001 } as const;
+
 /** Share of lines without a customer id, as in the Online Retail file (135,080 of 541,909). */
 export const GUEST_SHARE = 0.25;
 const MAX_CUSTOMERS = 50_000_000;
@@ -45,13 +48,13 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new UsageError(`--seed must be a whole number from 0 to 4294967295, not ${seed}`);
   }
-  const start = options.start ?? '2010-12-01';
+  const start = options.start ?? DEFAULTS.start;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(start) || normalizeDate(start) === undefined) {
     throw new UsageError(`--start must be a date written YYYY-MM-DD, not ${JSON.stringify(start)}`);
   }
-  const months = options.months ?? 12;
+  const months = options.months ?? DEFAULTS.months;
   if (!Number.isInteger(months) || months < 1 || months > 240) throw new UsageError(`--months must be a whole number from 1 to 240, not ${months}`);
-  const firstCustomerId = options.firstCustomerId ?? 100_001;
+  const firstCustomerId = options.firstCustomerId ?? DEFAULTS.firstCustomerId;
   if (!Number.isSafeInteger(firstCustomerId) || firstCustomerId < 0) {
     throw new UsageError(`--first-customer-id must be a whole number, not ${firstCustomerId}`);
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../scripts/core/errors.ts';
 import { runMigrations } from '../../scripts/db/migrate.ts';
@@ -183,6 +184,22 @@ describe('errors a user can act on, before anything is written', () => {
     // and a failed batch does not stop the file from loading later
     const retry = await loadFile(db.pool, { file });
     expect(retry).toMatchObject({ alreadyLoaded: false, linesLoaded: 2 });
+  });
+});
+
+describe('a file that breaks off', () => {
+  it('a gzip cut short fails as the file\'s error, leaving only a failed batch row', async () => {
+    const whole = gzipSync(Buffer.from('customer_id,order_id,order_date,product_id,quantity,unit_price\n' + '1,A1,2024-01-01,P,5,1.00\n'.repeat(20_000)));
+    const file = join(scratch, 'cut.csv.gz');
+    await writeFile(file, whole.subarray(0, whole.length - 40));
+    await expect(loadFile(db.pool, { file })).rejects.toThrow(InputError);
+    const batches = await rows<{ status: string; n: number }>(
+      `select b.status, (select count(*)::int from landing.order_lines l where l.batch_id = b.batch_id) as n
+         from landing.load_batches b where b.source_file = $1`,
+      [file],
+    );
+    expect(batches).toEqual([{ status: 'failed', n: 0 }]);
+    await expect(loadFile(db.pool, { file })).rejects.toThrow(/cut\.csv\.gz: cannot read: unexpected end of file \(recorded as failed batch \d+\)/);
   });
 });
 

@@ -37,7 +37,6 @@ export class CsvRecordSplitter {
   private carry = '';
   private nextLine = 1;
   private pending: Pending | undefined;
-  private inQuote = false;
   /** until the header is out, quoted records are parsed one by one to keep it first */
   private ordered = true;
   private batchRaws: string[] = [];
@@ -89,22 +88,19 @@ export class CsvRecordSplitter {
       this.sink.record(splitOnCommas(line), lineNo, line);
       return;
     }
-    this.inQuote = endsInsideQuotes(text, false);
-    if (this.inQuote) this.pending = { line: lineNo, raw: text };
+    if (endsInsideQuotes(text, false)) this.pending = { line: lineNo, raw: text };
     else this.quoted(line, lineNo);
   }
 
   private continuePending(text: string): void {
     const pending = this.pending!;
     pending.raw += '\n' + text;
-    this.inQuote = endsInsideQuotes(text, true);
-    if (!this.inQuote) {
+    if (!endsInsideQuotes(text, true)) {
       this.pending = undefined;
       const raw = pending.raw.endsWith('\r') ? pending.raw.slice(0, -1) : pending.raw;
       this.quoted(raw, pending.line);
     } else if (pending.raw.length > MAX_RECORD_CHARS) {
       this.pending = undefined;
-      this.inQuote = false;
       this.sink.malformed(pending.line, pending.raw, `a quoted field runs past ${MAX_RECORD_CHARS} characters without closing`);
     }
   }

@@ -1,0 +1,136 @@
+{{
+    config(
+        indexes=[{'columns': ['customer_id'], 'unique': true}]
+    )
+}}
+{%- set unit = var('clv_time_unit', 'week') %}
+{%- set model = var('clv_model', 'auto') %}
+{%- set holdout_weeks = var('clv_holdout_weeks', 13) %}
+{%- if not (unit in ['day', 'week', 'month']) %}
+{{ exceptions.raise_compiler_error("var clv_time_unit must be one of day, week, month; got '" ~ unit ~ "'") }}
+{%- endif %}
+{%- if not (model in ['auto', 'bgnbd', 'mbgnbd', 'pareto']) %}
+{{ exceptions.raise_compiler_error("var clv_model must be one of auto, bgnbd, mbgnbd, pareto; got '" ~ model ~ "'") }}
+{%- endif %}
+{%- if not (holdout_weeks is number) or holdout_weeks < 1 or holdout_weeks != holdout_weeks | int %}
+{{ exceptions.raise_compiler_error("var clv_holdout_weeks must be a whole number of weeks, at least 1; got '" ~ holdout_weeks ~ "'") }}
+{%- endif %}
+{%- set days_per_unit = {'day': 1, 'week': 7, 'month': 30.4375}[unit] %}
+
+-- Gold: one row per customer, the purchase summary the lifetime-value models read (docs/clv.md,
+-- "In the pipeline"), in the unit of var clv_time_unit ({{ unit }}):
+--
+--   x      repeat purchases: distinct purchase days - 1 (same-day orders are one purchase, as in
+--          the papers; the first purchase is not a repeat)
+--   t_x    time from the first to the last purchase
+--   age    time from the first purchase to the as-of day (T in the papers)
+--
+-- Times are whole units on a grid that ends at the as-of day: a purchase a days before it
+-- (a >= 1) falls in unit ceil(a / days_per_unit) before it, so age = ceil(first purchase's a /
+-- days) and t_x = age - ceil(last purchase's a / days). With days the times are exact; with weeks
+-- or months every customer's times take a few dozen values, which keeps the number of distinct
+-- (x, t_x, age) combinations (what the fit and the prediction table cost) small at any scale.
+-- This is how period-based summaries usually count (lifetimes' summary_data_from_transaction_data
+-- with freq 'W' or 'M'), with the periods ending at the as-of day.
+--
+-- The as-of day is customer_features' as-of time as a date; only purchases before it count.
+-- The calibration columns (cal_*) split the same purchases at the start of the last
+-- clv_holdout_weeks ({{ holdout_weeks }}) weeks, for the holdout that chooses the model when
+-- clv_model is auto: the summary as it was at the holdout's start, on a grid ending there, and
+-- the purchase days in the holdout. They are null for customers who first bought in the holdout.
+
+with as_of as (
+
+    -- the same on every row of customer_features
+    select
+        max(as_of)::date                                as as_of_day,
+        max(as_of)::date - {{ 7 * holdout_weeks }}      as holdout_start_day
+    from {{ ref('customer_features') }}
+
+),
+
+purchase_days as (
+
+    -- a day's value is the sum of that day's orders
+    select
+        o.customer_id,
+        o.ordered_at::date                              as purchase_day,
+        sum(o.order_amount)                             as day_value
+    from {{ ref('orders') }} as o
+    where o.ordered_at < (select as_of_day from as_of)
+    group by o.customer_id, o.ordered_at::date
+
+),
+
+customer_days as (
+
+    select
+        d.customer_id,
+        min(d.purchase_day)                                                     as first_purchase_day,
+        max(d.purchase_day)                                                     as last_purchase_day,
+        count(*)::integer                                                       as purchase_days,
+        sum(d.day_value)                                                        as total_value,
+        (array_agg(d.day_value order by d.purchase_day))[1]                     as first_day_value,
+
+        -- calibration: the purchase days before the holdout, and those in it
+        count(*) filter (where d.purchase_day < a.holdout_start_day)::integer  as cal_purchase_days,
+        max(d.purchase_day) filter (where d.purchase_day < a.holdout_start_day) as cal_last_purchase_day,
+        count(*) filter (where d.purchase_day >= a.holdout_start_day)::integer as holdout_purchase_days
+    from purchase_days as d
+    cross join as_of as a
+    group by d.customer_id
+
+),
+
+grid as (
+
+    -- ages in whole units (ceil of days / days per unit), on grids ending at the as-of day and
+    -- at the holdout's start
+    select
+        c.*,
+        a.as_of_day,
+        a.holdout_start_day,
+        ceil((a.as_of_day - c.first_purchase_day)::numeric / {{ days_per_unit }})::integer          as age,
+        ceil((a.as_of_day - c.last_purchase_day)::numeric / {{ days_per_unit }})::integer           as last_age,
+        case when c.cal_purchase_days > 0 then
+            ceil((a.holdout_start_day - c.first_purchase_day)::numeric / {{ days_per_unit }})::integer
+        end                                                                                         as cal_age,
+        ceil((a.holdout_start_day - c.cal_last_purchase_day)::numeric / {{ days_per_unit }})::integer as cal_last_age
+    from customer_days as c
+    cross join as_of as a
+
+),
+
+final as (
+
+    select
+        customer_id,
+        first_purchase_day,
+        last_purchase_day,
+        as_of_day,
+        purchase_days,
+
+        -- the summary, in clv_time_unit
+        '{{ unit }}'::text                                          as time_unit,
+        purchase_days - 1                                           as x,
+        age - last_age                                              as t_x,
+        age,
+
+        -- Gamma-Gamma's input: the mean value of the repeat purchase days (double precision, as
+        -- the fit and the SQL applying it compute); null without a repeat purchase
+        case when purchase_days > 1 then
+            ((total_value - first_day_value) / (purchase_days - 1))::double precision
+        end                                                         as repeat_order_value,
+
+        -- the holdout split
+        holdout_start_day,
+        case when cal_purchase_days > 0 then cal_purchase_days - 1 end          as cal_x,
+        cal_age - cal_last_age                                                  as cal_t_x,
+        cal_age,
+        case when cal_purchase_days > 0 then holdout_purchase_days end          as holdout_x
+
+    from grid
+
+)
+
+select * from final

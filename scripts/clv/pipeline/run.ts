@@ -1,0 +1,221 @@
+/**
+ * The lifetime-value step of a build (the TypeScript model clv_predictions): choose and fit the
+ * purchase model on the distinct (x, t_x, age) combinations of customer_clv_summary, fit the
+ * Gamma-Gamma spend model on a bounded sample of repeat customers, record both fits in
+ * strata_meta.clv_fits, and write one prediction row per combination. Nothing here reads
+ * customers one by one: every query returns a bounded number of rows.
+ */
+import type { Kysely } from 'kysely';
+import { StrataError } from '../../core/errors.ts';
+import type { Relation } from '../../core/types.ts';
+import { predictCombinations } from '../combinations.ts';
+import { fitModel } from '../fit.ts';
+import { bestCandidate, compareModels, evaluateNaive, type Candidate } from '../holdout.ts';
+import { toPurchaseModel } from '../predict.ts';
+import { DAYS_PER_UNIT, PURCHASE_MODELS, TIME_UNITS, daysToUnits, type ClvSettings } from '../settings.ts';
+import type { FitResult, GammaGammaParams, ModelName, PurchaseModelName, SummaryRow } from '../types.ts';
+import { readCombinations, readHoldoutRows, readSpendSample } from './read.ts';
+import { recordFit } from './record.ts';
+import { writePredictions } from './write.ts';
+
+export interface ClvRunInput {
+  readonly db: Kysely<unknown>;
+  /** customer_clv_summary */
+  readonly summary: Relation;
+  /** the prediction table to create */
+  readonly out: Relation;
+  readonly settings: ClvSettings;
+  readonly buildId: number;
+  readonly log: (message: string) => void;
+}
+
+export interface ClvRunResult {
+  readonly model: PurchaseModelName;
+  readonly selection: string;
+  readonly customers: number;
+  readonly combinations: number;
+  readonly purchaseFit: FitResult;
+  readonly spendFit: FitResult;
+  /** milliseconds per step */
+  readonly timings: Readonly<Record<'read' | 'choose' | 'fit' | 'spend' | 'predict' | 'write', number>>;
+}
+
+/** Expected purchases are reported over this many days (the column expected_purchases_90d). */
+export const SHORT_HORIZON_DAYS = 90;
+
+export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResult> {
+  const { db, summary, settings } = input;
+  const clock = stopwatch();
+  const combinations = await readCombinations(db, summary);
+  if (combinations.length === 0) throw new StrataError('customer_clv_summary is empty, so there is nothing to fit');
+  const read = clock();
+
+  const choice = await choosePurchaseModel(input);
+  const choose = clock();
+  const record = { buildId: input.buildId, timeUnit: settings.timeUnit, selection: choice.selection, settings: settingsJson(settings) };
+  const purchaseFit = await fitRecorded(input, choice.model, combinations, { ...record, holdout: choice.holdout });
+  const fit = clock();
+
+  const sample = await readSpendSample(db, summary, settings.spendSample);
+  const spendFit = await fitRecorded(input, 'gammagamma', sample.rows, record);
+  const spend = spendParams(spendFit);
+  const spendMs = clock();
+
+  const predictions = predictCombinations(toPurchaseModel(purchaseFit), combinations, {
+    timeUnit: TIME_UNITS[settings.timeUnit],
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.discountRate,
+    shortHorizon: daysToUnits(SHORT_HORIZON_DAYS, settings.timeUnit),
+  });
+  const predict = clock();
+  await writePredictions(db, input.out, predictions, combinations.map((c) => c.count ?? 1), {
+    model: choice.model,
+    timeUnit: settings.timeUnit,
+    horizonMonths: settings.horizonMonths,
+    discountRate: settings.discountRate,
+    spend,
+    buildId: input.buildId,
+  });
+  const write = clock();
+
+  for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${warning}`);
+  input.log(
+    `${choice.model} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
+      `in ${settings.timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
+      `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict)}, write ${ms(write)}`,
+  );
+  return {
+    model: choice.model,
+    selection: choice.selection,
+    customers: purchaseFit.customers,
+    combinations: combinations.length,
+    purchaseFit,
+    spendFit,
+    timings: { read, choose, fit, spend: spendMs, predict, write },
+  };
+}
+
+interface Choice {
+  readonly model: PurchaseModelName;
+  /** how it was chosen, in words (stored in clv_fits.selection) */
+  readonly selection: string;
+  readonly holdout?: unknown;
+}
+
+/**
+ * The var clv_model, or for 'auto' the model with the lowest mean absolute error of holdout
+ * purchases per customer: each model is fitted on the purchases before the last clv_holdout_weeks
+ * weeks and predicts each customer's purchases in them. When no model can be fitted on that
+ * calibration period (too little data before it), the BG/NBD is used and the reason recorded.
+ */
+async function choosePurchaseModel(input: ClvRunInput): Promise<Choice> {
+  const { settings } = input;
+  if (settings.model !== 'auto') return { model: settings.model, selection: `var clv_model = ${settings.model}` };
+  const weeks = settings.holdoutWeeks;
+  const rows = await readHoldoutRows(input.db, input.summary);
+  const t = daysToUnits(7 * weeks, settings.timeUnit);
+  const candidates = rows.length > 0 ? compareModels(PURCHASE_MODELS, rows, t, settings.minRepeatCustomers) : [];
+  const best = bestCandidate(candidates);
+  const holdout = {
+    holdout_weeks: weeks,
+    horizon_units: t,
+    calibration_customers: rows.reduce((n, r) => n + r.count, 0),
+    candidates: candidates.map(candidateJson),
+    naive: rows.length > 0 ? evaluateNaive(rows, t) : null,
+    rule: 'lowest mean absolute error of holdout purchases per customer',
+  };
+  if (!best) {
+    const why = rows.length === 0 ? 'no customer bought before it' : candidates.map((c) => `${c.model}: ${c.error}`).join('; ');
+    return { model: 'bgnbd', selection: `auto: no model could be judged on the last ${weeks} weeks (${why}); bgnbd by default`, holdout };
+  }
+  const maes = candidates.map((c) => `${c.model} ${c.metrics ? c.metrics.mae.toFixed(4) : 'failed'}`).join(', ');
+  return {
+    model: best.model,
+    selection: `auto: lowest holdout MAE per customer over the last ${weeks} weeks (${maes})`,
+    holdout,
+  };
+}
+
+function candidateJson(c: Candidate): Record<string, unknown> {
+  return {
+    model: c.model,
+    params: c.fit?.params ?? null,
+    log_likelihood: c.fit?.logLikelihood ?? null,
+    converged: c.fit?.converged ?? false,
+    error: c.error ?? null,
+    metrics: c.metrics ?? null,
+  };
+}
+
+/**
+ * Fits one model and records it; a fit that fails (too few repeat customers, no convergence) is
+ * recorded with its error and then stops the build.
+ */
+async function fitRecorded(
+  input: ClvRunInput,
+  model: ModelName,
+  rows: readonly SummaryRow[],
+  record: { buildId: number; timeUnit: string; selection: string; settings: unknown; holdout?: unknown },
+): Promise<FitResult> {
+  const started = performance.now();
+  let fit: FitResult | undefined;
+  let failure: StrataError | undefined;
+  try {
+    fit = fitModel(model, rows, { minRepeatCustomers: input.settings.minRepeatCustomers, requireConvergence: false });
+    if (!fit.converged) {
+      failure = new StrataError(
+        `${model} fit did not converge: no optimum found after ${fit.iterations} iterations ` +
+          `(log-likelihood ${fit.logLikelihood}, parameters ${JSON.stringify(fit.params)})`,
+      );
+    } else if (model === 'gammagamma' && !(fit.params['q']! > 1)) {
+      failure = new StrataError(
+        `gammagamma fit: q = ${fit.params['q']} <= 1, so the population mean order value p·v/(q − 1) does not exist ` +
+          `and customers without a repeat purchase cannot be valued`,
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof StrataError)) throw error;
+    failure = error;
+  }
+  await recordFit(input.db, {
+    ...record,
+    model,
+    ...(fit ? { fit } : {}),
+    ...(failure ? { error: failure.message } : {}),
+    fitMs: performance.now() - started,
+  });
+  if (failure) throw failure;
+  return fit!;
+}
+
+function spendParams(fit: FitResult): GammaGammaParams {
+  return { p: fit.params['p']!, q: fit.params['q']!, v: fit.params['v']! };
+}
+
+function settingsJson(s: ClvSettings): Record<string, unknown> {
+  return {
+    clv_model: s.model,
+    clv_time_unit: s.timeUnit,
+    days_per_unit: DAYS_PER_UNIT[s.timeUnit],
+    clv_horizon_months: s.horizonMonths,
+    clv_discount_rate: s.discountRate,
+    clv_holdout_weeks: s.holdoutWeeks,
+    clv_spend_sample: s.spendSample,
+    clv_min_repeat_customers: s.minRepeatCustomers,
+  };
+}
+
+/** Each call returns the milliseconds since the previous one. */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const elapsed = now - last;
+    last = now;
+    return elapsed;
+  };
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)} ms`;
+}

@@ -1,10 +1,12 @@
 #!/usr/bin/env tsx
 import { StrataError } from '../core/errors.ts';
+import { benchPipeline } from './pipeline.ts';
 import { benchRunner } from './runner.ts';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const benches: Record<string, (args: readonly string[]) => Promise<void>> = {
   runner: () => benchRunner(log),
+  pipeline: (args) => benchPipeline(args, log),
 };
 
 const [name, ...args] = process.argv.slice(2);

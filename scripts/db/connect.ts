@@ -33,13 +33,17 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   const embedded = options.databaseUrl ? undefined : await startEmbedded(stateDirOf(options.projectDir), options.log);
   const url = options.databaseUrl ?? embedded!.url;
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: 'strata' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    application_name: 'strata',
+    // JIT costs a second or more on the mid-sized queries models run and rarely pays back; the
+    // default 4 MB work_mem sends every dedupe sort of a few hundred thousand lines to disk.
+    // (Startup options: a pooler such as PgBouncer needs them in ignore_startup_parameters.)
+    options: '-c jit=off -c work_mem=128MB',
+  });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  // Per session, not as startup options, so poolers such as PgBouncer accept them. JIT costs a
-  // second or more on the mid-sized queries models run and rarely pays back; the default 4 MB
-  // work_mem sends every dedupe sort and window of a few hundred thousand lines to disk.
-  pool.on('connect', (client) => void client.query(`set jit = off; set work_mem = '128MB'`).catch(() => {}));
   await checkConnection(pool, url);
   return {
     url,

@@ -81,7 +81,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
         log(progressLine(planned, result));
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, Math.max(1, options.threads)),
     });
 
     const failedNode = outcome.nodes.find((n) => n.status !== 'success');
@@ -179,13 +179,18 @@ async function runNode(pool: pg.Pool, planned: PlannedNode, context: NodeContext
   }
 }
 
-async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[]): Promise<readonly TestResult[]> {
-  const results: TestResult[] = [];
-  for (const test of tests) {
-    const { result, sample } = await runTest(pool, test);
-    await recordTest(pool, buildId, result, sample);
-    results.push(result);
-  }
+/** A node's tests, a few at a time (they only read), results in the tests' order. */
+async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], concurrency: number): Promise<readonly TestResult[]> {
+  const results: TestResult[] = new Array(tests.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < tests.length; i = next++) {
+      const { result, sample } = await runTest(pool, tests[i]!);
+      await recordTest(pool, buildId, result, sample);
+      results[i] = result;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tests.length) }, worker));
   return results;
 }
 

@@ -2,22 +2,10 @@
  * Draws customer summaries from the BG/NBD process itself, with a seed: for benchmarks at any
  * scale and for tests that a fit recovers the parameters that generated its data.
  */
+import { seededRandom } from '../core/random.ts';
 import type { BgParams, SummaryRow } from './types.ts';
 
-/**
- * mulberry32, a small well-tested 32-bit generator (the same one scripts/segment uses; kept
- * here too so that this folder does not depend on another stage's internals).
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../core/random.ts';
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

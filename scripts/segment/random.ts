@@ -24,17 +24,9 @@ export function deriveSeed(base: number, ...path: readonly number[]): number {
   return h;
 }
 
-/** mulberry32: a tiny, well-tested 32-bit generator of floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/random.ts';
+
+export { seededRandom };
 
 /**
  * At most `size` distinct indices of 0..n-1, chosen uniformly by a seeded partial

@@ -120,7 +120,7 @@ function candidateKs(points: readonly Vector[], options: FitOptions): number[] {
 }
 
 /** Reorders a run's centres: largest segment first, then by coordinates, so ids start stable. */
-function canonicalOrder(run: KmeansRun): KmeansRun {
+export function canonicalOrder(run: KmeansRun): KmeansRun {
   const order = run.centres
     .map((centre, index) => ({ centre, index, size: run.sizes[index]! }))
     .sort((a, b) => b.size - a.size || compareVectors(a.centre, b.centre));

@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.ts';
-import { DEFAULT_RESTARTS, fitSegments, type FitOptions, type SegmentFit } from './fit.ts';
+import { DEFAULT_RESTARTS, canonicalOrder, fitSegments, type FitOptions, type SegmentFit } from './fit.ts';
 import type { KmeansRun } from './kmeans.ts';
 import { lloydRestarts } from './lloyd.ts';
 import { deriveSeed, sampleIndices } from './random.ts';
@@ -47,7 +47,7 @@ export function searchSegments(points: readonly (readonly number[])[], options: 
   // fitSegments checks the seed, k, the range and the points
   const indices = sampleIndices(points.length, searchSample, deriveSeed(seed, 0, 2));
   const search = fitSegments(indices.map((i) => points[i]!), { ...options, restarts: searchRestarts });
-  const final = largestFirst(lloydRestarts(points, search.k, restarts, seed).best);
+  const final = canonicalOrder(lloydRestarts(points, search.k, restarts, seed).best);
   return {
     k: search.k,
     centres: final.centres,
@@ -62,28 +62,3 @@ export function searchSegments(points: readonly (readonly number[])[], options: 
   };
 }
 
-/**
- * Largest segment first, ties by coordinates: the order `fitSegments` gives, so a first build
- * numbers segments by size. (fit.ts keeps its own copy private; this one runs without the
- * silhouette that `fitSegments` would compute on every call.)
- */
-function largestFirst(run: KmeansRun): KmeansRun {
-  const order = run.centres
-    .map((centre, index) => ({ centre, index, size: run.sizes[index]! }))
-    .sort((a, b) => b.size - a.size || compareVectors(a.centre, b.centre));
-  const rank = new Array<number>(order.length);
-  order.forEach((o, r) => (rank[o.index] = r));
-  return {
-    ...run,
-    centres: order.map((o) => o.centre),
-    sizes: order.map((o) => o.size),
-    labels: run.labels.map((l) => rank[l]!),
-  };
-}
-
-function compareVectors(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i]) return a[i]! - b[i]!;
-  }
-  return 0;
-}

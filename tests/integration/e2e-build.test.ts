@@ -62,7 +62,7 @@ describe('an end-to-end build of the fixture project', () => {
     const pg = (await import('pg')).default;
     const password = (await readFile(join(project, '.strata', 'bi-password'), 'utf8')).trim();
     const url = new URL(testDb.url);
-    url.username = 'strata_bi';
+    url.username = 'e2e_bi';
     url.password = password;
     const bi = new pg.Client({ connectionString: url.toString() });
     await bi.connect();

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBuild, type BuildOutcome } from '../../scripts/cli/build.ts';
 import { compileSelection, type CommonOptions } from '../../scripts/cli/session.ts';
@@ -29,7 +30,8 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
     threads: options.threads ?? 4,
     fullRefresh: options.fullRefresh ?? false,
   };
-  const compiled = await compileSelection(common);
+  // test files build the same project at once: each writes target/ files in its own folder
+  const compiled = { ...(await compileSelection(common)), targetDir: join(tmpdir(), `strata-target-${process.pid}`) };
   return runBuild({ command: 'build', options: common, compiled, db, log: () => {} });
 }
 

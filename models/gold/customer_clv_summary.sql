@@ -16,6 +16,14 @@
 {{ exceptions.raise_compiler_error("var clv_holdout_weeks must be a whole number of weeks, at least 1; got '" ~ holdout_weeks ~ "'") }}
 {%- endif %}
 {%- set days_per_unit = {'day': 1, 'week': 7, 'month': 30.4375}[unit] %}
+{#- ceil(days / days_per_unit) for a whole number of days; integer arithmetic for days and weeks #}
+{%- macro units(days) -%}
+{%- if unit == 'month' -%}
+ceil(({{ days }})::numeric / 30.4375)::integer
+{%- else -%}
+(({{ days }}) + {{ days_per_unit - 1 }}) / {{ days_per_unit }}
+{%- endif -%}
+{%- endmacro %}
 
 -- Gold: one row per customer, the purchase summary the lifetime-value models read (docs/clv.md,
 -- "In the pipeline"), in the unit of var clv_time_unit ({{ unit }}):
@@ -30,8 +38,9 @@
 -- days) and t_x = age - ceil(last purchase's a / days). With days the times are exact; with weeks
 -- or months every customer's times take a few dozen values, which keeps the number of distinct
 -- (x, t_x, age) combinations (what the fit and the prediction table cost) small at any scale.
--- This is how period-based summaries usually count (lifetimes' summary_data_from_transaction_data
--- with freq 'W' or 'M'), with the periods ending at the as-of day.
+-- These are the times period-based summaries compute (lifetimes' summary_data_from_transaction_data
+-- with freq 'W' or 'M'), with the periods ending at the as-of day; x still counts days, so x > 0
+-- with t_x = 0 happens (every purchase day in the same unit as the first).
 --
 -- The as-of day is customer_features' as-of time as a date; only purchases before it count.
 -- The calibration columns (cal_*) split the same purchases at the start of the last
@@ -64,13 +73,13 @@ purchase_days as (
 
 customer_days as (
 
+    -- hash aggregates only: no per-customer sort
     select
         d.customer_id,
         min(d.purchase_day)                                                     as first_purchase_day,
         max(d.purchase_day)                                                     as last_purchase_day,
         count(*)::integer                                                       as purchase_days,
         sum(d.day_value)                                                        as total_value,
-        (array_agg(d.day_value order by d.purchase_day))[1]                     as first_day_value,
 
         -- calibration: the purchase days before the holdout, and those in it
         count(*) filter (where d.purchase_day < a.holdout_start_day)::integer  as cal_purchase_days,
@@ -85,18 +94,21 @@ customer_days as (
 grid as (
 
     -- ages in whole units (ceil of days / days per unit), on grids ending at the as-of day and
-    -- at the holdout's start
+    -- at the holdout's start; the first day's value, to leave it out of the repeat purchases'
     select
         c.*,
+        f.day_value                                                             as first_day_value,
         a.as_of_day,
         a.holdout_start_day,
-        ceil((a.as_of_day - c.first_purchase_day)::numeric / {{ days_per_unit }})::integer          as age,
-        ceil((a.as_of_day - c.last_purchase_day)::numeric / {{ days_per_unit }})::integer           as last_age,
+        {{ units('a.as_of_day - c.first_purchase_day') }}                       as age,
+        {{ units('a.as_of_day - c.last_purchase_day') }}                        as last_age,
         case when c.cal_purchase_days > 0 then
-            ceil((a.holdout_start_day - c.first_purchase_day)::numeric / {{ days_per_unit }})::integer
-        end                                                                                         as cal_age,
-        ceil((a.holdout_start_day - c.cal_last_purchase_day)::numeric / {{ days_per_unit }})::integer as cal_last_age
+            {{ units('a.holdout_start_day - c.first_purchase_day') }}
+        end                                                                     as cal_age,
+        {{ units('a.holdout_start_day - c.cal_last_purchase_day') }}            as cal_last_age
     from customer_days as c
+    join purchase_days as f
+        on f.customer_id = c.customer_id and f.purchase_day = c.first_purchase_day
     cross join as_of as a
 
 ),

@@ -15,7 +15,9 @@
 --                 (1 − P(alive)) × clv_12m_if_active = clv_12m_if_active − clv_12m in
 --                 expectation. Summed, it is the gap between the segment's value if every
 --                 customer were still active (clv_12m_if_all_active) and its expected value
---                 (expected_clv_12m): what perfect retention would be worth.
+--                 (expected_clv_12m): what perfect retention would be worth. It is summed as
+--                 Σ churn_probability × clv_12m_if_active rather than taken as that difference,
+--                 which cancels catastrophically when almost every customer is active.
 
 with clv as (
 
@@ -39,6 +41,8 @@ rfm as (
         coalesce(sum(c.clv_12m), 0)                         as expected_clv_12m,
         coalesce(sum(c.clv_12m_if_active), 0)               as clv_12m_if_all_active,
         coalesce(sum(c.churn_probability * c.clv_12m), 0)   as value_at_risk,
+        coalesce(sum(c.churn_probability * c.clv_12m_if_active), 0)
+                                                            as do_nothing_loss,
         avg(c.churn_probability)                            as mean_churn_probability
     from rfm_segments as s
     left join {{ ref('customer_rfm') }} as r on r.rfm_segment = s.segment
@@ -56,6 +60,7 @@ kmeans as (
         sum(c.clv_12m)                                      as expected_clv_12m,
         sum(c.clv_12m_if_active)                            as clv_12m_if_all_active,
         sum(c.churn_probability * c.clv_12m)                as value_at_risk,
+        sum(c.churn_probability * c.clv_12m_if_active)      as do_nothing_loss,
         avg(c.churn_probability)                            as mean_churn_probability
     from {{ ref('customer_segments') }} as s
     join clv as c on c.customer_id = s.customer_id
@@ -72,6 +77,8 @@ everyone as (
         coalesce(sum(clv_12m), 0)                           as expected_clv_12m,
         coalesce(sum(clv_12m_if_active), 0)                 as clv_12m_if_all_active,
         coalesce(sum(churn_probability * clv_12m), 0)       as value_at_risk,
+        coalesce(sum(churn_probability * clv_12m_if_active), 0)
+                                                            as do_nothing_loss,
         avg(churn_probability)                              as mean_churn_probability
     from clv
 
@@ -96,7 +103,7 @@ final as (
         expected_clv_12m,
         clv_12m_if_all_active,
         value_at_risk,
-        clv_12m_if_all_active - expected_clv_12m                                    as do_nothing_loss,
+        do_nothing_loss,
         mean_churn_probability,
         value_at_risk / nullif(sum(value_at_risk) over (partition by segment_kind), 0)
                                                                                     as value_at_risk_share

@@ -1,11 +1,13 @@
 #!/usr/bin/env tsx
 import { StrataError } from '../core/errors.ts';
+import { benchClv } from './clv.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchRunner } from './runner.ts';
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 const benches: Record<string, (args: readonly string[]) => Promise<void>> = {
   runner: () => benchRunner(log),
+  clv: (args) => benchClv(args, log),
   pipeline: (args) => benchPipeline(args, log),
 };
 

@@ -24,6 +24,20 @@ export interface FitOptions {
   readonly minRepeatCustomers?: number;
   /** |corr(frequency, spend)| from which Gamma-Gamma warns; default 0.3 */
   readonly correlationWarning?: number;
+  /**
+   * Nelder–Mead steps over all restarts before the fit counts as not converged; default
+   * unlimited (each of at most 9 runs stops at 400 × parameters). A fit on a likelihood ridge
+   * (e.g. the Pareto/NBD's s and beta growing together when lifetimes show no heterogeneity) can
+   * otherwise creep for minutes; a normal fit takes 300–500 steps.
+   */
+  readonly maxIterations?: number;
+  /**
+   * Wall-clock limit of the optimisation in milliseconds; default none. Past it every further
+   * evaluation counts as +∞, the optimiser winds down at once, and the fit counts as not
+   * converged. For fits whose failure is acceptable (candidates compared on a holdout), so that a
+   * likelihood that is slow to evaluate where the optimiser wanders cannot hold up a build.
+   */
+  readonly timeLimitMs?: number;
 }
 
 /**
@@ -40,9 +54,21 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
   const rows = distinctRows(model, spec.kind, summaryRows, options.minRepeatCustomers ?? 10);
 
   const negLogLikelihood = (values: readonly number[]): number => -spec.logLikelihood(values, rows);
-  const result = minimize((logs) => negLogLikelihood(logs.map(Math.exp)), spec.start(rows).map(Math.log));
+  const deadline = performance.now() + (options.timeLimitMs ?? Infinity);
+  let outOfTime = false;
+  let evaluations = 0;
+  const result = minimize(
+    (logs) => {
+      // the start is always evaluated, so even a fit out of time reports a finite likelihood
+      outOfTime ||= evaluations++ > 0 && performance.now() > deadline;
+      return outOfTime ? Infinity : negLogLikelihood(logs.map(Math.exp));
+    },
+    spec.start(rows).map(Math.log),
+    options.maxIterations === undefined ? {} : { maxTotalIterations: options.maxIterations },
+  );
   const values = result.x.map(Math.exp);
-  const converged = checkConvergence(model, spec.paramNames, result, options.requireConvergence ?? true);
+  const limit = outOfTime ? `within the time limit of ${options.timeLimitMs} ms` : undefined;
+  const converged = checkConvergence(model, spec.paramNames, result, options.requireConvergence ?? true, limit);
 
   const errors = standardErrors(numericalHessian(negLogLikelihood, values));
   const named = (list: readonly number[]): Record<string, number> =>
@@ -103,17 +129,18 @@ function checkConvergence(
   names: readonly string[],
   result: MinimizeResult,
   require: boolean,
+  limit?: string,
 ): boolean {
   const values = result.x.map(Math.exp);
   if (!Number.isFinite(result.fx)) {
     throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
   }
   const runaway = names.filter((_, i) => Math.abs(result.x[i]!) > MAX_ABS_LOG_PARAM);
-  const converged = result.converged && runaway.length === 0;
+  const converged = result.converged && runaway.length === 0 && limit === undefined;
   if (!converged && require) {
     const why = runaway.length
       ? `${runaway.join(', ')} ran off towards 0 or infinity; these data cannot identify the model`
-      : `no optimum found after ${result.iterations} iterations`;
+      : `no optimum found ${limit ?? `after ${result.iterations} iterations`}`;
     throw new StrataError(
       `${model} fit did not converge: ${why} ` +
         `(log-likelihood ${-result.fx}, parameters ${describe(names, values)})`,

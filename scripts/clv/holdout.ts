@@ -4,7 +4,7 @@
  * Used by the build (clv_model 'auto') and by `validate-clv`.
  */
 import { StrataError } from '../core/errors.ts';
-import { fitModel } from './fit.ts';
+import { fitModel, type FitOptions } from './fit.ts';
 import { holdoutMetrics, type HoldoutMetrics, type Observation } from './metrics.ts';
 import { predictPAlive, predictPurchases, toPurchaseModel } from './predict.ts';
 import type { FitResult, PurchaseModel, PurchaseModelName, SummaryRow } from './types.ts';
@@ -52,18 +52,19 @@ export interface Candidate {
 
 /**
  * Fits every model on the calibration rows and evaluates it on the holdout. A model whose fit
- * fails is kept with its error rather than stopping the others.
+ * fails (with `options`, e.g. a step or time limit) is kept with its error rather than stopping
+ * the others.
  */
 export function compareModels(
   models: readonly PurchaseModelName[],
   rows: readonly HoldoutRow[],
   t: number,
-  minRepeatCustomers: number,
+  options: FitOptions = {},
 ): Candidate[] {
   const calibration: SummaryRow[] = rows.map(({ x, tx, T, count }) => ({ x, tx, T, count }));
   return models.map((model) => {
     try {
-      const fit = fitModel(model, calibration, { minRepeatCustomers });
+      const fit = fitModel(model, calibration, { ...options, requireConvergence: true });
       return { model, fit, metrics: evaluateModel(toPurchaseModel(fit), rows, t) };
     } catch (error) {
       if (error instanceof StrataError) return { model, error: error.message };

@@ -6,7 +6,7 @@
  * Formulas are written out in docs/clv.md.
  */
 import { sumByX } from './likelihood.ts';
-import { betaln, gammaln, logAddExp, logHyp2f1 } from './special.ts';
+import { betaln, gammaln, logAddExp, oneMinusScaledHyp2f1 } from './special.ts';
 import type { BgParams, SummaryRow } from './types.ts';
 
 type Row = Pick<SummaryRow, 'x' | 'tx' | 'T'>;
@@ -50,8 +50,8 @@ export function mbgnbdPAlive({ r, alpha, a, b }: BgParams, { x, tx, T }: Row): n
 /** E[X(t)]: expected repeat purchases in (0, t] of a new customer. */
 export function mbgnbdExpectedPurchases({ r, alpha, a, b }: BgParams, t: number): number {
   if (t === 0) return 0;
-  const logTail = r * Math.log(alpha / (alpha + t)) + logHyp2f1(r, b + 1, a + b, t / (alpha + t));
-  return (b / (a - 1)) * -Math.expm1(logTail);
+  const bracket = oneMinusScaledHyp2f1(r * Math.log(alpha / (alpha + t)), r, b + 1, a + b, t / (alpha + t));
+  return (b / (a - 1)) * bracket;
 }
 
 /** E[Y(t) | x, t_x, T]: expected repeat purchases in (T, T + t] (Wagner & Hoppe 2008). */
@@ -59,8 +59,12 @@ export function mbgnbdConditionalExpectedPurchases(params: BgParams, row: Row, t
   if (t === 0) return 0;
   const { r, alpha, a, b } = params;
   const { x, T } = row;
-  const logTail =
-    (r + x) * Math.log((alpha + T) / (alpha + T + t)) +
-    logHyp2f1(r + x, b + x + 1, a + b + x, t / (alpha + T + t));
-  return ((a + b + x) / (a - 1)) * -Math.expm1(logTail) * mbgnbdPAlive(params, row);
+  const bracket = oneMinusScaledHyp2f1(
+    (r + x) * Math.log((alpha + T) / (alpha + T + t)),
+    r + x,
+    b + x + 1,
+    a + b + x,
+    t / (alpha + T + t),
+  );
+  return ((a + b + x) / (a - 1)) * bracket * mbgnbdPAlive(params, row);
 }

@@ -18,6 +18,8 @@ export interface MinimizeOptions {
   readonly initialStep?: number;
   /** runs after the first, each from the best point so far with a fresh simplex; default 8 */
   readonly maxRestarts?: number;
+  /** steps over all runs together; default unlimited (each run still stops at maxIterations) */
+  readonly maxTotalIterations?: number;
 }
 
 export interface MinimizeResult {
@@ -50,10 +52,14 @@ export function minimize(
     return Number.isFinite(v) ? v : Infinity;
   };
   const fTol = options.fTolerance ?? 1e-12;
-  let best = nelderMead(safe, x0, options);
+  const total = options.maxTotalIterations ?? Infinity;
+  const perRun = options.maxIterations ?? 400 * x0.length;
+  const run = (from: readonly number[], done: number): MinimizeResult =>
+    nelderMead(safe, from, { ...options, maxIterations: Math.max(0, Math.min(perRun, total - done)) });
+  let best = run(x0, 0);
   let iterations = best.iterations;
-  for (let restart = 0; restart < (options.maxRestarts ?? 8); restart++) {
-    const next = nelderMead(safe, best.x, options);
+  for (let restart = 0; restart < (options.maxRestarts ?? 8) && iterations < total; restart++) {
+    const next = run(best.x, iterations);
     iterations += next.iterations;
     const gain = best.fx - next.fx;
     if (next.fx <= best.fx) best = next;

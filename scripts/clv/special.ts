@@ -41,6 +41,18 @@ export function logHyp2f1(a: number, b: number, c: number, z: number): number {
   return Number.isFinite(value) && value > 0 ? logFactor + Math.log(value) : NaN;
 }
 
+/**
+ * 1 − e^logFactor · 2F1(a, b; c; z): the bracket of the BG/NBD and MBG/NBD expectations. In log
+ * space where 2F1 is positive; where it is not (c < 0, e.g. a + b + x − 1 < 0 for a customer with
+ * x = 0 when the fitted a + b < 1, and the 2F1 is negative), from stdlib's plain value, which
+ * for the small parameters of that case does not overflow. NaN when neither is finite.
+ */
+export function oneMinusScaledHyp2f1(logFactor: number, a: number, b: number, c: number, z: number): number {
+  const log = logHyp2f1(a, b, c, z);
+  if (Number.isFinite(log)) return -Math.expm1(logFactor + log);
+  return 1 - Math.exp(logFactor) * hyp2f1(a, b, c, z);
+}
+
 /** Terms the direct series may take before ln 2F1(1, b; c; z) hands over to stdlib. */
 const MAX_SERIES_TERMS = 2000;
 

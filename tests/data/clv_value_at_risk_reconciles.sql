@@ -10,7 +10,7 @@ with customers as (
         count(*)                                            as customers,
         sum(clv_12m)                                        as expected_clv_12m,
         sum(churn_probability * clv_12m)                    as value_at_risk,
-        sum(clv_12m_if_active - clv_12m)                    as do_nothing_loss
+        sum(churn_probability * clv_12m_if_active)         as do_nothing_loss
     from {{ ref('customer_clv') }}
 
 ),

@@ -137,10 +137,10 @@ describe('lifetime value in a full build', () => {
   });
 
   it('ranks retention priorities by value at risk and reconciles value at risk per segment kind', async () => {
-    const top = await rows<{ rank: string; value_at_risk: number; churn_probability: number; clv_12m: number }>(
-      `select rank::text, value_at_risk, churn_probability, clv_12m from gold.retention_priorities order by rank limit 50`,
+    const top = await rows<{ rank: number; value_at_risk: number; churn_probability: number; clv_12m: number }>(
+      `select rank::int as rank, value_at_risk, churn_probability, clv_12m from gold.retention_priorities order by 1 limit 50`,
     );
-    expect(top.map((r) => Number(r.rank))).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(top.map((r) => r.rank)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     for (let i = 1; i < top.length; i++) expect(top[i]!.value_at_risk).toBeLessThanOrEqual(top[i - 1]!.value_at_risk);
     for (const r of top) expect(close(r.value_at_risk, r.churn_probability * r.clv_12m, 1e-12)).toBe(true);
     const [max] = await rows<{ v: number }>(`select max(churn_probability * clv_12m) as v from gold.customer_clv`);
@@ -152,7 +152,7 @@ describe('lifetime value in a full build', () => {
       from gold.value_at_risk group by segment_kind order by segment_kind`);
     const [total] = await rows<{ customers: number; value_at_risk: number; do_nothing: number; expected: number }>(`
       select count(*)::int as customers, sum(churn_probability * clv_12m) as value_at_risk,
-             sum(clv_12m_if_active - clv_12m) as do_nothing, sum(clv_12m) as expected
+             sum(churn_probability * clv_12m_if_active) as do_nothing, sum(clv_12m) as expected
       from gold.customer_clv`);
     expect(kinds.map((k) => k.segment_kind)).toEqual(['all', 'kmeans', 'rfm']);
     for (const k of kinds) {

@@ -10,11 +10,11 @@ import { StrataError } from '../../core/errors.ts';
 import type { Relation } from '../../core/types.ts';
 import { predictCombinations } from '../combinations.ts';
 import { fitModel } from '../fit.ts';
-import { bestCandidate, compareModels, evaluateNaive, type Candidate } from '../holdout.ts';
 import { toPurchaseModel } from '../predict.ts';
-import { DAYS_PER_UNIT, PURCHASE_MODELS, TIME_UNITS, daysToUnits, type ClvSettings } from '../settings.ts';
+import { DAYS_PER_UNIT, TIME_UNITS, daysToUnits, type ClvSettings } from '../settings.ts';
 import type { FitResult, GammaGammaParams, ModelName, PurchaseModelName, SummaryRow } from '../types.ts';
-import { readCombinations, readHoldoutRows, readSpendSample } from './read.ts';
+import { choosePurchaseModel } from './choose.ts';
+import { readCombinations, readSpendSample } from './read.ts';
 import { recordFit } from './record.ts';
 import { writePredictions } from './write.ts';
 
@@ -42,6 +42,9 @@ export interface ClvRunResult {
 
 /** Expected purchases are reported over this many days (the column expected_purchases_90d). */
 export const SHORT_HORIZON_DAYS = 90;
+
+/** The applied fit may take 4,000 Nelder–Mead steps (a normal fit takes 300–500), else the build stops. */
+export const FINAL_FIT_LIMITS = { maxIterations: 4_000 } as const;
 
 export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResult> {
   const { db, summary, settings } = input;
@@ -95,58 +98,6 @@ export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResul
   };
 }
 
-interface Choice {
-  readonly model: PurchaseModelName;
-  /** how it was chosen, in words (stored in clv_fits.selection) */
-  readonly selection: string;
-  readonly holdout?: unknown;
-}
-
-/**
- * The var clv_model, or for 'auto' the model with the lowest mean absolute error of holdout
- * purchases per customer: each model is fitted on the purchases before the last clv_holdout_weeks
- * weeks and predicts each customer's purchases in them. When no model can be fitted on that
- * calibration period (too little data before it), the BG/NBD is used and the reason recorded.
- */
-async function choosePurchaseModel(input: ClvRunInput): Promise<Choice> {
-  const { settings } = input;
-  if (settings.model !== 'auto') return { model: settings.model, selection: `var clv_model = ${settings.model}` };
-  const weeks = settings.holdoutWeeks;
-  const rows = await readHoldoutRows(input.db, input.summary);
-  const t = daysToUnits(7 * weeks, settings.timeUnit);
-  const candidates = rows.length > 0 ? compareModels(PURCHASE_MODELS, rows, t, settings.minRepeatCustomers) : [];
-  const best = bestCandidate(candidates);
-  const holdout = {
-    holdout_weeks: weeks,
-    horizon_units: t,
-    calibration_customers: rows.reduce((n, r) => n + r.count, 0),
-    candidates: candidates.map(candidateJson),
-    naive: rows.length > 0 ? evaluateNaive(rows, t) : null,
-    rule: 'lowest mean absolute error of holdout purchases per customer',
-  };
-  if (!best) {
-    const why = rows.length === 0 ? 'no customer bought before it' : candidates.map((c) => `${c.model}: ${c.error}`).join('; ');
-    return { model: 'bgnbd', selection: `auto: no model could be judged on the last ${weeks} weeks (${why}); bgnbd by default`, holdout };
-  }
-  const maes = candidates.map((c) => `${c.model} ${c.metrics ? c.metrics.mae.toFixed(4) : 'failed'}`).join(', ');
-  return {
-    model: best.model,
-    selection: `auto: lowest holdout MAE per customer over the last ${weeks} weeks (${maes})`,
-    holdout,
-  };
-}
-
-function candidateJson(c: Candidate): Record<string, unknown> {
-  return {
-    model: c.model,
-    params: c.fit?.params ?? null,
-    log_likelihood: c.fit?.logLikelihood ?? null,
-    converged: c.fit?.converged ?? false,
-    error: c.error ?? null,
-    metrics: c.metrics ?? null,
-  };
-}
-
 /**
  * Fits one model and records it; a fit that fails (too few repeat customers, no convergence) is
  * recorded with its error and then stops the build.
@@ -161,7 +112,11 @@ async function fitRecorded(
   let fit: FitResult | undefined;
   let failure: StrataError | undefined;
   try {
-    fit = fitModel(model, rows, { minRepeatCustomers: input.settings.minRepeatCustomers, requireConvergence: false });
+    fit = fitModel(model, rows, {
+      minRepeatCustomers: input.settings.minRepeatCustomers,
+      requireConvergence: false,
+      ...FINAL_FIT_LIMITS,
+    });
     if (!fit.converged) {
       failure = new StrataError(
         `${model} fit did not converge: no optimum found after ${fit.iterations} iterations ` +

@@ -1,0 +1,92 @@
+/**
+ * Which purchase model a build applies: the var clv_model, or for 'auto' the one with the lowest
+ * holdout error on the last clv_holdout_weeks weeks of data (docs/clv.md, "In the pipeline").
+ */
+import type { Kysely } from 'kysely';
+import type { Relation } from '../../core/types.ts';
+import { bestCandidate, compareModels, evaluateNaive, type Candidate, type HoldoutRow } from '../holdout.ts';
+import { PURCHASE_MODELS, daysToUnits, type ClvSettings } from '../settings.ts';
+import type { PurchaseModelName } from '../types.ts';
+import { readHoldoutRows } from './read.ts';
+
+/**
+ * Limits on a candidate's fit. A normal fit takes 300–500 Nelder–Mead steps. A candidate compared
+ * on the holdout may take at most 2,000 steps, and at most 8 times as long as the fastest
+ * candidate fitted before it (at least 1 s, at most 10 s), else it is left out of the choice. The time limit exists for the
+ * Pareto/NBD, normally about 3 times slower than the BG/NBD, whose likelihood becomes ~100 times
+ * slower to evaluate where its lifetime heterogeneity vanishes (s and beta large, as on data from
+ * a BG-type process); scaling it by the fastest fit keeps it fair at every data size.
+ */
+export const CANDIDATE_FIT_LIMITS = { maxIterations: 2_000, timeFactor: 8, minTimeMs: 1_000, maxTimeMs: 10_000 } as const;
+
+export interface Choice {
+  readonly model: PurchaseModelName;
+  /** how it was chosen, in words (stored in clv_fits.selection) */
+  readonly selection: string;
+  readonly holdout?: unknown;
+}
+
+/**
+ * The var clv_model, or for 'auto' the model with the lowest mean absolute error of holdout
+ * purchases per customer: each model is fitted on the purchases before the last clv_holdout_weeks
+ * weeks and predicts each customer's purchases in them. When no model can be fitted on that
+ * calibration period (too little data before it), the BG/NBD is used and the reason recorded.
+ */
+export async function choosePurchaseModel(input: {
+  readonly db: Kysely<unknown>;
+  readonly summary: Relation;
+  readonly settings: ClvSettings;
+}): Promise<Choice> {
+  const { settings } = input;
+  if (settings.model !== 'auto') return { model: settings.model, selection: `var clv_model = ${settings.model}` };
+  const weeks = settings.holdoutWeeks;
+  const rows = await readHoldoutRows(input.db, input.summary);
+  const t = daysToUnits(7 * weeks, settings.timeUnit);
+  const candidates = rows.length > 0 ? compareCandidates(rows, t, settings.minRepeatCustomers) : [];
+  const best = bestCandidate(candidates);
+  const holdout = {
+    holdout_weeks: weeks,
+    horizon_units: t,
+    calibration_customers: rows.reduce((n, r) => n + r.count, 0),
+    candidates: candidates.map(candidateJson),
+    naive: rows.length > 0 ? evaluateNaive(rows, t) : null,
+    rule: 'lowest mean absolute error of holdout purchases per customer',
+  };
+  if (!best) {
+    const why = rows.length === 0 ? 'no customer bought before it' : candidates.map((c) => `${c.model}: ${c.error}`).join('; ');
+    return { model: 'bgnbd', selection: `auto: no model could be judged on the last ${weeks} weeks (${why}); bgnbd by default`, holdout };
+  }
+  const maes = candidates.map((c) => `${c.model} ${c.metrics ? c.metrics.mae.toFixed(4) : 'failed'}`).join(', ');
+  return {
+    model: best.model,
+    selection: `auto: lowest holdout MAE per customer over the last ${weeks} weeks (${maes})`,
+    holdout,
+  };
+}
+
+/** compareModels, one model at a time, each with the time limit the faster ones set. */
+function compareCandidates(rows: readonly HoldoutRow[], t: number, minRepeatCustomers: number): Candidate[] {
+  const { maxIterations, timeFactor, minTimeMs, maxTimeMs } = CANDIDATE_FIT_LIMITS;
+  const candidates: Candidate[] = [];
+  let fastest = Infinity;
+  for (const model of PURCHASE_MODELS) {
+    const timeLimitMs = Math.min(maxTimeMs, Math.max(minTimeMs, timeFactor * fastest));
+    const started = performance.now();
+    const [candidate] = compareModels([model], rows, t, { minRepeatCustomers, maxIterations, timeLimitMs });
+    if (candidate!.fit) fastest = Math.min(fastest, performance.now() - started);
+    candidates.push(candidate!);
+  }
+  return candidates;
+}
+
+function candidateJson(c: Candidate): Record<string, unknown> {
+  return {
+    model: c.model,
+    params: c.fit?.params ?? null,
+    log_likelihood: c.fit?.logLikelihood ?? null,
+    converged: c.fit?.converged ?? false,
+    error: c.error ?? null,
+    metrics: c.metrics ?? null,
+  };
+}
+

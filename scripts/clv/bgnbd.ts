@@ -4,12 +4,13 @@
  * rate λ ~ Gamma(r, alpha); after each purchase she drops out with probability p ~ Beta(a, b).
  * Formulas are written out in docs/clv.md.
  */
-import { sumByX } from './likelihood.ts';
-import { betaln, gammaln, logAddExp, oneMinusScaledHyp2f1 } from './special.ts';
+import { bgFamilyRowTerm, sumByX } from './likelihood.ts';
+import { betaln, gammaln, oneMinusScaledHyp2f1 } from './special.ts';
 import type { BgParams, SummaryRow } from './types.ts';
 
 type Row = Pick<SummaryRow, 'x' | 'tx' | 'T'>;
 
+/** see BgXTerms in likelihood.ts */
 interface XTerms {
   /** ln[Γ(r+x) α^r / Γ(r)] + ln[B(a, b+x) / B(a, b)] */
   readonly common: number;
@@ -24,20 +25,14 @@ function xTerms({ r, alpha, a, b }: BgParams, x: number): XTerms {
   };
 }
 
-function rowTerm({ r, alpha }: BgParams, terms: XTerms, { x, tx, T }: Row): number {
-  return (
-    terms.common + logAddExp(-(r + x) * Math.log(alpha + T), terms.dropout - (r + x) * Math.log(alpha + tx))
-  );
-}
-
 /** ln L(r, alpha, a, b | x, t_x, T) for one customer (FHL 2005 eq. 6). */
 export function bgnbdLogLikelihood(params: BgParams, row: Row): number {
-  return rowTerm(params, xTerms(params, row.x), row);
+  return bgFamilyRowTerm(params, xTerms(params, row.x), row);
 }
 
 /** Σ count · ln L over summary rows ordered by x (see sumByX). */
 export function bgnbdLogLikelihoodSum(params: BgParams, rows: readonly SummaryRow[]): number {
-  return sumByX(rows, (x) => xTerms(params, x), (terms, row) => rowTerm(params, terms, row));
+  return sumByX(rows, (x) => xTerms(params, x), (terms, row) => bgFamilyRowTerm(params, terms, row));
 }
 
 /** P(alive | x, t_x, T): exactly 1 when x = 0 (FHL 2008 note "Computing P(alive) using the BG/NBD model"). */

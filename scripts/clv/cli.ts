@@ -8,33 +8,23 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { StrataError, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { fitModel } from './fit.ts';
 import { MODELS } from './models.ts';
 import { parseColumnMap, readSummaryFile } from './read-summary.ts';
 import { MODEL_NAMES, type ModelName } from './types.ts';
+import { exitCodeOf, type CliIo } from './cli-io.ts';
 
 const USAGE =
   'usage: clv fit --model bgnbd|mbgnbd|pareto|gammagamma --summary <file.csv> ' +
   '[--map frequency=x,recency=t_x,T=T,monetary_value=zbar]';
 
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
 export async function clvMain(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
+  return exitCodeOf(io, async () => {
     io.out(JSON.stringify(await fitCommand(argv, io)) + '\n');
     return 0;
-  } catch (error) {
-    if (error instanceof StrataError) {
-      io.err(`${error.name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+  });
 }
 
 async function fitCommand(argv: readonly string[], io: CliIo): Promise<Record<string, unknown>> {

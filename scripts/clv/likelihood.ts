@@ -3,6 +3,7 @@
  * log-likelihood into terms that depend only on x (log-gammas, log-betas: the expensive part)
  * and the rest; rows arrive ordered by x, so the x terms are computed once per distinct x.
  */
+import { logAddExp } from './special.ts';
 import type { SummaryRow } from './types.ts';
 
 /**
@@ -30,4 +31,22 @@ export function sumByX<XTerms>(
     sum = next;
   }
   return sum + compensation;
+}
+
+/** What the BG/NBD family's likelihood needs per distinct x: the shared term and the dropout term. */
+export interface BgXTerms {
+  readonly common: number;
+  readonly dropout: number;
+}
+
+/**
+ * ln L for one (x, t_x, T) row of a BG/NBD-family model, given its x terms: BG/NBD and MBG/NBD
+ * differ only in those terms (FHL 2005 eq. 6; Batislam et al. 2007).
+ */
+export function bgFamilyRowTerm(
+  { r, alpha }: { readonly r: number; readonly alpha: number },
+  terms: BgXTerms,
+  { x, tx, T }: Pick<SummaryRow, 'x' | 'tx' | 'T'>,
+): number {
+  return terms.common + logAddExp(-(r + x) * Math.log(alpha + T), terms.dropout - (r + x) * Math.log(alpha + tx));
 }

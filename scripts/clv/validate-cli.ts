@@ -11,27 +11,23 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { StrataError, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { DAYS_PER_UNIT, PURCHASE_MODELS, type TimeUnitVar } from './settings.ts';
 import type { PurchaseModelName } from './types.ts';
 import { splitFromOrders } from './validate/db-source.ts';
 import { DEFAULT_CSV_COLUMNS, dayNumber, isoDay, readCdnow, readTransactionsCsv, type CsvColumns, type Purchase } from './validate/purchases.ts';
 import { formatReport, reportJson, validate } from './validate/report.ts';
 import { CustomerDays, type Split } from './validate/split.ts';
+import { exitCodeOf, type CliIo } from './cli-io.ts';
 
 const USAGE =
   'usage: validate-clv --holdout <N>d|<N>w (--file <transactions.csv[.gz]> | --cdnow <CDNOW_master.txt.gz|CDNOW_sample.txt> | --source db)\n' +
   '  [--unit day|week|month] [--calibration-end YYYY-MM-DD] [--models bgnbd,mbgnbd,pareto]\n' +
   '  [--columns customer=<col>,date=<col>,amount=<col>] [--project-dir <dir>] [--json]';
 
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
 /** Runs the command on `argv` (without node and script); returns the exit code. */
 export async function validateMain(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
+  return exitCodeOf(io, async () => {
     const options = parseOptions(argv);
     const started = performance.now();
     const split = await readSplit(options, io);
@@ -39,13 +35,7 @@ export async function validateMain(argv: readonly string[], io: CliIo): Promise<
     io.out(options.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${formatReport(report)}\n`);
     io.err(`validated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof StrataError) {
-      io.err(`${error.name}: ${error.message}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+  });
 }
 
 interface Options {

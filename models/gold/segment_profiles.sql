@@ -4,6 +4,12 @@
 -- Means and medians are over the segment's customers; avg_days_between_orders only over those
 -- with two or more orders (it is empty for one-order customers).
 
+-- the profiled features and the decimals their mean and median are rounded to
+{% set profiled = [
+    ['recency_days', 2], ['frequency', 2], ['monetary', 2], ['avg_order_value', 2], ['tenure_days', 2],
+    ['avg_days_between_orders', 2], ['distinct_products', 2], ['return_rate', 4]
+] %}
+
 with segments as (
 
     select customer_id, segment_id, segment_name
@@ -43,22 +49,10 @@ profiles as (
         sum(monetary)                                                           as revenue,
 
         -- means and medians of each feature
-        round(avg(recency_days), 2)                                             as mean_recency_days,
-        percentile_cont(0.5) within group (order by recency_days)               as median_recency_days,
-        round(avg(frequency), 2)                                                as mean_frequency,
-        percentile_cont(0.5) within group (order by frequency)                  as median_frequency,
-        round(avg(monetary), 2)                                                 as mean_monetary,
-        percentile_cont(0.5) within group (order by monetary)                   as median_monetary,
-        round(avg(avg_order_value), 2)                                          as mean_avg_order_value,
-        percentile_cont(0.5) within group (order by avg_order_value)            as median_avg_order_value,
-        round(avg(tenure_days), 2)                                              as mean_tenure_days,
-        percentile_cont(0.5) within group (order by tenure_days)                as median_tenure_days,
-        round(avg(avg_days_between_orders), 2)                                  as mean_avg_days_between_orders,
-        percentile_cont(0.5) within group (order by avg_days_between_orders)    as median_avg_days_between_orders,
-        round(avg(distinct_products), 2)                                        as mean_distinct_products,
-        percentile_cont(0.5) within group (order by distinct_products)          as median_distinct_products,
-        round(avg(return_rate), 4)                                              as mean_return_rate,
-        percentile_cont(0.5) within group (order by return_rate)                as median_return_rate
+{%- for feature, digits in profiled %}
+        round(avg({{ feature }}), {{ digits }})    as mean_{{ feature }},
+        percentile_cont(0.5) within group (order by {{ feature }})    as median_{{ feature }}{{ ',' if not loop.last }}
+{%- endfor %}
 
     from segmented
     group by segment_id, segment_name
@@ -74,22 +68,10 @@ final as (
         p.customers::numeric / t.customers                  as customer_share,
         p.revenue,
         p.revenue / nullif(t.revenue, 0)                    as revenue_share,
-        p.mean_recency_days,
-        round(p.median_recency_days::numeric, 2)            as median_recency_days,
-        p.mean_frequency,
-        round(p.median_frequency::numeric, 2)               as median_frequency,
-        p.mean_monetary,
-        round(p.median_monetary::numeric, 2)                as median_monetary,
-        p.mean_avg_order_value,
-        round(p.median_avg_order_value::numeric, 2)         as median_avg_order_value,
-        p.mean_tenure_days,
-        round(p.median_tenure_days::numeric, 2)             as median_tenure_days,
-        p.mean_avg_days_between_orders,
-        round(p.median_avg_days_between_orders::numeric, 2) as median_avg_days_between_orders,
-        p.mean_distinct_products,
-        round(p.median_distinct_products::numeric, 2)       as median_distinct_products,
-        p.mean_return_rate,
-        round(p.median_return_rate::numeric, 4)             as median_return_rate
+{%- for feature, digits in profiled %}
+        p.mean_{{ feature }},
+        round(p.median_{{ feature }}::numeric, {{ digits }})    as median_{{ feature }}{{ ',' if not loop.last }}
+{%- endfor %}
     from profiles as p
     cross join totals as t
 

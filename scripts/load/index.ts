@@ -85,9 +85,12 @@ async function filesUnder(dir: string, roots: readonly string[], suffixes: reado
   return [...files].sort();
 }
 
-/** YAML files under the model paths, except the root files read on their own. */
+/**
+ * YAML files under the model and seed paths (a seed's properties sit beside it, as dbt reads them),
+ * except the root files read on their own.
+ */
 async function propertyFiles(dir: string, resolved: ResolvedSettings): Promise<string[]> {
-  const files = await filesUnder(dir, resolved.modelPaths, ['.yml', '.yaml']);
+  const files = await filesUnder(dir, [...resolved.modelPaths, ...resolved.seedPaths], ['.yml', '.yaml']);
   return files.filter((file) => !['schema.yml', 'dbt_project.yml'].includes(normalize(file)));
 }
 

@@ -16,6 +16,9 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 const ONLINE_RETAIL = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'online_retail', 'online_retail.csv.gz');
 const PROJECT = join(import.meta.dirname, '..', '..');
 const SPLIT_AT = 300_000; // data lines in the first file
+// Half a million lines, loaded and built three times: minutes on a busy 2-core machine. A safety
+// net, not a speed check (speed is measured by `npm run bench`).
+const SLOW = 600_000;
 
 let dir: string;
 let testDb: TestDatabase;
@@ -71,7 +74,7 @@ describe('UCI Online Retail, end to end', () => {
     // the second build appended only the new batch's lines
     const staged = report.nodes.find((n) => n.id === 'model.stg_retail_order_lines')!;
     expect(staged.rows).toBe(541_909 - SPLIT_AT);
-  });
+  }, SLOW);
 
   it('the raw table reproduces the figures RFM write-ups publish for this file', async () => {
     // customer present, not a C invoice, quantity and price > 0; duplicates and postage kept
@@ -148,5 +151,5 @@ describe('UCI Online Retail, end to end', () => {
       );
       expect({ node, differing: diff.n }).toEqual({ node, differing: 0 });
     }
-  });
+  }, SLOW);
 });

@@ -6,20 +6,23 @@ import type { ColumnSpec, Relation } from '../core/types.ts';
 export interface ViewSpec {
   readonly node: string;
   readonly publicRelation: Relation;
-  readonly physical: Relation;
+  /** the view's query: a stored node's pointer filter, or a view model's SQL over public views */
+  readonly sql: string;
   readonly description?: string;
   readonly columns: readonly ColumnSpec[];
 }
 
 /**
- * Points one public view at a physical object, inside the caller's transaction. `create or replace`
+ * Defines one public view, inside the caller's transaction. Only a new node, a changed column
+ * layout or a changed view model needs this: publishing a build otherwise moves a pointer and
+ * leaves every view as it is (docs/storage.md). `create or replace`
  * keeps the view's identity, so views users built on top of it survive. When the columns changed in
  * a way `create or replace` refuses, the view is recreated, but only if nothing depends on it;
  * otherwise the publish stops and names the dependent views (dropping them would lose user work).
  */
 export async function swapView(client: pg.PoolClient, spec: ViewSpec): Promise<void> {
   const target = qualified(spec.publicRelation);
-  const body = `create or replace view ${target} as select * from ${qualified(spec.physical)}`;
+  const body = `create or replace view ${target} as\n${spec.sql}`;
   await assertNotATable(client, spec);
   await client.query('savepoint swap_view');
   try {

@@ -77,8 +77,13 @@ async function dropBuildSchemas(pool: pg.Pool, keptBuilds: readonly number[]): P
 }
 
 async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[], waitMs: number): Promise<string[]> {
-  const candidates = await pool.query<{ parent: string; child: string; pending: boolean }>(
-    `select parent.relname as parent, child.relname as child, i.inhdetachpending as pending
+  const candidates = await pool.query<{ parent: string; child: string; pending: boolean; held: boolean }>(
+    `select parent.relname as parent, child.relname as child, i.inhdetachpending as pending,
+            -- a transaction open for a while holds the parent (a reader in an open transaction):
+            -- detaching would wait for it, so this partition waits for a later build instead
+            exists (select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                     where l.relation = parent.oid and l.granted and a.pid <> pg_backend_pid()
+                       and a.xact_start < now() - interval '1 second') as held
        from pg_inherits i
        join pg_class parent on parent.oid = i.inhparent
        join pg_class child on child.oid = i.inhrelid
@@ -99,6 +104,7 @@ async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[]
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(waitMs))}`);
     await client.query(`set lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
     for (const c of candidates.rows) {
+      if (c.held) continue;
       const parent = qualified({ schema: STORE_SCHEMA, name: c.parent });
       const child = qualified({ schema: STORE_SCHEMA, name: c.child });
       try {

@@ -106,8 +106,8 @@ describe('view, table, materialized view', () => {
     expect(await run(first('table_with_indexes'))).toBe(3);
     // the table became a partition in strata_store, its indexes with it; the build reads a view of it
     expect(await rows(`select indexdef from pg_indexes where schemaname = 'strata_store' order by indexdef`)).toEqual([
-      { indexdef: expect.stringMatching(/^CREATE INDEX customers_updated_at_idx ON strata_store\.gold__customers__\w+__b1 USING brin \(updated_at\)$/) },
-      { indexdef: expect.stringMatching(/^CREATE UNIQUE INDEX customers_customer_id_idx ON strata_store\.gold__customers__\w+__b1 USING btree \(customer_id\)$/) },
+      { indexdef: expect.stringMatching(/^CREATE INDEX gold_customers_b1_\d ON strata_store\.gold__customers__\w+__b1 USING brin \(updated_at\)$/) },
+      { indexdef: expect.stringMatching(/^CREATE UNIQUE INDEX gold_customers_b1_\d ON strata_store\.gold__customers__\w+__b1 USING btree \(customer_id\)$/) },
     ]);
     expect(await rows(`select relkind from pg_class where oid = 'gold__b000001.customers'::regclass`)).toEqual([{ relkind: 'v' }]);
     expect(await rows(`select count(*)::int as n from ${await published('customers', 1)}`)).toEqual([{ n: 3 }]);

@@ -61,6 +61,15 @@ async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   const defaults = [`alter column ${GEN} drop default`];
   if (shape === 'versioned') defaults.push(`alter column ${FROM} drop default`);
   await client.query(`alter table ${t} ${defaults.join(', ')}`);
+  // index names are per schema: the build's indexes get names of their own before they move
+  const indexes = await client.query<{ name: string }>(
+    `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = $1::regclass order by c.relname`,
+    [t],
+  );
+  for (const [i, ix] of indexes.rows.entries()) {
+    const name = `${p.publicRelation.schema}_${p.publicRelation.name}`.slice(0, 40) + `_b${n}_${i + 1}`;
+    await client.query(`alter index ${qualified({ schema: p.target.schema, name: ix.name })} rename to ${quoteIdent(name)}`);
+  }
   await client.query(`alter table ${t} rename to ${quoteIdent(partition.name)}`);
   await client.query(`alter table ${qualified({ schema: p.target.schema, name: partition.name })} set schema ${quoteIdent(STORE_SCHEMA)}`);
   await client.query(`create table if not exists ${qualified(parent)} (like ${qualified(partition)}) partition by list (${GEN})`);

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
+import { qualified, quoteIdent } from '../core/ts-model.ts';
 import type { CompiledNode, Manifest } from '../core/types.ts';
 import { applyBiAccess, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';
@@ -70,8 +70,8 @@ export async function publish(pool: pg.Pool, request: PublishRequest): Promise<n
 
 /** New views and views whose definition changed, inputs before the views reading them. */
 async function defineChangedViews(client: pg.PoolClient, request: PublishRequest): Promise<void> {
-  const live = await client.query<{ node_id: string; public_schema: string; public_name: string; view_sql: string; present: boolean }>(
-    `select node_id, public_schema, public_name, view_sql,
+  const live = await client.query<LiveRow & { present: boolean }>(
+    `select node_id, kind, public_schema, public_name, view_sql, physical_schema, physical_name, gen, data_build,
             to_regclass(format('%I.%I', public_schema, public_name)) is not null as present
        from strata_meta.live`,
   );
@@ -81,21 +81,34 @@ async function defineChangedViews(client: pg.PoolClient, request: PublishRequest
     const now = current.get(row.node_id);
     return !now || !now.present || now.view_sql !== row.view_sql || now.public_schema !== row.public_schema || now.public_name !== row.public_name;
   });
+  // every public view strata defines, as it must read after this publish
+  const next = new Map<string, LiveRow>(live.rows.map((r) => [r.node_id, r]));
+  for (const row of request.rows) next.set(row.node_id, row);
+  const byName = new Map([...next.values()].map((r) => [qualified({ schema: r.public_schema, name: r.public_name }), r]));
+  const ours = new Set(byName.keys());
   const schemas = new Set<string>();
-  for (const row of inDependencyOrder(changed, nodes)) {
+  const define = async (row: LiveRow): Promise<readonly string[]> => {
     if (!schemas.has(row.public_schema)) {
       await client.query(`create schema if not exists ${quoteIdent(row.public_schema)}`);
       schemas.add(row.public_schema);
     }
     const node = nodes.get(row.node_id);
-    await swapView(client, {
+    return swapView(client, {
       node: row.node_id,
       publicRelation: { schema: row.public_schema, name: row.public_name },
       sql: row.view_sql,
       columns: node?.columns ?? [],
+      ours,
       ...(node?.description ? { description: node.description } : {}),
     });
+  };
+  const dropped = new Set<string>();
+  for (const row of inDependencyOrder(changed, nodes)) {
+    for (const name of await define(row)) dropped.add(name);
   }
+  // strata's views dropped with a view whose columns changed are defined again, inputs first
+  const again = [...dropped].map((name) => byName.get(name)!).filter((r) => !changed.includes(r));
+  for (const row of inDependencyOrder(again, nodes)) await define(row);
 }
 
 /** Rows ordered so a view model comes after the nodes it reads (depth-first on dependsOn). */

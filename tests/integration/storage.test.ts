@@ -1,3 +1,6 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollback } from '../../scripts/cli/rollback.ts';
@@ -259,5 +262,39 @@ describe('readers during publishes', () => {
     expect(seen.size).toBeGreaterThanOrEqual(2);
     expect(held.rows[0]!.n).toBe('1');
     expect((await db.pool.query('select marker from gold.totals')).rows).toEqual([{ marker: 21 }]);
+  });
+});
+
+describe('a column change in a stored node that a view model reads', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let dir: string;
+  beforeAll(async () => {
+    ({ testDb, db } = await open('storage_columns'));
+    dir = await mkdtemp(join(tmpdir(), 'strata-storage-'));
+    await cp(PROJECT, dir, { recursive: true });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('redefines the view model with it, and the pii rule still holds', async () => {
+    await land(db, 1, 20, []);
+    const first = await buildProject(db, dir);
+    expect(first.exitCode, whyNot(first)).toBe(0);
+    const edit = async (file: string, from: string, to: string) =>
+      writeFile(join(dir, file), (await readFile(join(dir, file), 'utf8')).replace(from, to));
+    // a renamed column: `create or replace view` refuses, so silver.customer_totals is recreated,
+    // and gold.customer_contacts, which reads it, with it
+    await edit('models/silver/customer_totals.sql', 'count(*) as orders', 'count(*) as order_count');
+    await edit('models/gold/totals.sql', 'sum(orders)', 'sum(order_count)');
+    const second = await buildProject(db, dir, { fullRefresh: true });
+    expect(second.exitCode, whyNot(second)).toBe(0);
+    expect((await db.pool.query('select sum(order_count)::int as n from silver.customer_totals')).rows).toEqual([{ n: 20 }]);
+    expect((await db.pool.query('select count(*)::int as n from gold.customer_contacts')).rows).toEqual([{ n: 9 }]);
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(db, 'gold.totals')).toBe(true);
   });
 });

@@ -42,6 +42,9 @@ describe('planBuild', () => {
     const plan = planBuild(m, { buildId: 42, selected: all, published: none, fullRefresh: false });
     expect(byId(plan, 'model.stg_orders').sql).toBe('select *\nfrom "raw"."orders_raw"');
     expect(byId(plan, 'model.stg_orders').lineMap).toEqual([1, 2]);
+    // a view model's public view is its SQL over public relations; stored nodes have none
+    expect(byId(plan, 'model.stg_orders').publicSql).toBe('select *\nfrom "raw"."orders_raw"');
+    expect(byId(plan, 'model.customers').publicSql).toBeUndefined();
     const co = byId(plan, 'model.customer_orders');
     expect(co.sql).toBe(
       'with orders_enriched as (select * from "bronze__b000042"."stg_orders")\nselect * from orders_enriched\njoin "bronze__b000042"."stg_customers" using (customer_id)',

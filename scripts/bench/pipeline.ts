@@ -1,7 +1,10 @@
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
 
 import { runBuild } from '../cli/build.ts';
 import { compileSelection, openProjectDatabase } from '../cli/session.ts';
@@ -26,13 +29,22 @@ const FLOOR_SQL = `
      where customer_id is not null
      group by customer_id) as rfm`;
 
+/** The share of lines held back as the new batch of the incremental step. */
+const BATCH_SHARE = 0.01;
+
 /**
  * `npm run bench -- pipeline --lines 1000000` (or `--online-retail`): generate a CSV, load it,
  * build every model, in a fresh database, with each stage's time, lines per second, the Node
  * process's peak memory, and the bare RFM aggregate on the same raw table as the floor.
+ * With `--incremental`: the file's last 1% of lines is held back, the history is loaded and
+ * built, then the batch is loaded and built incrementally, then the same data is built again with
+ * --full-refresh; the incremental ÷ full ratio is the figure the storage design aims at.
  */
 export async function benchPipeline(args: readonly string[], log: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args: [...args], options: { lines: { type: 'string' }, 'online-retail': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { lines: { type: 'string' }, 'online-retail': { type: 'boolean' }, incremental: { type: 'boolean' } },
+  });
   const lines = Number(values.lines ?? 1_000_000);
   if (!values['online-retail'] && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
   const memory = trackPeakMemory();
@@ -56,7 +68,8 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
       await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
       generateSeconds = (performance.now() - started) / 1000;
     }
-    const loaded = await loadFile(db.pool, { file });
+    const split = values.incremental ? await splitOff(file, dir, BATCH_SHARE) : undefined;
+    const loaded = await loadFile(db.pool, { file: split?.history ?? file });
     const floorStart = performance.now();
     await db.pool.query(FLOOR_SQL);
     const floorSeconds = (performance.now() - floorStart) / 1000;
@@ -68,6 +81,39 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
     const buildSeconds = (performance.now() - buildStart) / 1000;
     if (outcome.exitCode !== 0) throw new Error(`the bench build failed: ${outcome.report.blockedBy}`);
 
+    let incrementalLines: string[] = [];
+    if (split) {
+      const batch = await loadFile(db.pool, { file: split.batch });
+      const incStart = performance.now();
+      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+      const incSeconds = (performance.now() - incStart) / 1000;
+      if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
+      const fullOptions = { ...options, fullRefresh: true };
+      const fullCompiled = await compileSelection(fullOptions);
+      const fullStart = performance.now();
+      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {} });
+      const fullSeconds = (performance.now() - fullStart) / 1000;
+      if (full.exitCode !== 0) throw new Error(`the full-refresh bench build failed: ${full.report.blockedBy}`);
+      const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+      // the models that keep history: what the storage design makes proportional to the batch
+      const keeping = new Set(compiled.manifest.nodes
+        .filter((n) => n.config.materialized === 'incremental' || n.config.materialized === 'snapshot').map((n) => n.id));
+      const seconds = (nodes: typeof inc.report.nodes) =>
+        new Map(nodes.filter((n) => keeping.has(n.id)).map((n) => [n.id, n.durationMs / 1000]));
+      const incTimes = seconds(inc.report.nodes);
+      const fullTimes = seconds(full.report.nodes);
+      const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      incrementalLines = [
+        `batch:     ${batch.linesLoaded.toLocaleString('en-US')} lines (${(BATCH_SHARE * 100).toFixed(0)}%) loaded in ${batch.seconds.toFixed(1)} s`,
+        `incremental build of the batch: ${incSeconds.toFixed(1)} s`,
+        `full refresh of the same data:  ${fullSeconds.toFixed(1)} s`,
+        `ratio:     incremental ÷ full = ${(incSeconds / fullSeconds).toFixed(2)} (aim ≤ 0.15)`,
+        `incremental models and snapshots: ${sum(incTimes).toFixed(1)} s incremental vs ${sum(fullTimes).toFixed(1)} s full (` +
+          [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
+        `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+      ];
+    }
+
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
     log(`data:      ${values['online-retail'] ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
@@ -78,6 +124,7 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
     log(`ratio:     build = ${(buildSeconds / floorSeconds).toFixed(1)} × floor (aim ≤ 3)`);
     log(`end to end (load + build): ${(loaded.seconds + buildSeconds).toFixed(1)} s`);
     log(`slowest:   ${slowest.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
+    for (const line of incrementalLines) log(line);
     log(`peak RSS:  ${mib(memory.peak())} (aim < 300 MiB)`);
   } finally {
     memory.stop();
@@ -86,6 +133,29 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
     await server.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Splits a CSV (plain or gzipped; no line breaks inside fields) into the history and a batch of
+ * its last `share` of lines, both with the header. Streams: no file is held in memory.
+ */
+async function splitOff(file: string, dir: string, share: number): Promise<{ history: string; batch: string }> {
+  const lines = (source: string) =>
+    createInterface({ input: source.endsWith('.gz') ? createReadStream(source).pipe(createGunzip()) : createReadStream(source), crlfDelay: Infinity });
+  let total = -1;
+  for await (const _line of lines(file)) total++;
+  const cut = Math.round(total * (1 - share));
+  const history = join(dir, 'history.csv');
+  const batch = join(dir, 'batch.csv');
+  const out = [createWriteStream(history), createWriteStream(batch)] as const;
+  let n = -1;
+  for await (const line of lines(file)) {
+    const targets = n === -1 ? out : [out[n < cut ? 0 : 1]];
+    for (const t of targets) if (!t.write(`${line}\n`)) await new Promise<void>((resolve) => t.once('drain', () => resolve()));
+    n++;
+  }
+  await Promise.all(out.map((s) => new Promise((resolve) => s.end(resolve))));
+  return { history, batch };
 }
 
 function rate(lines: number, seconds: number): string {

@@ -41,7 +41,7 @@ export async function benchRunner(log: (line: string) => void): Promise<void> {
       if (outcome.exitCode !== 0) throw new Error(`bench build failed: ${outcome.report.blockedBy}`);
 
       // the floor: the same statements, one transaction, one connection, no runner
-      const plan = planBuild(manifest, { buildId: 999_999, selected, published: { buildId: null, relations: {} }, fullRefresh: false });
+      const plan = planBuild(manifest, { buildId: 999_999, selected, published: { buildId: null, relations: {}, stored: {} }, fullRefresh: false });
       const client = await db.pool.connect();
       const bareStart = performance.now();
       await client.query('begin');

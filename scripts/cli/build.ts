@@ -13,10 +13,12 @@ import { runTsNode } from '../execute/run-ts-node.ts';
 import { schedule } from '../execute/schedule.ts';
 import { inferSeedColumns, loadSeed } from '../execute/seed/index.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
-import { ensureBiRole } from '../publish/bi-role.ts';
-import { publish } from '../publish/publish.ts';
+import { biAccessOf, ensureBiRole } from '../publish/bi-role.ts';
+import { buildOutputs, publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
-import { dropOldBuilds } from '../publish/retention.ts';
+import { applyRetention } from '../publish/retention.ts';
+import { discardRolledBack } from '../publish/rollback-target.ts';
+import { storeOutputOf } from '../execute/materializations/store.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, recordTest, startBuild } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, type BuildReport } from '../report/summary.ts';
@@ -52,6 +54,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     const biNote = await ensureBiRole(db.pool, project.settings.biRole, stateDirOf(project.settings.dir));
     if (biNote.startsWith('could not') || biNote.startsWith('created')) log(biNote);
     const published = await readPublishedState(db.pool);
+    await discardRolledBack(db.pool, published.buildId);
     const buildId = await startBuild(db.pool, {
       project: manifest.projectName,
       command: run.command,
@@ -102,10 +105,10 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
         await publish(db.pool, {
           manifest,
           buildId,
-          relations: plan.publishRelations,
+          rows: await buildOutputs(db.pool, buildId),
           kind: 'publish',
           by: userInfo().username,
-          bi: biAccess(compiled, plan.publishRelations),
+          bi: biAccessOf(project.settings),
           retry: { lockTimeoutMs: 500, attempts: 40, log },
         });
         isPublished = true;
@@ -115,8 +118,9 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     }
     await finishBuild(db.pool, buildId, cancelled ? 'cancelled' : isPublished ? 'success' : 'error', blockedBy ?? publishError);
     if (isPublished) {
-      const dropped = await dropOldBuilds(db.pool, project.settings.keepBuilds, buildId);
-      if (dropped.length > 0) log(`dropped old build schemas: ${dropped.join(', ')}`);
+      const kept = await applyRetention(db.pool, project.settings.keepBuilds, buildId);
+      if (kept.schemas.length > 0) log(`dropped old build schemas: ${kept.schemas.join(', ')}`);
+      if (kept.partitions.length > 0) log(`dropped old partitions: ${kept.partitions.join(', ')}`);
     }
     const report: BuildReport = {
       buildId,
@@ -156,11 +160,18 @@ async function runNode(pool: pg.Pool, planned: PlannedNode, context: NodeContext
       const client = await pool.connect();
       try {
         rows = await loadSeed(client, planned.target, file, columns);
+        await storeOutputOf(client, planned);
       } finally {
         client.release();
       }
     } else if (node.language === 'ts') {
       rows = await runTsNode(planned, { pool, vars: context.vars, buildId: context.buildId, published: context.published, log: context.log });
+      const client = await pool.connect();
+      try {
+        await storeOutputOf(client, planned);
+      } finally {
+        client.release();
+      }
     } else {
       const client = await pool.connect();
       try {
@@ -192,14 +203,6 @@ async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedT
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tests.length) }, worker));
   return results;
-}
-
-function biAccess(compiled: Compiled, relations: Readonly<Record<string, { schema: string; name: string }>>) {
-  const settings = compiled.project.settings;
-  const hidden = compiled.manifest.nodes
-    .filter((n) => n.config.pii && relations[n.id])
-    .map((n) => ({ schema: n.config.schema, name: n.config.alias ?? n.name }));
-  return { role: settings.biRole, layers: settings.biLayers, hidden };
 }
 
 function progressLine(planned: PlannedNode, result: NodeResult): string {

@@ -236,8 +236,20 @@ export interface Relation {
 /** What the database says is published now (read by execute, passed to plan as plain data). */
 export interface PublishedState {
   readonly buildId: number | null;
-  /** node id → the physical relation the public view points at */
+  /** node id → the relation that shows its published rows (its public view) */
   readonly relations: Readonly<Record<string, Relation>>;
+  /** node id → where a published table-like node's rows are stored (docs/storage.md) */
+  readonly stored: Readonly<Record<string, StoredState>>;
+}
+
+/**
+ * A stored node's published rows: its partition in `strata_store`, the partition key (`gen`, the
+ * build that created the partition) and the build whose row versions the public view shows.
+ */
+export interface StoredState {
+  readonly partition: Relation;
+  readonly gen: number;
+  readonly dataBuild: number;
 }
 
 export interface PlannedNode {
@@ -246,12 +258,16 @@ export interface PlannedNode {
   readonly target: Relation;
   /** the public view users query (layer.name) */
   readonly publicRelation: Relation;
-  /** the published object this node replaces, if any (incremental/snapshot copy from it) */
-  readonly previous?: Relation;
+  /** the build writing this node */
+  readonly buildId: number;
+  /** the node's published rows, if stored; incremental/snapshot builds add row versions to it */
+  readonly previous?: StoredState;
   /** incremental/snapshot: true when an earlier build exists and no --full-refresh */
   readonly isIncremental: boolean;
   /** final SQL (tokens resolved); for SQL models */
   readonly sql?: string;
+  /** view models: the SQL over the public views, the body of the node's public view */
+  readonly publicSql?: string;
   readonly lineMap?: readonly number[];
   /** physical names of the inputs, for TS models (node name → relation) */
   readonly inputs: Readonly<Record<string, Relation>>;

@@ -1,10 +1,11 @@
 import type pg from 'pg';
 import type { PlannedNode } from '../core/types.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
+import { storeOutput } from './materializations/store.ts';
 import { toDatabaseError } from './sql-error.ts';
 
 /**
- * Runs a SQL model's materialisation steps in one transaction, so a failed node leaves nothing
+ * Runs a SQL model's materialisation steps and stores its output (materializations/store.ts) in one transaction, so a failed node leaves nothing
  * half-written in the build schema. Returns the row count the strategy marks as the node's rows.
  */
 export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): Promise<number | null> {
@@ -12,6 +13,7 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): P
   await client.query('begin');
   try {
     for (const step of stepsFor(planned)) rows = (await runStep(client, planned, step)) ?? rows;
+    await storeOutput(client, planned);
     await client.query('commit');
     return rows;
   } catch (error) {

@@ -35,7 +35,7 @@ export function planBuild(manifest: Manifest, input: PlanInput): Plan {
   const lookup = buildLookup(manifest, targets, input.published);
 
   const problems: string[] = [];
-  const ctx = { manifest, published: input.published, fullRefresh: input.fullRefresh, lookup, problems };
+  const ctx = { manifest, published: input.published, fullRefresh: input.fullRefresh, buildId: input.buildId, lookup, problems };
   const nodes = built.map((n) => planNode(n, targets.get(n.id)!, ctx));
   if (problems.length > 0) {
     throw new UsageError(`cannot plan this build:\n${[...new Set(problems)].map((p) => `  - ${p}`).join('\n')}`);

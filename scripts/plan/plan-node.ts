@@ -1,13 +1,15 @@
 import { describeNode } from '../core/errors.ts';
 import type { CompiledNode, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
+import { publicPlanResolver } from './public-resolver.ts';
 import { publicRelationOf, type Lookup } from './relations.ts';
-import { resolveTokens } from './tokens.ts';
+import { replaceTokens, resolveTokens } from './tokens.ts';
 
 /** What planning one node needs from the build as a whole. */
 export interface NodeContext {
   readonly manifest: Manifest;
   readonly published: PublishedState;
   readonly fullRefresh: boolean;
+  readonly buildId: number;
   readonly lookup: (target: string) => Lookup;
   /** collects every unresolvable reference so the user sees them all at once */
   readonly problems: string[];
@@ -18,7 +20,7 @@ const UNRESOLVED: Relation = { schema: '?', name: '?' };
 
 /** Plans one selected, non-ephemeral node whose target in this build is `target`. */
 export function planNode(node: CompiledNode, target: Relation, ctx: NodeContext): PlannedNode {
-  const previous = ctx.published.relations[node.id];
+  const previous = ctx.published.stored[node.id];
   const keepsHistory = node.config.materialized === 'incremental' || node.config.materialized === 'snapshot';
   const isIncremental = keepsHistory && previous !== undefined && !ctx.fullRefresh;
 
@@ -40,13 +42,21 @@ export function planNode(node: CompiledNode, target: Relation, ctx: NodeContext)
     for (const dep of node.dependsOn) inputs[names.get(dep) ?? dep] = resolve(dep);
   }
 
+  // a view model's public view is its SQL over the public views, so it follows their pointers
+  const publicSql =
+    node.config.materialized === 'view' && node.sql !== undefined
+      ? replaceTokens(node.sql, ctx.manifest.tokens, publicPlanResolver(ctx.manifest, node.id)).replace(/[\s;]+$/, '')
+      : undefined;
+
   return {
     node,
     target,
+    buildId: ctx.buildId,
     publicRelation: publicRelationOf(node),
     ...(previous ? { previous } : {}),
     isIncremental,
     ...(rawSql !== undefined ? { sql: resolveTokens(rawSql, ctx.manifest.tokens, resolve) } : {}),
+    ...(publicSql !== undefined ? { publicSql } : {}),
     ...(rawSql !== undefined && lineMap ? { lineMap } : {}),
     inputs,
   };

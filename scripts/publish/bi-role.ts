@@ -4,14 +4,19 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { qualified, quoteIdent, quoteLiteral } from '../core/ts-model.ts';
-import type { Relation } from '../core/types.ts';
+import type { Manifest } from '../core/types.ts';
+import { publicRelationOf } from '../plan/relations.ts';
 
+/** Who may read what: the settings the one BI-access rule (`applyBiAccess`) needs. */
 export interface BiAccess {
   readonly role: string;
   /** public layers the role may read (default gold) */
   readonly layers: readonly string[];
-  /** public views holding personal data: never granted */
-  readonly hidden: readonly Relation[];
+}
+
+/** The project's BI settings. */
+export function biAccessOf(settings: { readonly biRole: string; readonly biLayers: readonly string[] }): BiAccess {
+  return { role: settings.biRole, layers: settings.biLayers };
 }
 
 /**
@@ -37,19 +42,38 @@ export async function ensureBiRole(pool: pg.Pool, role: string, stateDir: string
   return `created BI role ${role}; its password is in ${passwordFile}`;
 }
 
-/** Grants, inside the publish transaction, so the new views are readable the moment they appear. */
-export async function grantBi(client: pg.PoolClient, access: BiAccess): Promise<void> {
+/**
+ * The one BI-access rule, applied by every publish (build and rollback) inside its transaction:
+ * the BI role may use the BI layers and read every relation in them except the public views of
+ * `pii: true` models; it gets nothing anywhere else (silver, bronze, strata_store, strata_meta).
+ * Privileges are compared first and changed only where they differ, so a publish that changes
+ * nothing takes no lock a reader could notice.
+ */
+export async function applyBiAccess(client: pg.PoolClient, access: BiAccess, manifest: Manifest): Promise<void> {
   const found = await client.query('select 1 from pg_roles where rolname = $1', [access.role]);
   if (!found.rowCount) return;
   const role = quoteIdent(access.role);
-  for (const layer of access.layers) {
-    const exists = await client.query('select 1 from pg_namespace where nspname = $1', [layer]);
-    if (!exists.rowCount) continue;
-    await client.query(`grant usage on schema ${quoteIdent(layer)} to ${role}`);
-    await client.query(`grant select on all tables in schema ${quoteIdent(layer)} to ${role}`);
+  const hidden = new Set(manifest.nodes.filter((n) => n.config.pii).map((n) => qualified(publicRelationOf(n))));
+  const relations = await client.query<{ schema: string; name: string; readable: boolean; used: boolean }>(
+    `select n.nspname as schema, c.relname as name,
+            has_table_privilege($1, c.oid, 'select') as readable,
+            has_schema_privilege($1, n.oid, 'usage') as used
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = any($2) and c.relkind in ('r', 'v', 'm', 'p', 'f')
+      order by 1, 2`,
+    [access.role, access.layers],
+  );
+  const layers = await client.query<{ schema: string; used: boolean }>(
+    `select nspname as schema, has_schema_privilege($1, oid, 'usage') as used from pg_namespace where nspname = any($2)`,
+    [access.role, access.layers],
+  );
+  for (const layer of layers.rows) {
+    if (!layer.used) await client.query(`grant usage on schema ${quoteIdent(layer.schema)} to ${role}`);
   }
-  for (const relation of access.hidden) {
-    const exists = await client.query('select to_regclass($1) as r', [qualified(relation)]);
-    if (exists.rows[0]?.r) await client.query(`revoke all on ${qualified(relation)} from ${role}`);
+  for (const r of relations.rows) {
+    const name = qualified({ schema: r.schema, name: r.name });
+    const allowed = !hidden.has(name);
+    if (allowed && !r.readable) await client.query(`grant select on ${name} to ${role}`);
+    if (!allowed && r.readable) await client.query(`revoke all on ${name} from ${role}`);
   }
 }

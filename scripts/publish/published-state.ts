@@ -1,20 +1,37 @@
 import type pg from 'pg';
-import type { PublishedState, Relation } from '../core/types.ts';
+import type { PublishedState, Relation, StoredState } from '../core/types.ts';
 
-/** What the public views point at now: the newest publication's relations. */
+/**
+ * What the public views show now, from the pointer table: every published node's public view
+ * (which a build reads for nodes it does not build), and where stored nodes keep their rows.
+ */
 export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<PublishedState> {
-  const latest = await db.query<{ publication_id: string; build_id: string }>(
-    'select publication_id, build_id from strata_meta.publications order by publication_id desc limit 1',
+  const latest = await db.query<{ build_id: string }>(
+    'select build_id from strata_meta.publications order by publication_id desc limit 1',
   );
   const row = latest.rows[0];
-  if (!row) return { buildId: null, relations: {} };
-  return { buildId: Number(row.build_id), relations: await relationsOf(db, Number(row.publication_id)) };
+  if (!row) return { buildId: null, relations: {}, stored: {} };
+  const live = await db.query<LiveRow>('select * from strata_meta.live order by node_id');
+  const relations: Record<string, Relation> = {};
+  const stored: Record<string, StoredState> = {};
+  for (const r of live.rows) {
+    relations[r.node_id] = { schema: r.public_schema, name: r.public_name };
+    if (r.kind === 'stored' && r.gen !== null && r.data_build !== null) {
+      stored[r.node_id] = { partition: { schema: r.physical_schema, name: r.physical_name }, gen: Number(r.gen), dataBuild: Number(r.data_build) };
+    }
+  }
+  return { buildId: Number(row.build_id), relations, stored };
 }
 
-export async function relationsOf(db: pg.Pool | pg.PoolClient, publicationId: number): Promise<Record<string, Relation>> {
-  const rows = await db.query<{ node_id: string; physical_schema: string; physical_name: string }>(
-    'select node_id, physical_schema, physical_name from strata_meta.published_relations where publication_id = $1',
-    [publicationId],
-  );
-  return Object.fromEntries(rows.rows.map((r) => [r.node_id, { schema: r.physical_schema, name: r.physical_name }]));
+/** One row of `strata_meta.live`, `strata_meta.build_outputs` or `strata_meta.published_relations`. */
+export interface LiveRow {
+  readonly node_id: string;
+  readonly kind: 'stored' | 'view';
+  readonly public_schema: string;
+  readonly public_name: string;
+  readonly view_sql: string;
+  readonly physical_schema: string;
+  readonly physical_name: string;
+  readonly gen: string | null;
+  readonly data_build: string | null;
 }

@@ -1,31 +1,55 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
+import { qualified, quoteIdent } from '../core/ts-model.ts';
+import { STORE_SCHEMA, TO } from '../execute/materializations/store-layout.ts';
+
+/** What one retention pass removed. */
+export interface RetentionResult {
+  readonly schemas: readonly string[];
+  readonly partitions: readonly string[];
+  /** superseded row versions deleted from kept partitions */
+  readonly compactedRows: number;
+}
 
 /**
- * Drops build schemas nothing needs any more: kept are the schemas any publication of the last
- * `keep` published builds points at (so `rollback` is instant), and the given build's own (a
- * failed build stays for inspection until the next build). Returns the schemas dropped.
+ * Removes what no kept publication can show, without ever blocking a reader:
+ * - build schemas (views only) of builds that are not kept: `drop schema` with a short
+ *   lock_timeout (a killed build's leftover query is not waited for; a later build retries);
+ * - partitions no kept publication points at: `detach partition … concurrently` (SHARE UPDATE
+ *   EXCLUSIVE on the parent: readers neither wait nor are waited on for long; it waits for
+ *   statements that may still see the partition, up to a statement timeout, after which the
+ *   detach stays pending and is finalized by a later build), then `drop table`;
+ * - row versions superseded at or before the oldest kept publication of their node (compaction).
+ * Kept: the newest publication and the publications of the last `keep` published, not discarded,
+ * builds (so `rollback` to them is instant), and the given build's own objects.
  */
-export async function dropOldBuilds(pool: pg.Pool, keep: number, currentBuildId: number): Promise<readonly string[]> {
-  const candidates = await pool.query<{ schema_name: string }>(
-    `with recent_builds as (
-       select build_id from strata_meta.publications
-        group by build_id order by max(publication_id) desc limit $1
-     ), kept as (
-       select distinct r.physical_schema
-         from strata_meta.published_relations r
-         join strata_meta.publications p using (publication_id)
-        where p.build_id in (select build_id from recent_builds)
+export async function applyRetention(pool: pg.Pool, keep: number, currentBuildId: number, waitMs = 5000): Promise<RetentionResult> {
+  const kept = await pool.query<{ publication_id: string; build_id: string }>(
+    `with recent as (
+       select p.build_id, max(p.publication_id) as last
+         from strata_meta.publications p join strata_meta.builds b using (build_id)
+        where not b.discarded group by p.build_id order by max(p.publication_id) desc limit $1
      )
-     select s.schema_name
-       from strata_meta.build_schemas s
-       join strata_meta.builds b using (build_id)
-      where s.dropped_at is null
-        and s.build_id <> $2
-        and b.status <> 'running'
-        and s.schema_name not in (select physical_schema from kept)
+     select publication_id, build_id from strata_meta.publications
+      where publication_id in (select last from recent)
+         or publication_id = (select max(publication_id) from strata_meta.publications)`,
+    [Math.max(1, keep)],
+  );
+  const keptPublications = kept.rows.map((r) => Number(r.publication_id));
+  const keptBuilds = [...new Set([...kept.rows.map((r) => Number(r.build_id)), currentBuildId])];
+
+  const schemas = await dropBuildSchemas(pool, keptBuilds);
+  const partitions = await dropPartitions(pool, keptPublications, waitMs);
+  const compactedRows = await compact(pool, keptPublications);
+  return { schemas, partitions, compactedRows };
+}
+
+async function dropBuildSchemas(pool: pg.Pool, keptBuilds: readonly number[]): Promise<string[]> {
+  const candidates = await pool.query<{ schema_name: string }>(
+    `select s.schema_name
+       from strata_meta.build_schemas s join strata_meta.builds b using (build_id)
+      where s.dropped_at is null and b.status <> 'running' and not (s.build_id = any($1::bigint[]))
       order by s.schema_name`,
-    [Math.max(1, keep), currentBuildId],
+    [keptBuilds],
   );
   const dropped: string[] = [];
   const client = await pool.connect();
@@ -33,11 +57,10 @@ export async function dropOldBuilds(pool: pg.Pool, keep: number, currentBuildId:
     for (const { schema_name } of candidates.rows) {
       await client.query('begin');
       try {
-        // A killed build's query may still run on the server, holding its tables: do not wait
+        // A killed build's query may still run on the server, holding its objects: do not wait
         // for it; the schema is dropped by a later build instead.
         await client.query(`set local lock_timeout = '500ms'`);
-        // cascade only reaches objects inside our own versioned schema (and anything built
-        // directly on it, which the docs say not to do: build on the public layer views instead).
+        // build schemas hold only views now (the rows are in strata_store)
         await client.query(`drop schema if exists ${quoteIdent(schema_name)} cascade`);
         await client.query('update strata_meta.build_schemas set dropped_at = now() where schema_name = $1', [schema_name]);
         await client.query('commit');
@@ -51,4 +74,77 @@ export async function dropOldBuilds(pool: pg.Pool, keep: number, currentBuildId:
     client.release();
   }
   return dropped;
+}
+
+async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[], waitMs: number): Promise<string[]> {
+  const candidates = await pool.query<{ parent: string; child: string; pending: boolean; held: boolean }>(
+    `select parent.relname as parent, child.relname as child, i.inhdetachpending as pending,
+            -- a transaction open for a while holds the parent (a reader in an open transaction):
+            -- detaching would wait for it, so this partition waits for a later build instead
+            exists (select 1 from pg_locks l join pg_stat_activity a on a.pid = l.pid
+                     where l.relation = parent.oid and l.granted and a.pid <> pg_backend_pid()
+                       and a.xact_start < now() - interval '1 second') as held
+       from pg_inherits i
+       join pg_class parent on parent.oid = i.inhparent
+       join pg_class child on child.oid = i.inhrelid
+       join pg_namespace n on n.oid = child.relnamespace
+      where n.nspname = $1
+        and not exists (
+          select 1 from strata_meta.published_relations r
+           where r.publication_id = any($2::bigint[]) and r.kind = 'stored'
+             and r.physical_schema = $1 and r.physical_name = child.relname)
+        and not exists (
+          select 1 from strata_meta.live l where l.physical_schema = $1 and l.physical_name = child.relname)
+      order by child.relname`,
+    [STORE_SCHEMA, keptPublications],
+  );
+  const dropped: string[] = [];
+  const client = await pool.connect();
+  try {
+    await client.query(`set statement_timeout = ${Math.max(1, Math.round(waitMs))}`);
+    await client.query(`set lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+    for (const c of candidates.rows) {
+      if (c.held) continue;
+      const parent = qualified({ schema: STORE_SCHEMA, name: c.parent });
+      const child = qualified({ schema: STORE_SCHEMA, name: c.child });
+      try {
+        await client.query(`alter table ${parent} detach partition ${child} ${c.pending ? 'finalize' : 'concurrently'}`);
+        await client.query(`drop table ${child}`);
+        dropped.push(c.child);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // 57014: still seen by a long transaction (left pending, finalized next time); 55P03: lock
+        // not granted in time; 2BP01: something still depends on it
+        if (code !== '57014' && code !== '55P03' && code !== '2BP01') throw error;
+      }
+    }
+  } finally {
+    await client.query('reset statement_timeout').catch(() => {});
+    await client.query('reset lock_timeout').catch(() => {});
+    client.release();
+  }
+  return dropped;
+}
+
+async function compact(pool: pg.Pool, keptPublications: readonly number[]): Promise<number> {
+  const partitions = await pool.query<{ physical_name: string; oldest: string }>(
+    `select physical_name, min(data_build) as oldest
+       from strata_meta.published_relations
+      where publication_id = any($1::bigint[]) and kind = 'stored' and physical_schema = $2
+        and physical_name in (select physical_name from strata_meta.live where kind = 'stored')
+        and exists (select 1 from pg_attribute a
+                     where a.attrelid = to_regclass(format('%I.%I', physical_schema, physical_name)) and a.attname = $3)
+      group by physical_name`,
+    [keptPublications, STORE_SCHEMA, TO],
+  );
+  let removed = 0;
+  for (const p of partitions.rows) {
+    // invisible at every kept publication: superseded at or before the oldest one showing it
+    const result = await pool.query(
+      `delete from ${qualified({ schema: STORE_SCHEMA, name: p.physical_name })} where ${TO} is not null and ${TO} <= $1`,
+      [Number(p.oldest)],
+    );
+    removed += result.rowCount ?? 0;
+  }
+  return removed;
 }

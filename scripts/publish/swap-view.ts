@@ -6,20 +6,27 @@ import type { ColumnSpec, Relation } from '../core/types.ts';
 export interface ViewSpec {
   readonly node: string;
   readonly publicRelation: Relation;
-  readonly physical: Relation;
+  /** the view's query: a stored node's pointer filter, or a view model's SQL over public views */
+  readonly sql: string;
   readonly description?: string;
   readonly columns: readonly ColumnSpec[];
+  /** public views strata itself defines (`"schema"."name"`): dropped and redefined by the caller */
+  readonly ours?: ReadonlySet<string>;
 }
 
 /**
- * Points one public view at a physical object, inside the caller's transaction. `create or replace`
+ * Defines one public view, inside the caller's transaction. Only a new node, a changed column
+ * layout or a changed view model needs this: publishing a build otherwise moves a pointer and
+ * leaves every view as it is (docs/storage.md). `create or replace`
  * keeps the view's identity, so views users built on top of it survive. When the columns changed in
- * a way `create or replace` refuses, the view is recreated, but only if nothing depends on it;
- * otherwise the publish stops and names the dependent views (dropping them would lose user work).
+ * a way `create or replace` refuses, the view is recreated, but only if nothing but strata's own
+ * public views (`ours`) depends on it: those are dropped with it and returned, for the caller to
+ * define again; any other dependent stops the publish, named (dropping it would lose user work).
+ * @returns the public views of ours dropped with this one
  */
-export async function swapView(client: pg.PoolClient, spec: ViewSpec): Promise<void> {
+export async function swapView(client: pg.PoolClient, spec: ViewSpec): Promise<readonly string[]> {
   const target = qualified(spec.publicRelation);
-  const body = `create or replace view ${target} as select * from ${qualified(spec.physical)}`;
+  const body = `create or replace view ${target} as\n${spec.sql}`;
   await assertNotATable(client, spec);
   await client.query('savepoint swap_view');
   try {
@@ -30,17 +37,22 @@ export async function swapView(client: pg.PoolClient, spec: ViewSpec): Promise<v
     if (code !== '42P16' && code !== '42804') throw error;
     await client.query('rollback to savepoint swap_view');
     const dependents = await dependentViews(client, spec.publicRelation);
-    if (dependents.length > 0) {
+    const foreign = dependents.filter((d) => !spec.ours?.has(d));
+    if (foreign.length > 0) {
       throw new StrataError(
-        `cannot publish ${spec.node}: its columns changed and these views depend on ${target}: ${dependents.join(', ')}. ` +
+        `cannot publish ${spec.node}: its columns changed and these views depend on ${target}: ${foreign.join(', ')}. ` +
           `Drop or adapt them, then build again (nothing was published).`,
       );
     }
-    await client.query(`drop view ${target}`);
+    await client.query(`drop view ${target}${dependents.length > 0 ? ' cascade' : ''}`);
     await client.query(body);
+    await client.query('release savepoint swap_view');
+    await comment(client, spec);
+    return dependents;
   }
   await client.query('release savepoint swap_view');
   await comment(client, spec);
+  return [];
 }
 
 async function assertNotATable(client: pg.PoolClient, spec: ViewSpec): Promise<void> {
@@ -57,16 +69,22 @@ async function assertNotATable(client: pg.PoolClient, spec: ViewSpec): Promise<v
   }
 }
 
+/** Every view depending on `view`, directly or through other views, as `qualified` writes them. */
 async function dependentViews(client: pg.PoolClient, view: Relation): Promise<string[]> {
-  const rows = await client.query<{ name: string }>(
-    `select distinct dependent.oid::regclass::text as name
-       from pg_depend d
-       join pg_rewrite r on r.oid = d.objid
-       join pg_class dependent on dependent.oid = r.ev_class
-      where d.refobjid = $1::regclass and dependent.oid <> d.refobjid`,
+  const rows = await client.query<{ schema: string; name: string }>(
+    `with recursive dependents(oid) as (
+       select distinct r.ev_class from pg_depend d join pg_rewrite r on r.oid = d.objid
+        where d.refobjid = $1::regclass and r.ev_class <> d.refobjid
+       union
+       select r.ev_class from dependents x join pg_depend d on d.refobjid = x.oid
+         join pg_rewrite r on r.oid = d.objid where r.ev_class <> d.refobjid
+     )
+     select n.nspname as schema, c.relname as name
+       from dependents x join pg_class c on c.oid = x.oid join pg_namespace n on n.oid = c.relnamespace
+      order by 1, 2`,
     [qualified(view)],
   );
-  return rows.rows.map((r) => r.name);
+  return rows.rows.map((r) => qualified(r));
 }
 
 /** Descriptions from schema.yml become comments, so BI tools show the docs. */

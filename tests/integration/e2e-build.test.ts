@@ -70,8 +70,8 @@ describe('an end-to-end build of the fixture project', () => {
       expect((await bi.query('select count(*)::int as n from gold.customers')).rows).toEqual([{ n: 2 }]);
       await expect(bi.query('select * from silver.event_log')).rejects.toThrow(/permission denied/);
       await expect(bi.query('select * from e2e_src.events')).rejects.toThrow(/permission denied/);
-      const physical = (await db.pool.query(`select physical_schema from strata_meta.published_relations where node_id = 'model.customers' order by publication_id desc limit 1`)).rows[0].physical_schema;
-      await expect(bi.query(`select * from "${physical}".customers`)).rejects.toThrow(/permission denied/);
+      const physical = (await db.pool.query(`select format('%I.%I', physical_schema, physical_name) as name from strata_meta.live where node_id = 'model.customers'`)).rows[0].name;
+      await expect(bi.query(`select * from ${physical}`)).rejects.toThrow(/permission denied/);
     } finally {
       await bi.end();
     }

@@ -77,11 +77,11 @@ describe('BI readers while builds publish', () => {
     expect(kept.rows[0].n).toBe(3);
   });
 
-  it('a long-running reader does not block the swap forever: publish waits and retries', async () => {
+  it('a reader holding a public view in an open transaction does not stop the publish (it moves a pointer, no view is replaced)', async () => {
     const holder = new pg.Client({ connectionString: testDb.url });
     await holder.connect();
     await holder.query('begin');
-    await holder.query('select count(*) from gold.a'); // holds a lock on the view until commit
+    await holder.query('select count(*) from gold.a'); // holds ACCESS SHARE on the view and its partitions until commit
     const release = setTimeout(() => void holder.query('commit'), 1500);
     const outcome = await buildProject(db, dir, { vars: { marker: 7 } });
     clearTimeout(release);

@@ -7,7 +7,7 @@ import type { Database } from '../../scripts/db/connect.ts';
 import { adjustedRandIndex, applyTransform, nearestCentreSql, type FeatureTransform } from '../../scripts/segment/index.ts';
 import { seededRandom } from '../../scripts/segment/random.ts';
 import { nearestCentre } from '../../scripts/segment/vector.ts';
-import { buildProject, openTestProjectDb } from '../support/build.ts';
+import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -138,7 +138,7 @@ describe('the segment models in a full build', () => {
     const assignmentsBefore = await rows(`select customer_id, segment_id from gold.customer_segments order by customer_id`);
     const second = await buildProject(db, project, {});
     builds.push(second);
-    expect(second.report.published).toBe(true);
+    expect(second.report.published, whyNot(second)).toBe(true);
     const after = await rows(`select * from gold.segment_centres order by segment_id`);
     const strip = (r: Record<string, unknown>) => ({ ...r, build_id: undefined });
     expect(after.map(strip)).toEqual(before.map(strip));
@@ -152,7 +152,7 @@ describe('the segment models in a full build', () => {
     const fixedK = chosenK === 4 ? 5 : 4;
     const third = await buildProject(db, project, { vars: { segment_k: fixedK } });
     builds.push(third);
-    expect(third.report.published).toBe(true);
+    expect(third.report.published, whyNot(third)).toBe(true);
     const ids = (await rows<{ segment_id: number }>(`select distinct segment_id from gold.customer_segments order by 1`)).map((r) => r.segment_id);
     expect(ids).toHaveLength(fixedK);
     expect(await rows(`select k, chosen from gold.segment_fit_candidates`)).toEqual([{ k: fixedK, chosen: true }]);

@@ -2,6 +2,7 @@ import { qualified, quoteIdent } from '../../core/ts-model.ts';
 import type { IncrementalStrategy, PlannedNode } from '../../core/types.ts';
 import { columnList, keyMatch, requireKey, stmt, tempRelation } from './sql-parts.ts';
 import type { SqlStep } from './step.ts';
+import { CURRENT, insertVersions, publishedRows, supersede } from './versioned.ts';
 
 /**
  * dbt-postgres' default: delete+insert when a unique key is configured, otherwise append.
@@ -11,36 +12,45 @@ export function strategyOf(p: PlannedNode): IncrementalStrategy {
 }
 
 /**
- * The statements that fold the staged new rows into the build's copy of the table. Columns are
- * named (not `select *`) so a model whose column order changed still lands in the right columns.
+ * The statements that fold the staged new rows into the published partition as row versions of
+ * this build: an insert is a new version, a delete or an update marks the old version superseded
+ * (docs/storage.md). Nothing readers see changes until the build publishes. Columns are named
+ * (not `select *`) so a model whose column order changed still lands in the right columns.
  */
 export function applyIncrement(p: PlannedNode, columns: readonly string[]): readonly SqlStep[] {
-  const t = qualified(p.target);
-  const tmp = qualified(tempRelation(p));
-  const insert = stmt('insert new rows', `insert into ${t} (${columnList(columns)})\nselect ${columnList(columns)}\nfrom ${tmp}`, true);
+  const tmp = `${qualified(tempRelation(p))} as s`;
+  const insert = stmt('insert new rows', insertVersions(p, columns, columnList(columns, 's'), tmp), true);
 
   switch (strategyOf(p)) {
     case 'append':
       return [insert];
     case 'delete+insert': {
       const keys = requireKey(p, 'incremental_strategy delete+insert');
-      return [stmt('delete replaced rows', `delete from ${t} as t\nusing ${tmp} as s\nwhere ${keyMatch(keys, 't', 's')}`), insert];
+      return [stmt('supersede replaced rows', supersede(p, tmp, keyMatch(keys, 't', 's'))), insert];
     }
     case 'merge': {
       const keys = requireKey(p, 'incremental_strategy merge');
+      const part = qualified(publishedRows(p).partition);
+      const unmatched = `${tmp}\nwhere not exists (select 1 from ${part} as t where ${keyMatch(keys, 't', 's')} and ${CURRENT})`;
       const updated = columns.filter((c) => !keys.includes(c));
-      const whenMatched = updated.length === 0
-        ? 'when matched then do nothing'
-        : `when matched then update set ${updated.map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ')}`;
+      // every column a key: `when matched then do nothing`, so only unmatched rows are new
+      if (updated.length === 0) return [stmt('merge new rows', insertVersions(p, columns, columnList(columns, 's'), unmatched), true)];
+      // matched: the current version is superseded and a new one takes the key from it and every
+      // other column from the staged row (MERGE's `update set`); unmatched: inserted. One
+      // statement, so `not exists` sees the versions as they were before the update.
+      const returning = columns.map((c) => `${keys.includes(c) ? 't' : 's'}.${quoteIdent(c)} as ${quoteIdent(c)}`).join(', ');
       return [
         stmt(
           'merge new rows',
           [
-            `merge into ${t} as t`,
-            `using ${tmp} as s`,
-            `on ${keyMatch(keys, 't', 's')}`,
-            whenMatched,
-            `when not matched then insert (${columnList(columns)}) values (${columnList(columns, 's')})`,
+            'with matched as (',
+            supersede(p, tmp, keyMatch(keys, 't', 's')),
+            `returning ${returning}`,
+            ')',
+            insertVersions(p, columns, columnList(columns), 'matched'),
+            'union all',
+            `select ${columnList(columns, 's')}, ${publishedRows(p).gen}, ${p.buildId}`,
+            `from ${unmatched}`,
           ].join('\n'),
           true,
         ),

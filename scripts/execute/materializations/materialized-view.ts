@@ -1,15 +1,12 @@
-import { qualified } from '../../core/ts-model.ts';
 import type { PlannedNode } from '../../core/types.ts';
-import { indexSteps, modelSql, wrap } from './sql-parts.ts';
 import type { Step } from './step.ts';
+import { tableSteps } from './table.ts';
 
 /**
- * `create materialized view T as <sql>` and its indexes. Each build creates a new one in its
- * own schema, so there is never a `refresh`: publishing the new build is the refresh.
+ * A materialised view is stored as a table: each build writes its rows into a new partition, so
+ * publishing the build is the refresh (a PostgreSQL materialized view could not be a partition,
+ * and `refresh` would rewrite what readers see).
  */
 export function materializedViewSteps(p: PlannedNode): readonly Step[] {
-  return [
-    wrap('create materialized view', `create materialized view ${qualified(p.target)} as\n`, modelSql(p), '', true),
-    ...indexSteps(p),
-  ];
+  return tableSteps(p);
 }

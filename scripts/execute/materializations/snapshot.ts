@@ -2,14 +2,15 @@ import { qualified } from '../../core/ts-model.ts';
 import type { PlannedNode } from '../../core/types.ts';
 import { scdId, snapshotConfig, versionTime } from './snapshot-config.ts';
 import { snapshotChanges } from './snapshot-changes.ts';
-import { analyzeStep, copyPreviousSteps, createTemp, dropTemp, indexSteps, modelSql, tempRelation, wrap } from './sql-parts.ts';
+import { analyzeStep, createTemp, dropTemp, modelSql, tempRelation, wrap } from './sql-parts.ts';
 import type { Step } from './step.ts';
+import { startVersionedSteps } from './versioned.ts';
 
 /**
  * Slowly changing dimension type 2 with dbt's meta columns (`dbt_scd_id`, `dbt_updated_at`,
  * `dbt_valid_from`, `dbt_valid_to`; the current version has `dbt_valid_to` null), so queries
  * written for dbt snapshots work unchanged. Strategies `timestamp` and `check`, and
- * `hard_deletes: invalidate`. A later build copies the published history and changes the copy.
+ * `hard_deletes: invalidate`. A later build adds row versions to the published history (docs/storage.md).
  */
 export function snapshotSteps(p: PlannedNode): readonly Step[] {
   const cfg = snapshotConfig(p);
@@ -26,14 +27,12 @@ export function snapshotSteps(p: PlannedNode): readonly Step[] {
       `  nullif(${time}, ${time}) as dbt_valid_to`,
       'from (\n',
     ].join('\n');
-    return [wrap('create snapshot', prefix, modelSql(p), '\n) as s', true), ...indexSteps(p), analyzeStep(p)];
+    return [wrap('create snapshot', prefix, modelSql(p), '\n) as s', true), analyzeStep(p)];
   }
   return [
-    ...copyPreviousSteps(p),
+    ...startVersionedSteps(p),
     createTemp(p),
     { kind: 'with-columns', label: 'record changes', of: tempRelation(p), next: (columns) => snapshotChanges(p, cfg, columns) },
     dropTemp(p),
-    ...indexSteps(p),
-    analyzeStep(p),
   ];
 }

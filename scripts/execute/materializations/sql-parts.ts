@@ -36,21 +36,6 @@ export function analyzeStep(p: PlannedNode): SqlStep {
   return stmt('analyze', `analyze ${qualified(p.target)}`);
 }
 
-/**
- * Write-audit-publish: a new build starts from a copy of the published table, which is never
- * modified. Indexes are left out of the copy (loading is faster without them) and created
- * afterwards from the current config.
- */
-export function copyPreviousSteps(p: PlannedNode): readonly SqlStep[] {
-  if (!p.previous) throw new CompileError(p.node.id, undefined, 'an incremental build needs a published relation');
-  const t = qualified(p.target);
-  const prev = qualified(p.previous);
-  return [
-    stmt('copy previous structure', `create table ${t} (like ${prev} including all excluding indexes)`),
-    stmt('copy previous rows', `insert into ${t} select * from ${prev}`),
-  ];
-}
-
 /** The session's temporary table holding this build's new rows. */
 export function tempRelation(p: PlannedNode): Relation {
   // identifiers are cut at 63 bytes by PostgreSQL; cutting here keeps every mention identical

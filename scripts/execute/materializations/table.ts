@@ -3,11 +3,15 @@ import type { PlannedNode } from '../../core/types.ts';
 import { analyzeStep, indexSteps, modelSql, wrap } from './sql-parts.ts';
 import type { Step } from './step.ts';
 
-/** `create table T as <sql>`, its configured indexes, then fresh statistics for the planner. */
-export function tableSteps(p: PlannedNode): readonly Step[] {
+/**
+ * `create table T as <sql>`, its configured indexes, then fresh statistics for the planner.
+ * Without `withIndexes` (incremental models), the indexes are made when the table is stored, over
+ * the current row versions only (store.ts).
+ */
+export function tableSteps(p: PlannedNode, withIndexes = true): readonly Step[] {
   return [
     wrap('create table', `create table ${qualified(p.target)} as\n`, modelSql(p), '', true),
-    ...indexSteps(p),
+    ...(withIndexes ? indexSteps(p) : []),
     analyzeStep(p),
   ];
 }

@@ -1,9 +1,10 @@
-import type { CompiledNode, NodeConfig, PlannedNode } from '../../../scripts/core/types.ts';
+import type { CompiledNode, NodeConfig, PlannedNode, StoredState } from '../../../scripts/core/types.ts';
+import { parentOf, partitionOf } from '../../../scripts/execute/materializations/store-layout.ts';
 
 /**
  * One planned node per materialisation and mode, all over the same source table
  * `src.customers (customer_id, amount, updated_at)`. First builds write `gold__b000001`; later
- * builds write `gold__b000002` from the published `gold__b000001` copy.
+ * builds (build 2) add row versions to the partition build 1 stored (docs/storage.md).
  */
 export interface GoldenCase {
   readonly name: string;
@@ -27,11 +28,25 @@ function planned(name: string, config: Partial<NodeConfig>, later: boolean, sql 
     node,
     target: { schema: later ? B2 : B1, name },
     publicRelation: { schema: 'gold', name },
-    ...(later ? { previous: { schema: B1, name } } : {}),
+    buildId: later ? 2 : 1,
+    ...(later ? { previous: published(name, config.materialized === 'snapshot') } : {}),
     isIncremental: later && (config.materialized === 'incremental' || config.materialized === 'snapshot'),
     sql,
+    ...(config.materialized === 'view' ? { publicSql: sql } : {}),
     inputs: {},
   };
+}
+
+/** The partition build 1 stored for `name`, as store.ts names it from the catalog's column types. */
+function published(name: string, snapshot: boolean): StoredState {
+  const columns = [
+    { name: 'customer_id', type: 'integer' }, { name: 'amount', type: 'numeric' }, { name: 'updated_at', type: 'timestamp without time zone' },
+    ...(snapshot
+      ? [{ name: 'dbt_scd_id', type: 'text' }, { name: 'dbt_updated_at', type: 'timestamp without time zone' },
+        { name: 'dbt_valid_from', type: 'timestamp without time zone' }, { name: 'dbt_valid_to', type: 'timestamp without time zone' }]
+      : []),
+  ];
+  return { partition: partitionOf(parentOf({ schema: 'gold', name }, 'versioned', columns), 1), gen: 1, dataBuild: 1 };
 }
 
 const newer = (name: string): string =>

@@ -1,8 +1,16 @@
--- copy previous structure
-create table "gold__b000002"."customers" (like "gold__b000001"."customers" including all excluding indexes);
+-- forget unpublished row versions
+delete from "strata_store"."gold__customers__f23b2ec14e__b1" where _strata_from > 1;
 
--- copy previous rows
-insert into "gold__b000002"."customers" select * from "gold__b000001"."customers";
+-- restore rows unpublished builds superseded
+update "strata_store"."gold__customers__f23b2ec14e__b1" set _strata_to = null where _strata_to > 1;
+
+-- view the published rows: with the columns of strata_store.gold__customers__f23b2ec14e__b1 = customer_id, amount, updated_at
+
+-- create build view
+create view "gold__b000002"."customers" as
+select "customer_id", "amount", "updated_at"
+from "strata_store"."gold__customers__f23b2ec14e__b1"
+where "_strata_to" is null;
 
 -- stage new rows (contains the model)
 create temp table "pg_temp"."__strata_new_customers" as
@@ -13,12 +21,9 @@ where updated_at > (select max(updated_at) from "gold__b000002"."customers");
 -- fold in new rows: with the columns of pg_temp.__strata_new_customers = customer_id, amount, updated_at
 
 -- insert new rows (counts rows)
-insert into "gold__b000002"."customers" ("customer_id", "amount", "updated_at")
-select "customer_id", "amount", "updated_at"
-from "pg_temp"."__strata_new_customers";
+insert into "strata_store"."gold__customers__f23b2ec14e__b1" ("customer_id", "amount", "updated_at", _strata_gen, _strata_from)
+select s."customer_id", s."amount", s."updated_at", 1, 2
+from "pg_temp"."__strata_new_customers" as s;
 
 -- drop staged rows
 drop table "pg_temp"."__strata_new_customers";
-
--- analyze
-analyze "gold__b000002"."customers";

@@ -3,8 +3,5 @@ create table "gold__b000001"."customers" as
 select customer_id, amount, updated_at
 from "src"."customers";
 
--- create index (customer_id)
-create unique index on "gold__b000001"."customers" using btree (customer_id);
-
 -- analyze
 analyze "gold__b000001"."customers";

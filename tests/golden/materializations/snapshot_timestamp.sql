@@ -1,8 +1,16 @@
--- copy previous structure
-create table "gold__b000002"."customer_history" (like "gold__b000001"."customer_history" including all excluding indexes);
+-- forget unpublished row versions
+delete from "strata_store"."gold__customer_history__451d65d8b0__b1" where _strata_from > 1;
 
--- copy previous rows
-insert into "gold__b000002"."customer_history" select * from "gold__b000001"."customer_history";
+-- restore rows unpublished builds superseded
+update "strata_store"."gold__customer_history__451d65d8b0__b1" set _strata_to = null where _strata_to > 1;
+
+-- view the published rows: with the columns of strata_store.gold__customer_history__451d65d8b0__b1 = customer_id, amount, updated_at
+
+-- create build view
+create view "gold__b000002"."customer_history" as
+select "customer_id", "amount", "updated_at"
+from "strata_store"."gold__customer_history__451d65d8b0__b1"
+where "_strata_to" is null;
 
 -- stage new rows (contains the model)
 create temp table "pg_temp"."__strata_new_customer_history" as
@@ -12,21 +20,25 @@ from "src"."customers";
 -- record changes: with the columns of pg_temp.__strata_new_customer_history = customer_id, amount, updated_at
 
 -- close changed versions
-update "gold__b000002"."customer_history" as t
-set dbt_valid_to = s."updated_at"
+with closed as (
+update "strata_store"."gold__customer_history__451d65d8b0__b1" as t
+set _strata_to = 2
 from "pg_temp"."__strata_new_customer_history" as s
-where t."customer_id" = s."customer_id"
+where t._strata_to is null
+  and t."customer_id" = s."customer_id"
   and t.dbt_valid_to is null
-  and (t.dbt_valid_from < s."updated_at");
+  and (t.dbt_valid_from < s."updated_at")
+returning t."customer_id", t."amount", t."updated_at", t."dbt_scd_id", t."dbt_updated_at", t."dbt_valid_from", s."updated_at" as dbt_valid_to
+)
+insert into "strata_store"."gold__customer_history__451d65d8b0__b1" ("customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", _strata_gen, _strata_from)
+select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", 1, 2
+from closed;
 
 -- insert new versions (counts rows)
-insert into "gold__b000002"."customer_history" ("customer_id", "amount", "updated_at", dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to)
-select s."customer_id", s."amount", s."updated_at", md5(coalesce(cast(s."customer_id" as text), '') || '|' || coalesce(cast(s."updated_at" as text), '')), s."updated_at", s."updated_at", null
+insert into "strata_store"."gold__customer_history__451d65d8b0__b1" ("customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", _strata_gen, _strata_from)
+select s."customer_id", s."amount", s."updated_at", md5(coalesce(cast(s."customer_id" as text), '') || '|' || coalesce(cast(s."updated_at" as text), '')), s."updated_at", s."updated_at", null, 1, 2
 from "pg_temp"."__strata_new_customer_history" as s
-where not exists (select 1 from "gold__b000002"."customer_history" as t where t."customer_id" = s."customer_id" and t.dbt_valid_to is null);
+where not exists (select 1 from "strata_store"."gold__customer_history__451d65d8b0__b1" as t where t."customer_id" = s."customer_id" and t.dbt_valid_to is null and t._strata_to is null);
 
 -- drop staged rows
 drop table "pg_temp"."__strata_new_customer_history";
-
--- analyze
-analyze "gold__b000002"."customer_history";

@@ -21,7 +21,7 @@ function setup(nodes: CompiledNode[], tests: CompiledTest[]): { manifest: Manife
   const manifest: Manifest = { projectName: 'p', nodes, tests, sources: [], tokens: {}, vars: {} };
   const planned: PlannedNode[] = nodes
     .filter((n) => n.config.materialized !== 'ephemeral')
-    .map((n) => ({ node: n, target: { schema: 'gold__b000001', name: n.name }, publicRelation: { schema: 'gold', name: n.name }, isIncremental: false, inputs: {} }));
+    .map((n) => ({ node: n, target: { schema: 'gold__b000001', name: n.name }, publicRelation: { schema: 'gold', name: n.name }, buildId: 1, isIncremental: false, inputs: {} }));
   const plannedTests: PlannedTest[] = tests.map((t) => ({ test: t, sql: t.sql }));
   return { manifest, plan: { buildId: 1, buildTag: 'b000001', nodes: planned, tests: plannedTests, schemas: {}, publishRelations: {}, fullRefresh: false } };
 }

@@ -6,7 +6,7 @@ import { selectNodes } from '../../../scripts/plan/select.ts';
 import { shopManifest } from './fixture.ts';
 
 const m = shopManifest();
-const none: PublishedState = { buildId: null, relations: {} };
+const none: PublishedState = { buildId: null, relations: {}, stored: {} };
 const all = selectNodes(m, { select: [], exclude: [] });
 const published: PublishedState = {
   buildId: 7,
@@ -14,6 +14,11 @@ const published: PublishedState = {
     m.nodes
       .filter((n) => n.config.materialized !== 'ephemeral')
       .map((n) => [n.id, { schema: `${n.config.schema}__b000007`, name: n.config.alias ?? n.name }]),
+  ),
+  stored: Object.fromEntries(
+    m.nodes
+      .filter((n) => n.config.materialized !== 'ephemeral' && n.config.materialized !== 'view')
+      .map((n) => [n.id, { partition: { schema: 'strata_store', name: `${n.name}__b7` }, gen: 7, dataBuild: 7 }]),
   ),
 };
 const byId = (plan: ReturnType<typeof planBuild>, id: string) => plan.nodes.find((p) => p.node.id === id)!;
@@ -37,6 +42,9 @@ describe('planBuild', () => {
     const plan = planBuild(m, { buildId: 42, selected: all, published: none, fullRefresh: false });
     expect(byId(plan, 'model.stg_orders').sql).toBe('select *\nfrom "raw"."orders_raw"');
     expect(byId(plan, 'model.stg_orders').lineMap).toEqual([1, 2]);
+    // a view model's public view is its SQL over public relations; stored nodes have none
+    expect(byId(plan, 'model.stg_orders').publicSql).toBe('select *\nfrom "raw"."orders_raw"');
+    expect(byId(plan, 'model.customers').publicSql).toBeUndefined();
     const co = byId(plan, 'model.customer_orders');
     expect(co.sql).toBe(
       'with orders_enriched as (select * from "bronze__b000042"."stg_orders")\nselect * from orders_enriched\njoin "bronze__b000042"."stg_customers" using (customer_id)',
@@ -72,7 +80,7 @@ describe('planBuild', () => {
     const plan = planBuild(m, { buildId: 8, selected, published, fullRefresh: false });
     const daily = byId(plan, 'model.daily_orders');
     expect(daily.isIncremental).toBe(true);
-    expect(daily.previous).toEqual({ schema: 'gold__b000007', name: 'orders_daily' });
+    expect(daily.previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7 });
     expect(daily.sql).toBe(
       'select * from "bronze__b000007"."stg_orders"\nwhere day > (select max(day) from "gold__b000008"."orders_daily")',
     );
@@ -81,7 +89,7 @@ describe('planBuild', () => {
 
     const full = planBuild(m, { buildId: 8, selected, published, fullRefresh: true });
     expect(byId(full, 'model.daily_orders').isIncremental).toBe(false);
-    expect(byId(full, 'model.daily_orders').previous).toEqual({ schema: 'gold__b000007', name: 'orders_daily' });
+    expect(byId(full, 'model.daily_orders').previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7 });
     expect(byId(full, 'model.daily_orders').sql).toBe('select * from "bronze__b000007"."stg_orders"');
     expect(byId(full, 'model.daily_orders').lineMap).toEqual([3]);
   });
@@ -114,6 +122,7 @@ describe('planBuild', () => {
     const partial: PublishedState = {
       buildId: 7,
       relations: { 'model.customer_orders': published.relations['model.customer_orders']!, 'seed.rfm_rules': published.relations['seed.rfm_rules']! },
+      stored: {},
     };
     const plan = planBuild(m, { buildId: 8, selected: new Set(['model.customers']), published: partial, fullRefresh: false });
     expect(plan.tests.map((t) => t.test.id)).toEqual(['test.not_null.customers.customer_id']);

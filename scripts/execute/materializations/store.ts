@@ -1,0 +1,133 @@
+import type pg from 'pg';
+import { StrataError } from '../../core/errors.ts';
+import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import type { PlannedNode, Relation } from '../../core/types.ts';
+import {
+  FROM, GEN, STORE_SCHEMA, TO, buildViewSql, modelColumns, parentOf, partitionOf, publicViewSql, type StoreShape, type StoredColumn,
+} from './store-layout.ts';
+
+/** Incremental models and snapshots keep row versions; everything else stored is a whole partition per build. */
+export function shapeOf(p: PlannedNode): StoreShape {
+  const m = p.node.config.materialized;
+  return m === 'incremental' || m === 'snapshot' ? 'versioned' : 'table';
+}
+
+/**
+ * The last step of every node, in the node's own transaction: puts what the build wrote where
+ * publishing can point at it, and records it in `strata_meta.build_outputs`.
+ * - a view model: nothing moves; its public view will be its SQL over the public views;
+ * - an incremental or snapshot build that added row versions: they are already in the published
+ *   partition, invisible until the pointer moves;
+ * - any other table (table, seed, TypeScript model, first or full-refresh incremental build):
+ *   the table becomes a new partition of the node's parent in `strata_store`, and the build's
+ *   schema gets a view of it under the node's name. Attaching takes SHARE UPDATE EXCLUSIVE on the
+ *   parent, which readers (ACCESS SHARE) neither wait for nor block.
+ */
+export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+  const m = p.node.config.materialized;
+  if (m === 'ephemeral') return;
+  if (m === 'view' && p.node.language === 'sql') {
+    if (p.publicSql === undefined) throw new StrataError(`${p.node.id}: a view without public SQL cannot be published`);
+    await record(client, p, { kind: 'view', viewSql: p.publicSql, physical: p.target, gen: null });
+    return;
+  }
+  if (p.isIncremental && p.previous) {
+    const partition = p.previous.partition;
+    const parent = await client.query<{ schema: string; name: string }>(
+      `select n.nspname as schema, c.relname as name
+         from pg_inherits i join pg_class c on c.oid = i.inhparent join pg_namespace n on n.oid = c.relnamespace
+        where i.inhrelid = $1::regclass`,
+      [qualified(partition)],
+    );
+    const of = parent.rows[0];
+    if (!of) throw new StrataError(`${p.node.id}: its published rows ${qualified(partition)} are not a partition of strata_store`);
+    const columns = modelColumns((await storedColumns(client, partition)).map((c) => c.name));
+    await record(client, p, { kind: 'stored', viewSql: publicViewSql(p.node.id, of, columns, 'versioned'), physical: partition, gen: p.previous.gen });
+    return;
+  }
+  await adopt(client, p);
+}
+
+async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+  const shape = shapeOf(p);
+  const columns = await storedColumns(client, p.target);
+  const parent = parentOf(p.publicRelation, shape, columns);
+  const partition = partitionOf(parent, p.buildId);
+  const t = qualified(p.target);
+  const n = String(p.buildId);
+  const added = [`add column ${GEN} bigint not null default ${n}`];
+  if (shape === 'versioned') added.push(`add column ${FROM} bigint not null default ${n}`, `add column ${TO} bigint`);
+  await client.query(`alter table ${t} ${added.join(', ')}`);
+  const defaults = [`alter column ${GEN} drop default`];
+  if (shape === 'versioned') defaults.push(`alter column ${FROM} drop default`);
+  await client.query(`alter table ${t} ${defaults.join(', ')}`);
+  // index names are per schema: the build's indexes get names of their own before they move
+  const indexes = await client.query<{ name: string }>(
+    `select c.relname as name from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = $1::regclass order by c.relname`,
+    [t],
+  );
+  for (const [i, ix] of indexes.rows.entries()) {
+    const name = `${p.publicRelation.schema}_${p.publicRelation.name}`.slice(0, 40) + `_b${n}_${i + 1}`;
+    await client.query(`alter index ${qualified({ schema: p.target.schema, name: ix.name })} rename to ${quoteIdent(name)}`);
+  }
+  await client.query(`alter table ${t} rename to ${quoteIdent(partition.name)}`);
+  await client.query(`alter table ${qualified({ schema: p.target.schema, name: partition.name })} set schema ${quoteIdent(STORE_SCHEMA)}`);
+  await client.query(`create table if not exists ${qualified(parent)} (like ${qualified(partition)}) partition by list (${GEN})`);
+  await client.query(`alter table ${qualified(parent)} attach partition ${qualified(partition)} for values in (${n})`);
+  if (shape === 'versioned') {
+    // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys
+    await client.query(`create index on ${qualified(partition)} (${FROM})`);
+    await client.query(`create index on ${qualified(partition)} (${TO}) where ${TO} is not null`);
+    // configured indexes cover the current versions: a unique key is unique among current rows
+    for (const ix of p.node.config.indexes) {
+      await client.query(
+        `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')}) where ${TO} is null`,
+      );
+    }
+    const keys = p.node.config.uniqueKey ?? [];
+    if (keys.length > 0 && !p.node.config.indexes.some((ix) => ix.columns[0] === keys[0])) {
+      await client.query(`create index on ${qualified(partition)} (${keys.map(quoteIdent).join(', ')}) where ${TO} is null`);
+    }
+  }
+  const names = columns.map((c) => c.name);
+  await client.query(buildViewSql(p.target, partition, names, shape));
+  await record(client, p, { kind: 'stored', viewSql: publicViewSql(p.node.id, parent, names, shape), physical: partition, gen: p.buildId });
+}
+
+async function storedColumns(client: pg.PoolClient, relation: Relation): Promise<readonly StoredColumn[]> {
+  const found = await client.query<{ name: string; type: string }>(
+    `select attname as name, format_type(atttypid, atttypmod) as type
+       from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+    [qualified(relation)],
+  );
+  return found.rows;
+}
+
+interface Output {
+  readonly kind: 'stored' | 'view';
+  readonly viewSql: string;
+  readonly physical: Relation;
+  readonly gen: number | null;
+}
+
+async function record(client: pg.PoolClient, p: PlannedNode, out: Output): Promise<void> {
+  await client.query(
+    `insert into strata_meta.build_outputs
+       (build_id, node_id, kind, public_schema, public_name, view_sql, physical_schema, physical_name, gen, data_build)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [p.buildId, p.node.id, out.kind, p.publicRelation.schema, p.publicRelation.name, out.viewSql,
+      out.physical.schema, out.physical.name, out.gen, out.gen === null ? null : p.buildId],
+  );
+}
+
+/** `storeOutput` in a transaction of its own, for nodes written outside one (seeds, TypeScript models). */
+export async function storeOutputOf(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+  await client.query('begin');
+  try {
+    await storeOutput(client, p);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,61 @@
+import { CompileError } from '../../core/errors.ts';
+import { qualified } from '../../core/ts-model.ts';
+import type { PlannedNode, StoredState } from '../../core/types.ts';
+import { columnList, stmt } from './sql-parts.ts';
+import type { Step } from './step.ts';
+import { FROM, GEN, TO, buildViewSql, modelColumns } from './store-layout.ts';
+
+/** The published partition an incremental or snapshot build adds row versions to. */
+export function publishedRows(p: PlannedNode): StoredState {
+  if (!p.previous) throw new CompileError(p.node.id, undefined, 'an incremental build needs published rows');
+  return p.previous;
+}
+
+/**
+ * An incremental or snapshot build starts on the published partition, never on a copy: the row
+ * versions of builds that never published (failed, cancelled, killed, or rolled back from) are
+ * removed first (they are invisible at the published build, so readers see no change), then the
+ * build's own schema gets a view of the current rows: `{{ this }}`, the published rows.
+ */
+export function startVersionedSteps(p: PlannedNode): readonly Step[] {
+  const prev = publishedRows(p);
+  const part = qualified(prev.partition);
+  return [
+    stmt('forget unpublished row versions', `delete from ${part} where ${FROM} > ${prev.dataBuild}`),
+    stmt('restore rows unpublished builds superseded', `update ${part} set ${TO} = null where ${TO} > ${prev.dataBuild}`),
+    {
+      kind: 'with-columns',
+      label: 'view the published rows',
+      of: prev.partition,
+      next: (columns) => [stmt('create build view', buildViewSql(p.target, prev.partition, modelColumns(columns), 'versioned'))],
+    },
+  ];
+}
+
+/**
+ * `insert into <partition> (columns…, _strata_gen, _strata_from) select …` from `source`: new row
+ * versions stamped with this build, invisible to readers until the pointer moves to it.
+ */
+export function insertVersions(p: PlannedNode, columns: readonly string[], select: string, from: string): string {
+  const prev = publishedRows(p);
+  return [
+    `insert into ${qualified(prev.partition)} (${columnList(columns)}, ${GEN}, ${FROM})`,
+    `select ${select}, ${prev.gen}, ${p.buildId}`,
+    `from ${from}`,
+  ].join('\n');
+}
+
+/** `update <partition> as t set _strata_to = <build> from …`: marks rows superseded by this build. */
+export function supersede(p: PlannedNode, from: string | undefined, where: string): string {
+  const prev = publishedRows(p);
+  return [
+    `update ${qualified(prev.partition)} as t`,
+    `set ${TO} = ${p.buildId}`,
+    ...(from ? [`from ${from}`] : []),
+    `where t.${TO} is null`,
+    `  and ${where}`,
+  ].join('\n');
+}
+
+/** `t.<TO> is null`: a row version that is current in this build. */
+export const CURRENT = `t.${TO} is null`;

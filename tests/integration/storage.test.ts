@@ -1,0 +1,300 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runRollback } from '../../scripts/cli/rollback.ts';
+import { compileSelection } from '../../scripts/cli/session.ts';
+import type { Database } from '../../scripts/db/connect.ts';
+import { buildProject, fixture, openTestProjectDb, whyNot } from '../support/build.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+// The storage design (docs/storage.md) on a small project with every kind of stored node:
+// incremental append, delete+insert and merge models, check and timestamp snapshots, tables, a
+// view and a `pii` view.
+const PROJECT = fixture('storage');
+const BI = 'storage_bi';
+
+async function open(label: string): Promise<{ testDb: TestDatabase; db: Database }> {
+  const testDb = await createTestDatabase(label);
+  const db = await openTestProjectDb(testDb.url, PROJECT);
+  await db.pool.query(`
+    create schema storage_src;
+    create table storage_src.orders (order_id int, customer_id int, amount numeric, updated_at timestamp, batch int)`);
+  return { testDb, db };
+}
+
+/** One batch: `fresh` new orders after the last one, and the orders `restated` with new amounts. */
+async function land(db: Database, batch: number, fresh: number, restated: readonly number[]): Promise<void> {
+  await db.pool.query(
+    `insert into storage_src.orders
+     select o, o % 9 + 1, o * 1.5 + $1::int, timestamp '2024-01-01' + make_interval(days => $1::int), $1::int
+       from generate_series((select coalesce(max(order_id), 0) + 1 from storage_src.orders),
+                            (select coalesce(max(order_id), 0) + $2::int from storage_src.orders)) as o
+     union all
+     select o, o % 9 + 1, o * 2.5 + $1::int, timestamp '2024-01-01' + make_interval(days => $1::int), $1::int
+       from unnest($3::int[]) as o`,
+    [batch, fresh, restated],
+  );
+}
+
+async function rollback(db: Database): Promise<number> {
+  const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+  return runRollback(compiled, db, () => {});
+}
+
+/** Every public relation's rows, as a checksum per relation. */
+async function checksums(db: Database): Promise<Record<string, string>> {
+  const live = await db.pool.query<{ name: string }>(
+    `select format('%I.%I', public_schema, public_name) as name from strata_meta.live order by 1`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of live.rows) {
+    const r = await db.pool.query<{ sum: string }>(
+      `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) || ':' || count(*) as sum from ${name} as t`,
+    );
+    out[name] = r.rows[0]!.sum;
+  }
+  return out;
+}
+
+const canRead = async (db: Database, relation: string): Promise<boolean> =>
+  (await db.pool.query<{ ok: boolean }>(`select has_table_privilege($1, $2, 'select') as ok`, [BI, relation])).rows[0]!.ok;
+
+// compared row for row with a full refresh: the snapshots by their current versions (a full
+// refresh starts their history again); gold.marks appends by design and is left out
+const COMPARED: Record<string, string> = {
+  'silver.order_lines': '*',
+  'silver.orders_latest': '*',
+  'silver.customer_totals': '*',
+  'gold.customer_history': `customer_id, total from gold.customer_history where dbt_valid_to is null`,
+  'gold.order_history': `order_id, customer_id, amount, updated_at, dbt_scd_id, dbt_valid_from from gold.order_history where dbt_valid_to is null`,
+};
+const selectOf = (relation: string): string => {
+  const columns = COMPARED[relation]!;
+  return columns === '*' ? `* from ${relation}` : columns;
+};
+
+/** Checksums of the compared selects (snapshot times differ from build to build by design). */
+async function comparedSums(db: Database): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const relation of Object.keys(COMPARED)) {
+    const r = await db.pool.query<{ sum: string }>(
+      `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) || ':' || count(*) as sum from (select ${selectOf(relation)}) as t`,
+    );
+    out[relation] = r.rows[0]!.sum;
+  }
+  return out;
+}
+
+describe('incremental storage: load, build, load, build, rollback, build, failed build, build', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => ({ testDb, db } = await open('storage_sequence')));
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('keeps every guarantee and ends equal to a full refresh, row for row', async () => {
+    await land(db, 1, 40, []);
+    const b1 = await buildProject(db, PROJECT);
+    expect(b1.exitCode, whyNot(b1)).toBe(0);
+    const after1 = await checksums(db);
+    // issue 13: the pii view is never readable by the BI role; gold tables are
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(db, 'gold.totals')).toBe(true);
+    expect(await canRead(db, 'silver.customer_totals')).toBe(false);
+
+    await land(db, 2, 20, [1, 2, 3, 4, 5]);
+    const b2 = await buildProject(db, PROJECT);
+    expect(b2.exitCode, whyNot(b2)).toBe(0);
+    expect(b2.report.nodes.find((n) => n.id === 'model.order_lines')!.rows).toBe(25);
+    const after2 = await comparedSums(db);
+    expect(after2['silver.order_lines']).not.toBe(after1['silver.order_lines']);
+
+    // rollback shows the older build's rows exactly, and keeps the BI rule
+    expect(await rollback(db)).toBe(0);
+    expect(await checksums(db)).toEqual(after1);
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(db, 'gold.totals')).toBe(true);
+
+    // a build after the rollback starts from build 1's rows; build 2 is discarded
+    const b3 = await buildProject(db, PROJECT);
+    expect(b3.exitCode, whyNot(b3)).toBe(0);
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await comparedSums(db)).toEqual(after2);
+    const after3 = await checksums(db);
+    const discarded = await db.pool.query('select build_id from strata_meta.builds where discarded');
+    expect(discarded.rows.map((r) => Number(r.build_id))).toEqual([b2.report.buildId]);
+
+    // a failed build after an incremental change: published rows exactly as they were, its own
+    // row versions written but invisible
+    await land(db, 3, 10, [41, 42, 43, 1]);
+    const failed = await buildProject(db, PROJECT, { vars: { break_test: true } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.report.blockedBy).toMatch(/break_on_request/);
+    expect(await checksums(db)).toEqual(after3);
+    const own = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from strata_store.${await partitionOf(db, 'model.order_lines')} where _strata_from = $1`,
+      [failed.report.buildId],
+    );
+    expect(own.rows[0]!.n).toBe(14);
+
+    // the next build is correct: it drops the failed build's versions and adds the batch again
+    const b5 = await buildProject(db, PROJECT);
+    expect(b5.exitCode, whyNot(b5)).toBe(0);
+    expect(b5.report.nodes.find((n) => n.id === 'model.order_lines')!.rows).toBe(14);
+    expect((await db.pool.query('select count(*)::int as n from silver.order_lines')).rows[0].n).toBe(40 + 25 + 14);
+
+    // incremental = full refresh, row for row
+    await db.pool.query('create schema compare');
+    for (const relation of Object.keys(COMPARED)) {
+      await db.pool.query(`create table compare."${relation}" as select ${selectOf(relation)}`);
+    }
+    const full = await buildProject(db, PROJECT, { fullRefresh: true });
+    expect(full.exitCode, whyNot(full)).toBe(0);
+    for (const relation of Object.keys(COMPARED)) {
+      const diff = await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from (
+           (select * from compare."${relation}" except all select ${selectOf(relation)})
+           union all
+           (select ${selectOf(relation)} except all select * from compare."${relation}")) d`,
+      );
+      expect({ relation, differing: diff.rows[0]!.n }).toEqual({ relation, differing: 0 });
+    }
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+  });
+
+  it('readers prune to the published partition at run time', async () => {
+    const plan = await db.pool.query<{ 'QUERY PLAN': string }>('explain (analyze, costs off, timing off, summary off) select * from gold.totals');
+    const lines = plan.rows.map((r) => r['QUERY PLAN']);
+    const scans = lines.filter((l) => /Scan on gold__totals__/.test(l));
+    // the kept builds' partitions are planned, but only the published one is read
+    expect(scans.length).toBeGreaterThan(1);
+    expect(scans.filter((l) => !l.includes('(never executed)'))).toHaveLength(1);
+  });
+
+  it('retention keeps the partitions of kept builds only and compacts superseded versions', async () => {
+    const parts = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from pg_inherits i join pg_class p on p.oid = i.inhparent where p.relname like 'gold__totals__%'`,
+    );
+    // keep_builds: 3, plus nothing else (failed and discarded builds' partitions are gone)
+    expect(parts.rows[0]!.n).toBeLessThanOrEqual(3);
+    const superseded = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from strata_store.${await partitionOf(db, 'model.orders_latest')} where _strata_to is not null`,
+    );
+    // the full refresh started a new partition for orders_latest: nothing in it is superseded
+    expect(superseded.rows[0]!.n).toBe(0);
+  });
+});
+
+async function partitionOf(db: Database, node: string): Promise<string> {
+  const r = await db.pool.query<{ name: string }>(`select format('%I', physical_name) as name from strata_meta.live where node_id = $1`, [node]);
+  return r.rows[0]!.name;
+}
+
+describe('readers during publishes', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => ({ testDb, db } = await open('storage_readers')));
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('20 builds publish while a reader loop runs and another reader holds a gold view open; no errors, no mixed reads', async () => {
+    await land(db, 1, 40, []);
+    const first = await buildProject(db, PROJECT, { vars: { marker: 1 } });
+    expect(first.exitCode, whyNot(first)).toBe(0);
+
+    const holder = new pg.Client({ connectionString: testDb.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('select count(*) from gold.totals'); // holds gold.totals until the end
+
+    const reader = new pg.Client({ connectionString: testDb.url });
+    await reader.connect();
+    const problems: string[] = [];
+    const seen = new Set<number>();
+    let reads = 0;
+    let stop = false;
+    const loop = (async () => {
+      while (!stop) {
+        try {
+          // one statement over several public views: it must see one whole build
+          const r = await reader.query<{ marker: number; total: string; lines: string; latest: string; marks: number; max_mark: number }>(
+            `select t.marker, t.total,
+                    (select sum(total) from silver.customer_totals) as lines,
+                    (select sum(amount) from silver.orders_latest) as latest,
+                    (select count(*)::int from gold.marks where marker = t.marker) as marks,
+                    (select max(marker) from gold.marks) as max_mark
+               from gold.totals as t`,
+          );
+          const row = r.rows[0]!;
+          reads++;
+          seen.add(row.marker);
+          if (row.total !== row.lines || row.total !== row.latest) problems.push(`totals ${row.total} / ${row.lines} / ${row.latest}`);
+          if (row.marks !== 10 || row.max_mark !== row.marker) problems.push(`marks ${row.marks} of build marker ${row.marker}, max ${row.max_mark}`);
+        } catch (error) {
+          problems.push((error as Error).message);
+        }
+      }
+    })();
+
+    const outcomes: number[] = [];
+    for (let marker = 2; marker <= 21; marker++) {
+      await land(db, marker, 3, [marker]);
+      const outcome = await buildProject(db, PROJECT, { vars: { marker } });
+      if (outcome.exitCode !== 0) problems.push(whyNot(outcome));
+      outcomes.push(outcome.exitCode);
+    }
+    stop = true;
+    await loop;
+    const held = await holder.query<{ n: string }>('select count(*) as n from gold.totals');
+    await holder.query('commit');
+    await holder.end();
+    await reader.end();
+
+    expect(problems).toEqual([]);
+    expect(outcomes).toEqual(Array.from({ length: 20 }, () => 0));
+    expect(reads).toBeGreaterThan(20);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
+    expect(held.rows[0]!.n).toBe('1');
+    expect((await db.pool.query('select marker from gold.totals')).rows).toEqual([{ marker: 21 }]);
+  });
+});
+
+describe('a column change in a stored node that a view model reads', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let dir: string;
+  beforeAll(async () => {
+    ({ testDb, db } = await open('storage_columns'));
+    dir = await mkdtemp(join(tmpdir(), 'strata-storage-'));
+    await cp(PROJECT, dir, { recursive: true });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('redefines the view model with it, and the pii rule still holds', async () => {
+    await land(db, 1, 20, []);
+    const first = await buildProject(db, dir);
+    expect(first.exitCode, whyNot(first)).toBe(0);
+    const edit = async (file: string, from: string, to: string) =>
+      writeFile(join(dir, file), (await readFile(join(dir, file), 'utf8')).replace(from, to));
+    // a renamed column: `create or replace view` refuses, so silver.customer_totals is recreated,
+    // and gold.customer_contacts, which reads it, with it
+    await edit('models/silver/customer_totals.sql', 'count(*) as orders', 'count(*) as order_count');
+    await edit('models/gold/totals.sql', 'sum(orders)', 'sum(order_count)');
+    const second = await buildProject(db, dir, { fullRefresh: true });
+    expect(second.exitCode, whyNot(second)).toBe(0);
+    expect((await db.pool.query('select sum(order_count)::int as n from silver.customer_totals')).rows).toEqual([{ n: 20 }]);
+    expect((await db.pool.query('select count(*)::int as n from gold.customer_contacts')).rows).toEqual([{ n: 9 }]);
+    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(db, 'gold.totals')).toBe(true);
+  });
+});

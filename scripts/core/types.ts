@@ -3,10 +3,12 @@
  *
  *   load project → Project → compile → Manifest → plan → Plan → execute/audit → NodeResult[] → publish → report
  *
- * Every stage is a function from one of these to the next. Only execute, audit and publish
- * touch the database; load reads files; compile and plan are pure.
+ * Every stage is a function from one of these to the next. load reads files; compile and plan are
+ * pure (no connection, no clock). The database is touched by execute (models, seeds, and the
+ * build's own records in execute/build-record.ts), audit (data tests), publish (views, grants,
+ * retention) and report/records.ts (each node's and test's result); db/ opens it and migrates it.
+ * cli/build.ts joins these stages for one build.
  */
-
 /** A place in a project file, relative to the project directory, 1-based line. */
 export interface SourceLocation {
   readonly file: string;

@@ -1,17 +1,12 @@
 import { pathToFileURL } from 'node:url';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
 import { qualified, type TsModel, type TsModelContext } from '../core/ts-model.ts';
-import type { PlannedNode, PublishedState } from '../core/types.ts';
+import type { PlannedNode } from '../core/types.ts';
+import type { RunContext } from './run-node.ts';
 
-export interface TsRunContext {
-  readonly pool: pg.Pool;
-  readonly vars: Readonly<Record<string, unknown>>;
-  readonly buildId: number;
-  readonly published: PublishedState;
-  readonly log: (line: string) => void;
-}
+/** The part of a node's run context a TypeScript model sees. */
+export type TsRunContext = Pick<RunContext, 'pool' | 'vars' | 'buildId' | 'published' | 'log'>;
 
 /**
  * Imports a TypeScript model and runs it against this build: it sees only the inputs it declared

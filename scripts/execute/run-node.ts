@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type pg from 'pg';
+import { StrataError, describeNode } from '../core/errors.ts';
+import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
+import { runSqlNode } from './run-sql-node.ts';
+import { runTsNode } from './run-ts-node.ts';
+import { inferSeedColumns, loadSeed } from './seed/index.ts';
+
+/** What running any one node needs from the build it belongs to. */
+export interface RunContext {
+  readonly pool: pg.Pool;
+  readonly projectDir: string;
+  /** seed name → column types declared in its properties */
+  readonly seedTypes: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly buildId: number;
+  readonly published: PublishedState;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Writes one planned node (seed, SQL model or TypeScript model) into this build's schema. Never
+ * throws: an error becomes the node's result, so the scheduler can skip its descendants and go on.
+ */
+export async function runNode(planned: PlannedNode, context: RunContext): Promise<NodeResult> {
+  const started = performance.now();
+  const node = planned.node;
+  try {
+    const rows = await writeNode(planned, context);
+    return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
+  } catch (error) {
+    const message =
+      error instanceof StrataError
+        ? error.message
+        : `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${error instanceof Error ? error.message : String(error)}`;
+    return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
+  }
+}
+
+async function writeNode(planned: PlannedNode, context: RunContext): Promise<number | null> {
+  const node = planned.node;
+  if (node.language === 'ts') return runTsNode(planned, context);
+  const client = await context.pool.connect();
+  try {
+    if (node.resourceType !== 'seed') return await runSqlNode(client, planned);
+    const file = join(context.projectDir, node.path);
+    const columns = await inferSeedColumns(file, context.seedTypes.get(node.name) ?? {});
+    return await loadSeed(client, planned.target, file, columns);
+  } finally {
+    client.release();
+  }
+}

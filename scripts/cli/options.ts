@@ -50,7 +50,7 @@ function parseVars(text: string | undefined): Record<string, unknown> {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new UsageError(`--vars is not valid YAML or JSON: ${(error as Error).message}`);
+    throw new UsageError(`--vars is not valid YAML or JSON: ${(error as Error).message}`, { cause: error });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`--vars must be a mapping such as '{"as_of": "2011-12-10"}', not ${JSON.stringify(text)}`);

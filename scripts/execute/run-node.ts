@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type pg from 'pg';
-import { StrataError, describeNode } from '../core/errors.ts';
+import { ModelError, StrataError } from '../core/errors.ts';
 import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
 import { runSqlNode } from './run-sql-node.ts';
 import { runTsNode } from './run-ts-node.ts';
+import { stackLineIn } from './stack-line.ts';
 import { inferSeedColumns, loadSeed } from './seed/index.ts';
 
 /** What running any one node needs from the build it belongs to. */
@@ -29,12 +30,21 @@ export async function runNode(planned: PlannedNode, context: RunContext): Promis
     const rows = await writeNode(planned, context);
     return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
   } catch (error) {
-    const message =
-      error instanceof StrataError
-        ? error.message
-        : `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${error instanceof Error ? error.message : String(error)}`;
+    const message = (error instanceof StrataError ? error : explain(planned, error)).message;
     return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
   }
+}
+
+/**
+ * An exception that is not one of ours, named with its node and line: for a TypeScript model, the
+ * line of the model file the exception came from (line 1 when the stack does not pass through it).
+ */
+export function explain(planned: PlannedNode, error: unknown): ModelError {
+  const node = planned.node;
+  const stack = error instanceof Error ? error.stack : undefined;
+  const line = (node.language === 'ts' ? stackLineIn(stack, node.module) : undefined) ?? 1;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ModelError(node.id, { file: node.path, line }, detail, { cause: error });
 }
 
 async function writeNode(planned: PlannedNode, context: RunContext): Promise<number | null> {

@@ -14,7 +14,8 @@ export type TsRunContext = Pick<RunContext, 'pool' | 'vars' | 'buildId' | 'publi
  */
 export async function runTsNode(planned: PlannedNode, context: TsRunContext): Promise<number> {
   const node = planned.node;
-  const module = (await import(pathToFileURL(node.module!).href)) as { default?: TsModel };
+  if (node.language !== 'ts') throw new StrataError(`${node.id} (${node.path}) is not a TypeScript model`);
+  const module = (await import(pathToFileURL(node.module).href)) as { default?: TsModel };
   if (!module.default || typeof module.default.run !== 'function') {
     throw new StrataError(`model ${node.name} (${node.path}): the default export is not a model; use defineModel({...})`);
   }

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { runBuild } from '../cli/build.ts';
 import { compileSelection, openProjectDatabase } from '../cli/session.ts';
@@ -26,15 +25,20 @@ const FLOOR_SQL = `
      where customer_id is not null
      group by customer_id) as rfm`;
 
+/** `bench pipeline`'s options as commander gives them. */
+export interface PipelineBenchOptions {
+  readonly lines?: string;
+  readonly onlineRetail?: boolean;
+}
+
 /**
  * `npm run bench -- pipeline --lines 1000000` (or `--online-retail`): generate a CSV, load it,
  * build every model, in a fresh database, with each stage's time, lines per second, the Node
  * process's peak memory, and the bare RFM aggregate on the same raw table as the floor.
  */
-export async function benchPipeline(args: readonly string[], log: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({ args: [...args], options: { lines: { type: 'string' }, 'online-retail': { type: 'boolean' } } });
+export async function benchPipeline(values: PipelineBenchOptions, log: (line: string) => void): Promise<void> {
   const lines = Number(values.lines ?? 1_000_000);
-  if (!values['online-retail'] && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
+  if (!values.onlineRetail && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
   const memory = trackPeakMemory();
   const dir = await mkdtemp(join(tmpdir(), 'strata-bench-pipeline-'));
   const server = await openProjectDatabase(PROJECT, () => {}, 2);
@@ -50,7 +54,7 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
 
     let file = ONLINE_RETAIL;
     let generateSeconds = 0;
-    if (!values['online-retail']) {
+    if (!values.onlineRetail) {
       file = join(dir, 'lines.csv');
       const started = performance.now();
       await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
@@ -70,7 +74,7 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
 
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
-    log(`data:      ${values['online-retail'] ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
+    log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
     if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
     log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);
     log(`build:     ${buildSeconds.toFixed(1)} s, ${outcome.report.nodes.length} nodes, ${outcome.report.tests.length} tests`);

@@ -1,7 +1,9 @@
-#!/usr/bin/env tsx
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { CommandContext } from '../cli/command.ts';
 import { compileProject } from '../compile/index.ts';
+import { StrataError } from '../core/errors.ts';
 import type { Manifest } from '../core/types.ts';
 import { loadProject } from '../load/index.ts';
 
@@ -22,16 +24,26 @@ export function goldTablesMarkdown(manifest: Manifest, layer = 'gold'): string {
   return out.join('\n');
 }
 
+/** The `gold-docs` command (npm run docs:gold); registered in scripts/cli/commands.ts. */
+export function goldDocsCommand(cli: CommandContext): Command {
+  return new Command('gold-docs')
+    .description("rewrite README.md's gold table reference (between its `gold tables` markers) from the property files")
+    .addOption(new Option('--project-dir <dir>', 'the project whose README.md to rewrite').default(resolve(import.meta.dirname, '..', '..'), 'this repository'))
+    .action(cli.action(async (raw: { projectDir: string }) => {
+      await rewriteReadme(resolve(raw.projectDir));
+      cli.log(`rewrote the gold tables of ${join(resolve(raw.projectDir), 'README.md')}`);
+      return 0;
+    }));
+}
+
 /** Rewrites the generated part of README.md so the README never drifts from the property files. */
-async function main(): Promise<void> {
-  const dir = resolve(import.meta.dirname, '..', '..');
+async function rewriteReadme(dir: string): Promise<void> {
   const manifest = compileProject(await loadProject(dir), {});
   const readmePath = join(dir, 'README.md');
   const readme = await readFile(readmePath, 'utf8');
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  if (start < 0 || end < 0) throw new Error(`README.md has no ${BEGIN} … ${END} markers`);
+  if (start < 0 || end < 0) throw new StrataError(`${readmePath} has no ${BEGIN} … ${END} markers`);
   await writeFile(readmePath, `${readme.slice(0, start + BEGIN.length)}\n\n${goldTablesMarkdown(manifest)}\n${readme.slice(end)}`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();

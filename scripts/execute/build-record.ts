@@ -4,7 +4,7 @@
  * Node and test results are recorded by report/records.ts.
  */
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
+import { quoteIdent } from '../core/sql.ts';
 
 export interface BuildStart {
   readonly project: string;

@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { StrataError } from '../core/errors.ts';
-import { qualified, type TsModel, type TsModelContext } from '../core/ts-model.ts';
+import type { TsModel, TsModelContext } from '../core/ts-model.ts';
+import { qualified } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
 import type { RunContext } from './run-node.ts';
 

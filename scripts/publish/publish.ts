@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
+import { quoteIdent } from '../core/sql.ts';
 import type { Manifest, Relation } from '../core/types.ts';
 import { grantBi, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';

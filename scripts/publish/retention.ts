@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
+import { quoteIdent } from '../core/sql.ts';
 
 /**
  * Drops build schemas nothing needs any more: kept are the schemas any publication of the last

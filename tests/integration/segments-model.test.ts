@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from '../../scripts/cli/build.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { adjustedRandIndex, applyTransform, nearestCentreSql, type FeatureTransform } from '../../scripts/segment/index.ts';
-import { seededRandom } from '../../scripts/segment/random.ts';
+import { seededRandom } from '../../scripts/core/random.ts';
 import { nearestCentre } from '../../scripts/segment/vector.ts';
 import { buildProject, openTestProjectDb } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { InputError } from '../../core/errors.ts';
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import { copyInputError } from './copy-error.ts';
 import type { SeedColumn } from './infer-columns.ts';

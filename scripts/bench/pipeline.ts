@@ -12,7 +12,8 @@ import { writeCsv } from '../ingest/synthetic/csv-file.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
-const ONLINE_RETAIL = resolve(PROJECT, '..', 'shared', 'data', 'online_retail', 'online_retail.csv.gz');
+/** The UCI Online Retail file: under STRATA_DATA_DIR, else the shared data folder. */
+const ONLINE_RETAIL = resolve(process.env.STRATA_DATA_DIR ?? '/work/shared/data', 'online_retail', 'online_retail.csv.gz');
 /** the generator writes about this many lines per customer (5,000 customers → 542,804 lines) */
 const LINES_PER_CUSTOMER = 108.6;
 

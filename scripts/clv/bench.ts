@@ -2,6 +2,7 @@
  * How long a BG/NBD fit takes on CDNOW and on a million customers drawn from the fitted
  * process (numbers recorded in docs/clv.md). Run: npm run bench -- clv-fit [customers]
  */
+import { join } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import { fitModel } from './fit.ts';
 import { DEFAULT_COLUMNS, readSummaryFile } from './read-summary.ts';
@@ -9,7 +10,8 @@ import { simulateBgnbd } from './simulate.ts';
 import { aggregateSummary } from './summary.ts';
 import type { BgParams } from './types.ts';
 
-const CDNOW = '/work/shared/data/cdnow/cdnow_customers_summary.csv';
+// the copy kept with the tests, so the benchmark runs wherever the repository is checked out
+const CDNOW = join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'cdnow', 'cdnow_customers_summary.csv');
 
 function timed<T>(run: () => T): [T, number] {
   const start = performance.now();

@@ -3,7 +3,10 @@
         indexes=[{'columns': ['customer_id'], 'unique': true}]
     )
 }}
-{%- set features = var('segment_features', ['recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'distinct_products', 'return_rate']) %}
+{#- No default here: the project's vars set segment_features (schema.yml), the same value the
+    TypeScript model segment_centres fits on; a second default list could drift from that one
+    (scripts/segment/pipeline/settings.ts), so a project without the var fails to compile instead. #}
+{%- set features = var('segment_features') %}
 
 -- Gold: every customer's k-means segment, the nearest centre of segment_centres.
 --

@@ -1,26 +1,18 @@
 -- Gold: how much each segment contributes, for both segmentations side by side.
 --   segment_kind 'rfm':    the named RFM segments of customer_rfm; every segment of the rule
---                          table is listed, with 0 customers when none falls in it
+--                          table is listed, with 0 customers when none falls in it (rfm_segment_members)
 --   segment_kind 'kmeans': the k-means segments of customer_segments
 -- Shares are of all customers and all revenue of the same kind, so each kind's shares sum to 1.
 
-with rfm_segments as (
-
-    select distinct segment
-    from {{ ref('rfm_segment_rules') }}
-
-),
-
-rfm as (
+with rfm as (
 
     select
         'rfm'::text                                 as segment_kind,
-        s.segment                                   as segment,
-        count(c.customer_id)                        as customers,
-        coalesce(sum(c.monetary), 0)                as revenue
-    from rfm_segments as s
-    left join {{ ref('customer_rfm') }} as c on c.rfm_segment = s.segment
-    group by s.segment
+        m.segment                                   as segment,
+        count(m.customer_id)                        as customers,
+        coalesce(sum(m.monetary), 0)                as revenue
+    from {{ ref('rfm_segment_members') }} as m
+    group by m.segment
 
 ),
 

@@ -1,7 +1,7 @@
 -- Gold: the value expected to be lost to churn, per segment, for both segmentations side by side
 -- and for all customers:
 --   segment_kind 'rfm':    the named RFM segments (every segment of the rule table, with 0
---                          customers when none falls in it)
+--                          customers when none falls in it: rfm_segment_members)
 --   segment_kind 'kmeans': the k-means segments
 --   segment_kind 'all':    one row, every customer
 -- Each kind sums over every customer once, so each kind's totals are the same (singular test
@@ -25,18 +25,11 @@ with clv as (
 
 ),
 
-rfm_segments as (
-
-    select distinct segment
-    from {{ ref('rfm_segment_rules') }}
-
-),
-
 rfm as (
 
     select
         'rfm'::text                                         as segment_kind,
-        s.segment                                           as segment,
+        m.segment                                           as segment,
         count(c.customer_id)                                as customers,
         coalesce(sum(c.clv_12m), 0)                         as expected_clv_12m,
         coalesce(sum(c.clv_12m_if_active), 0)               as clv_12m_if_all_active,
@@ -44,10 +37,9 @@ rfm as (
         coalesce(sum(c.churn_probability * c.clv_12m_if_active), 0)
                                                             as do_nothing_loss,
         avg(c.churn_probability)                            as mean_churn_probability
-    from rfm_segments as s
-    left join {{ ref('customer_rfm') }} as r on r.rfm_segment = s.segment
-    left join clv as c on c.customer_id = r.customer_id
-    group by s.segment
+    from {{ ref('rfm_segment_members') }} as m
+    left join clv as c on c.customer_id = m.customer_id
+    group by m.segment
 
 ),
 

@@ -5,7 +5,8 @@
  * year's end; order values from the Gamma-Gamma model. Parameters: the CDNOW fits.
  */
 import type pg from 'pg';
-import { gammaVariate, seededRandom } from '../clv/simulate.ts';
+import { gammaVariate } from '../clv/simulate.ts';
+import { seededRandom } from '../core/random.ts';
 import { CopyIn } from '../ingest/copy-stream.ts';
 
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };

@@ -1,26 +1,38 @@
-#!/usr/bin/env tsx
-import { StrataError } from '../core/errors.ts';
+/**
+ * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
+ * [--lines N | --online-retail]`. Figures go to stdout; docs/benchmarks.md records them.
+ */
+import { Command } from 'commander';
+import type { CommandContext } from '../cli/command.ts';
+import { benchClvFit } from '../clv/bench.ts';
 import { benchClv } from './clv.ts';
-import { benchPipeline } from './pipeline.ts';
+import { benchPipeline, type PipelineBenchOptions } from './pipeline.ts';
 import { benchRunner } from './runner.ts';
 
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
-const benches: Record<string, (args: readonly string[]) => Promise<void>> = {
-  runner: () => benchRunner(log),
-  clv: (args) => benchClv(args, log),
-  pipeline: (args) => benchPipeline(args, log),
-};
-
-const [name, ...args] = process.argv.slice(2);
-const bench = name ? benches[name] : undefined;
-if (!bench) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]\n`);
-  process.exitCode = 2;
-} else {
-  try {
-    await bench(args);
-  } catch (error) {
-    process.stderr.write(`${error instanceof StrataError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  }
+/** The `bench` command and its sub-commands; registered in scripts/cli/commands.ts. */
+export function benchCommand(cli: CommandContext): Command {
+  const log = (line: string): void => cli.io.out(`${line}\n`);
+  const bench = new Command('bench').description('benchmarks (docs/benchmarks.md): each prints the machine it ran on and its figures');
+  bench
+    .command('runner')
+    .description('the runner on a generated project: compile, plan, and builds of growing size')
+    .action(cli.action(async () => (await benchRunner(log), 0)));
+  bench
+    .command('clv')
+    .description("the project's CLV SQL and TypeScript step on synthetic orders, at each size")
+    .argument('[customers...]', 'sizes in customers (default 10,000, 100,000 and 1,000,000)')
+    .action(cli.action(async (sizes: string[]) => (await benchClv(sizes, log), 0)));
+  bench
+    .command('clv-fit')
+    .description('the BG/NBD fit alone: on CDNOW and on customers simulated from its fitted process')
+    .argument('[customers]', 'simulated customers', '1000000')
+    .action(cli.action(async (customers: string) => (await benchClvFit(Number(customers), log), 0)));
+  bench
+    .command('pipeline')
+    .description('generate, load and build in a fresh database: each stage\'s time, lines per second, peak memory, and the bare RFM query as the floor')
+    .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
+    .option('--online-retail', 'load the UCI Online Retail file instead of generating')
+    .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
+    .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
+  return bench;
 }

@@ -3,7 +3,6 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 
 import { runBuild } from '../cli/build.ts';
@@ -16,7 +15,8 @@ import { writeCsv } from '../ingest/synthetic/csv-file.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
-const ONLINE_RETAIL = resolve(PROJECT, '..', 'shared', 'data', 'online_retail', 'online_retail.csv.gz');
+/** The UCI Online Retail file: under STRATA_DATA_DIR, else the shared data folder. */
+const ONLINE_RETAIL = resolve(process.env.STRATA_DATA_DIR ?? '/work/shared/data', 'online_retail', 'online_retail.csv.gz');
 /** the generator writes about this many lines per customer (5,000 customers → 542,804 lines) */
 const LINES_PER_CUSTOMER = 108.6;
 
@@ -32,6 +32,13 @@ const FLOOR_SQL = `
 /** The share of lines held back as the new batch of the incremental step. */
 const BATCH_SHARE = 0.01;
 
+/** `bench pipeline`'s options as commander gives them. */
+export interface PipelineBenchOptions {
+  readonly lines?: string;
+  readonly onlineRetail?: boolean;
+  readonly incremental?: boolean;
+}
+
 /**
  * `npm run bench -- pipeline --lines 1000000` (or `--online-retail`): generate a CSV, load it,
  * build every model, in a fresh database, with each stage's time, lines per second, the Node
@@ -40,13 +47,9 @@ const BATCH_SHARE = 0.01;
  * built, then the batch is loaded and built incrementally, then the same data is built again with
  * --full-refresh; the incremental ÷ full ratio is the figure the storage design aims at.
  */
-export async function benchPipeline(args: readonly string[], log: (line: string) => void): Promise<void> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { lines: { type: 'string' }, 'online-retail': { type: 'boolean' }, incremental: { type: 'boolean' } },
-  });
+export async function benchPipeline(values: PipelineBenchOptions, log: (line: string) => void): Promise<void> {
   const lines = Number(values.lines ?? 1_000_000);
-  if (!values['online-retail'] && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
+  if (!values.onlineRetail && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
   const memory = trackPeakMemory();
   const dir = await mkdtemp(join(tmpdir(), 'strata-bench-pipeline-'));
   const server = await openProjectDatabase(PROJECT, () => {}, 2);
@@ -62,7 +65,7 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
 
     let file = ONLINE_RETAIL;
     let generateSeconds = 0;
-    if (!values['online-retail']) {
+    if (!values.onlineRetail) {
       file = join(dir, 'lines.csv');
       const started = performance.now();
       await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
@@ -116,7 +119,7 @@ export async function benchPipeline(args: readonly string[], log: (line: string)
 
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
-    log(`data:      ${values['online-retail'] ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
+    log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
     if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
     log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);
     log(`build:     ${buildSeconds.toFixed(1)} s, ${outcome.report.nodes.length} nodes, ${outcome.report.tests.length} tests`);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileProject } from '../compile/index.ts';
-import { qualified } from '../core/ts-model.ts';
+import { qualified } from '../core/sql.ts';
 import { loadProject } from '../load/index.ts';
 import { planBuild, selectNodes } from '../plan/index.ts';
 import { stepsFor } from '../execute/materializations/index.ts';

@@ -1,27 +1,24 @@
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import type pg from 'pg';
-import { runTest, blocksPublish } from '../audit/run-test.ts';
+import { runTest } from '../audit/run-test.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
-import { StrataError, describeNode } from '../core/errors.ts';
-import type { NodeResult, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
+import type { NodeResult, Plan, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { stateDirOf } from '../db/embedded.ts';
 import { acquireBuildLock } from '../execute/build-lock.ts';
-import { runSqlNode } from '../execute/run-sql-node.ts';
-import { runTsNode } from '../execute/run-ts-node.ts';
-import { schedule } from '../execute/schedule.ts';
-import { inferSeedColumns, loadSeed } from '../execute/seed/index.ts';
+import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from '../execute/build-record.ts';
+import { runNode, type RunContext } from '../execute/run-node.ts';
+import { schedule, type ScheduleOutcome } from '../execute/schedule.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
 import { biAccessOf, ensureBiRole } from '../publish/bi-role.ts';
 import { buildOutputs, publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
 import { applyRetention } from '../publish/retention.ts';
 import { discardRolledBack } from '../publish/rollback-target.ts';
-import { storeOutputOf } from '../execute/materializations/store.ts';
-import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, recordTest, startBuild } from '../report/records.ts';
+import { recordNode, recordTest } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, type BuildReport } from '../report/summary.ts';
+import { blockedBy, buildEnding, type BuildEnding } from '../report/verdict.ts';
 import type { Compiled, CommonOptions } from './session.ts';
 
 export interface BuildOutcome {
@@ -40,154 +37,119 @@ export interface BuildRun {
 }
 
 /**
- * A whole build: lock, plan, write every selected node into this build's versioned schemas, audit
- * with the data tests, and publish only when nothing with error severity failed. The previously
- * published build stays exactly as it was otherwise.
+ * A whole build: lock, prepare (records, plan, schemas), write every selected node into this
+ * build's versioned schemas and audit it with the data tests, decide, publish only when nothing
+ * with error severity failed, and record how it ended. The previously published build stays
+ * exactly as it was otherwise. Each stage hands the next plain data.
  */
 export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
-  const { compiled, db, log, options } = run;
-  const { manifest, project } = compiled;
   const started = performance.now();
-  const lock = await acquireBuildLock(db.pool);
+  const lock = await acquireBuildLock(run.db.pool);
   try {
-    await markAbandonedBuilds(db.pool);
-    const biNote = await ensureBiRole(db.pool, project.settings.biRole, stateDirOf(project.settings.dir));
-    if (biNote.startsWith('could not') || biNote.startsWith('created')) log(biNote);
-    const published = await readPublishedState(db.pool);
-    await discardRolledBack(db.pool, published.buildId);
-    const buildId = await startBuild(db.pool, {
-      project: manifest.projectName,
-      command: run.command,
-      invokedBy: `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`,
-      selected: [...compiled.selected].sort(),
-      vars: options.vars,
-      fullRefresh: options.fullRefresh,
-    });
-    const plan = planBuild(manifest, { buildId, selected: compiled.selected, published, fullRefresh: options.fullRefresh });
-    await writeCompiledArtifacts(compiled.targetDir, manifest, publicPlanResolver(manifest));
-    await createBuildSchemas(db.pool, buildId, plan.schemas);
-    log(`build ${buildId}: ${plan.nodes.length} nodes, ${plan.tests.length} tests, writing to ${Object.values(plan.schemas).join(', ')}`);
-
-    const seedTypes = new Map(project.seeds.map((s) => [s.name, s.columnTypes]));
-    const outcome = await schedule(manifest, plan, Math.max(1, options.threads), {
-      cancelled: run.cancelled ?? (() => false),
-      runNode: async (planned) => {
-        const result = await runNode(db.pool, planned, {
-          projectDir: project.settings.dir,
-          seedTypes,
-          vars: manifest.vars,
-          buildId,
-          published,
-          log,
-        });
-        await recordNode(db.pool, buildId, result);
-        log(progressLine(planned, result));
-        return result;
-      },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, Math.max(1, options.threads)),
-    });
-
-    const failedNode = outcome.nodes.find((n) => n.status !== 'success');
-    const failedTest = outcome.tests.find(blocksPublish);
+    const prepared = await prepareBuild(run);
+    const results = await executePlan(run, prepared);
     const cancelled = run.cancelled?.() ?? false;
-    const blockedBy = cancelled
-      ? 'the build was cancelled'
-      : failedNode
-        ? `${failedNode.id} ${failedNode.status === 'error' ? 'failed' : 'was skipped'}`
-        : failedTest
-          ? `test ${failedTest.id} failed`
-          : undefined;
-
-    let isPublished = false;
-    let publishError: string | undefined;
-    if (!blockedBy) {
-      try {
-        await publish(db.pool, {
-          manifest,
-          buildId,
-          rows: await buildOutputs(db.pool, buildId),
-          kind: 'publish',
-          by: userInfo().username,
-          bi: biAccessOf(project.settings),
-          retry: { lockTimeoutMs: 500, attempts: 40, log },
-        });
-        isPublished = true;
-      } catch (error) {
-        publishError = `publishing failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-    }
-    await finishBuild(db.pool, buildId, cancelled ? 'cancelled' : isPublished ? 'success' : 'error', blockedBy ?? publishError);
-    if (isPublished) {
-      const kept = await applyRetention(db.pool, project.settings.keepBuilds, buildId);
-      if (kept.schemas.length > 0) log(`dropped old build schemas: ${kept.schemas.join(', ')}`);
-      if (kept.partitions.length > 0) log(`dropped old partitions: ${kept.partitions.join(', ')}`);
-    }
+    const blocked = blockedBy({ ...results, cancelled });
+    const publishError = blocked === undefined ? await publishPlan(run, prepared) : undefined;
+    const ending = buildEnding(cancelled, blocked, publishError);
+    await closeBuild(run, prepared.buildId, ending);
     const report: BuildReport = {
-      buildId,
-      manifest,
-      nodes: outcome.nodes,
-      tests: outcome.tests,
-      published: isPublished,
-      previousBuild: published.buildId,
+      buildId: prepared.buildId,
+      manifest: run.compiled.manifest,
+      ...results,
+      published: ending.published,
+      previousBuild: prepared.published.buildId,
       seconds: (performance.now() - started) / 1000,
-      ...((blockedBy ?? publishError) ? { blockedBy: (blockedBy ?? publishError)! } : {}),
+      ...(ending.blockedBy !== undefined ? { blockedBy: ending.blockedBy } : {}),
     };
-    await writeRunResults(compiled.targetDir, run.command, report);
-    return { report, exitCode: isPublished ? 0 : cancelled ? 130 : 1 };
+    await writeRunResults(run.compiled.targetDir, run.command, report);
+    return { report, exitCode: ending.exitCode };
   } finally {
     await lock.release();
   }
 }
 
-interface NodeContext {
-  readonly projectDir: string;
-  readonly seedTypes: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  readonly vars: Readonly<Record<string, unknown>>;
+/** A started build: its id, what was published when it started, and its plan. */
+interface PreparedBuild {
   readonly buildId: number;
   readonly published: PublishedState;
-  readonly log: (line: string) => void;
+  readonly plan: Plan;
 }
 
-/** One node, any kind; never throws: an error becomes the node's result. */
-async function runNode(pool: pg.Pool, planned: PlannedNode, context: NodeContext): Promise<NodeResult> {
-  const started = performance.now();
-  const node = planned.node;
+/** Records the build as started, plans it against what is published, and creates its schemas. */
+async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
+  const { compiled, db, log, options } = run;
+  const { manifest, project } = compiled;
+  await markAbandonedBuilds(db.pool);
+  const biNote = await ensureBiRole(db.pool, project.settings.biRole, stateDirOf(project.settings.dir));
+  if (biNote.startsWith('could not') || biNote.startsWith('created')) log(biNote);
+  const published = await readPublishedState(db.pool);
+  await discardRolledBack(db.pool, published.buildId);
+  const buildId = await startBuild(db.pool, {
+    project: manifest.projectName,
+    command: run.command,
+    invokedBy: `${userInfo().username}@${process.env.HOSTNAME ?? 'localhost'}`,
+    selected: [...compiled.selected].sort(),
+    vars: options.vars,
+    fullRefresh: options.fullRefresh,
+  });
+  const plan = planBuild(manifest, { buildId, selected: compiled.selected, published, fullRefresh: options.fullRefresh });
+  await writeCompiledArtifacts(compiled.targetDir, manifest, publicPlanResolver(manifest));
+  await createBuildSchemas(db.pool, buildId, plan.schemas);
+  log(`build ${buildId}: ${plan.nodes.length} nodes, ${plan.tests.length} tests, writing to ${Object.values(plan.schemas).join(', ')}`);
+  return { buildId, published, plan };
+}
+
+/** Runs the plan's nodes and their tests, recording each result as it comes. */
+async function executePlan(run: BuildRun, { buildId, published, plan }: PreparedBuild): Promise<ScheduleOutcome> {
+  const { compiled: { manifest, project }, db, log, options } = run;
+  const threads = Math.max(1, options.threads);
+  const context: RunContext = {
+    pool: db.pool,
+    projectDir: project.settings.dir,
+    seedTypes: new Map(project.seeds.map((s) => [s.name, s.columnTypes])),
+    vars: manifest.vars,
+    buildId,
+    published,
+    log,
+  };
+  return schedule(manifest, plan, threads, {
+    cancelled: run.cancelled ?? (() => false),
+    runNode: async (planned) => {
+      const result = await runNode(planned, context);
+      await recordNode(db.pool, buildId, result);
+      log(progressLine(planned, result));
+      return result;
+    },
+    runTests: async (tests) => runTests(db.pool, buildId, tests, threads),
+  });
+}
+
+/** Publishes the build; returns why publishing failed, or undefined when it succeeded. */
+async function publishPlan(run: BuildRun, { buildId, plan }: PreparedBuild): Promise<string | undefined> {
   try {
-    let rows: number | null;
-    if (node.resourceType === 'seed') {
-      const file = join(context.projectDir, node.path);
-      const columns = await inferSeedColumns(file, context.seedTypes.get(node.name) ?? {});
-      const client = await pool.connect();
-      try {
-        rows = await loadSeed(client, planned.target, file, columns);
-        await storeOutputOf(client, planned);
-      } finally {
-        client.release();
-      }
-    } else if (node.language === 'ts') {
-      rows = await runTsNode(planned, { pool, vars: context.vars, buildId: context.buildId, published: context.published, log: context.log });
-      const client = await pool.connect();
-      try {
-        await storeOutputOf(client, planned);
-      } finally {
-        client.release();
-      }
-    } else {
-      const client = await pool.connect();
-      try {
-        rows = await runSqlNode(client, planned);
-      } finally {
-        client.release();
-      }
-    }
-    return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
+    await publish(run.db.pool, {
+      manifest: run.compiled.manifest,
+      buildId,
+      rows: await buildOutputs(run.db.pool, buildId),
+      kind: 'publish',
+      by: userInfo().username,
+      bi: biAccessOf(run.compiled.project.settings),
+      retry: { lockTimeoutMs: 500, attempts: 40, log: run.log },
+    });
+    return undefined;
   } catch (error) {
-    const message =
-      error instanceof StrataError
-        ? error.message
-        : `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${error instanceof Error ? error.message : String(error)}`;
-    return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
+    return `publishing failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/** Records how the build ended; after a publish, drops builds beyond the ones kept. */
+async function closeBuild(run: BuildRun, buildId: number, ending: BuildEnding): Promise<void> {
+  await finishBuild(run.db.pool, buildId, ending.status, ending.blockedBy);
+  if (!ending.published) return;
+  const kept = await applyRetention(run.db.pool, run.compiled.project.settings.keepBuilds, buildId);
+  if (kept.schemas.length > 0) run.log(`dropped old build schemas: ${kept.schemas.join(', ')}`);
+  if (kept.partitions.length > 0) run.log(`dropped old partitions: ${kept.partitions.join(', ')}`);
 }
 
 /** A node's tests, a few at a time (they only read), results in the tests' order. */

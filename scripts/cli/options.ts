@@ -3,15 +3,30 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../core/errors.ts';
 import type { CommonOptions } from './session.ts';
 
-/** Adds the options every command takes, as dbt users know them. */
-export function withCommonOptions(command: Command): Command {
+/** `--project-dir`: every runner command takes it. */
+export function withProjectDir(command: Command): Command {
+  return command.addOption(
+    new Option('--project-dir <dir>', 'the project to use (schema.yml or dbt_project.yml)').default(process.cwd(), 'the current directory'),
+  );
+}
+
+/** `--vars`: for commands that compile the project (a model may need a var to render). */
+export function withVars(command: Command): Command {
+  return command.option('--vars <yaml>', `variables for var(), as YAML or JSON: --vars '{"as_of": "2011-12-10"}'`);
+}
+
+/** `--select` and `--exclude`, as dbt users know them: for commands that act on some nodes. */
+export function withSelection(command: Command): Command {
   return command
     .option('-s, --select <selector...>', 'nodes to include: name, +name, name+, tag:x, path:models/gold, source:s, … (union of words, intersection within a word by comma)')
-    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
-    .option('--vars <yaml>', `variables for var(), as YAML or JSON: --vars '{"as_of": "2011-12-10"}'`)
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)');
+}
+
+/** `--threads` and `--full-refresh`: for commands that build. */
+export function withBuildOptions(command: Command): Command {
+  return command
     .option('--threads <n>', 'how many independent models run at once', '4')
-    .option('--full-refresh', 'rebuild incremental models and snapshots from scratch')
-    .addOption(new Option('--project-dir <dir>', 'the project to use (schema.yml or dbt_project.yml)').default(process.cwd(), 'the current directory'));
+    .option('--full-refresh', 'rebuild incremental models and snapshots from scratch');
 }
 
 export interface RawOptions {
@@ -23,7 +38,7 @@ export interface RawOptions {
   projectDir?: string;
 }
 
-/** Commander's raw option values, checked and typed. */
+/** Commander's raw option values, checked and typed; options a command does not take get their defaults. */
 export function commonOptions(raw: RawOptions): CommonOptions {
   const threads = Number(raw.threads ?? 4);
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
@@ -50,7 +65,7 @@ function parseVars(text: string | undefined): Record<string, unknown> {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new UsageError(`--vars is not valid YAML or JSON: ${(error as Error).message}`);
+    throw new UsageError(`--vars is not valid YAML or JSON: ${(error as Error).message}`, { cause: error });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError(`--vars must be a mapping such as '{"as_of": "2011-12-10"}', not ${JSON.stringify(text)}`);

@@ -1,12 +1,13 @@
 import { StrataError } from '../core/errors.ts';
+import type { CliIo } from '../cli/command.ts';
 
-/** Where a CLV command writes, so tests can run commands in-process. */
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+export type { CliIo };
 
-/** Runs a command body; a StrataError becomes its message and exit code, not a stack trace. */
+/**
+ * Runs a CLV command body; a StrataError becomes its class name, message and exit code, not a
+ * stack trace. The CLV commands print the class name (`UsageError: …`) because scripts reading
+ * their JSON output tell a usage error from a failed fit by it.
+ */
 export async function exitCodeOf(io: CliIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();

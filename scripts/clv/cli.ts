@@ -6,8 +6,8 @@
  * Warnings (e.g. spend correlated with frequency) go to stderr. Exit codes follow StrataError:
  * 2 for usage errors, 1 for failures.
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { runCommandLine, type CommandContext } from '../cli/command.ts';
 import { UsageError } from '../core/errors.ts';
 import { fitModel } from './fit.ts';
 import { MODELS } from './models.ts';
@@ -15,31 +15,39 @@ import { parseColumnMap, readSummaryFile } from './read-summary.ts';
 import { MODEL_NAMES, type ModelName } from './types.ts';
 import { exitCodeOf, type CliIo } from './cli-io.ts';
 
-const USAGE =
-  'usage: clv fit --model bgnbd|mbgnbd|pareto|gammagamma --summary <file.csv> ' +
-  '[--map frequency=x,recency=t_x,T=T,monetary_value=zbar]';
-
-/** Runs the CLI on `argv` (without node and script); returns the exit code. */
-export async function clvMain(argv: readonly string[], io: CliIo): Promise<number> {
-  return exitCodeOf(io, async () => {
-    io.out(JSON.stringify(await fitCommand(argv, io)) + '\n');
-    return 0;
-  });
+interface FitOptions {
+  readonly model: string;
+  readonly summary: string;
+  readonly map: readonly string[];
 }
 
-async function fitCommand(argv: readonly string[], io: CliIo): Promise<Record<string, unknown>> {
-  const { values, positionals } = parse(argv);
-  if (positionals[0] !== 'fit' || positionals.length > 1) {
-    const got = positionals.length ? `, got "${positionals.join(' ')}"` : '';
-    throw new UsageError(`expected the command "fit"${got}\n${USAGE}`);
-  }
-  const model = values.model;
-  if (!model) throw new UsageError(`--model is required\n${USAGE}`);
-  if (!isModelName(model)) throw new UsageError(`unknown model "${model}"; expected one of ${MODEL_NAMES.join(', ')}`);
-  if (!values.summary) throw new UsageError(`--summary is required\n${USAGE}`);
+/** The `clv` command and its `fit` sub-command; registered in scripts/cli/commands.ts. */
+export function clvCommand(cli: CommandContext): Command {
+  const clv = new Command('clv').description('lifetime-value models on a customer-summary CSV file');
+  clv
+    .command('fit')
+    .description('fit one model to a customer-summary CSV and print one JSON object: model, params, log_likelihood, converged, customers, standard_errors, iterations')
+    .requiredOption('--model <name>', MODEL_NAMES.join(' | '))
+    .requiredOption('--summary <file.csv>', 'one row per customer: frequency, recency, T (and monetary_value for gammagamma)')
+    .option('--map <ours=theirs,...>', "read strata's columns from the file's own, e.g. frequency=x,recency=t_x,T=T,monetary_value=zbar (repeatable)", collect, [] as string[])
+    .action(cli.action((options: FitOptions) =>
+      exitCodeOf(cli.io, async () => {
+        cli.io.out(JSON.stringify(await fitCommand(options, cli.io)) + '\n');
+        return 0;
+      })));
+  return clv;
+}
 
-  const columns = parseColumnMap(values.map ?? []);
-  const summary = await readSummaryFile(values.summary, MODELS[model].kind, columns);
+/** Runs `clv …` on `argv` (without node and script) in-process; returns the exit code. */
+export async function clvMain(argv: readonly string[], io: CliIo): Promise<number> {
+  return runCommandLine((cli) => clvCommand(cli), argv, io);
+}
+
+async function fitCommand(options: FitOptions, io: CliIo): Promise<Record<string, unknown>> {
+  const model = options.model;
+  if (!isModelName(model)) throw new UsageError(`unknown model "${model}"; expected one of ${MODEL_NAMES.join(', ')}`);
+  const columns = parseColumnMap(options.map);
+  const summary = await readSummaryFile(options.summary, MODELS[model].kind, columns);
   const fit = fitModel(model, summary.rows);
   for (const warning of fit.warnings) io.err(`warning: ${warning}\n`);
   return {
@@ -53,32 +61,10 @@ async function fitCommand(argv: readonly string[], io: CliIo): Promise<Record<st
   };
 }
 
-function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        summary: { type: 'string' },
-        map: { type: 'string', multiple: true },
-      },
-    });
-  } catch (error) {
-    // node:util throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed flags
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
 }
 
 function isModelName(name: string): name is ModelName {
   return (MODEL_NAMES as readonly string[]).includes(name);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const code = await clvMain(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
-  process.exitCode = code;
 }

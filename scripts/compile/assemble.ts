@@ -70,22 +70,28 @@ export function assembleNodes(
     const incremental = rendered?.incremental
       ? inliner.inline(rendered.incremental.sql, rendered.incremental.lineMap, direct, anchor)
       : undefined;
-    return {
+    const common = {
       id,
       name: draft.name,
-      resourceType: draft.resourceType,
-      language: draft.language,
       path: draft.path,
       ...(draft.description === undefined ? {} : { description: draft.description }),
       columns: draft.columns,
       config: draft.config,
       dependsOn,
       sources,
-      ...(main ? { sql: main.sql } : {}),
+    };
+    if (draft.language === 'csv') return { ...common, resourceType: 'seed', language: 'csv' };
+    if (draft.language === 'ts') return { ...common, resourceType: 'model', language: 'ts', module: draft.module! };
+    // A model whose template did not render has its errors gathered already; compile throws them
+    // after assembling the rest (so tests' errors are gathered too), so this empty SQL never escapes.
+    return {
+      ...common,
+      resourceType: 'model',
+      language: 'sql',
+      sql: main?.sql ?? '',
       ...(incremental ? { sqlIncremental: incremental.sql } : {}),
-      ...(main ? { lineMap: main.lineMap } : {}),
+      lineMap: main?.lineMap ?? [],
       ...(incremental ? { lineMapIncremental: incremental.lineMap } : {}),
-      ...(draft.module === undefined ? {} : { module: draft.module }),
     };
   });
 }

@@ -1,3 +1,4 @@
+import { mergeConfigValue } from '../core/merge-config.ts';
 import type { SourceLocation } from '../core/types.ts';
 
 /** One source of config values and where it was written (for errors). */
@@ -13,25 +14,17 @@ export interface ConfigEntry {
 }
 
 /**
- * Merges config layers, later winning per key, except `tags`, which accumulate across layers
- * (as in dbt). A leading `+` (dbt_project.yml style) is dropped from keys.
+ * Merges config layers by the one config rule (core/merge-config.ts: later wins per key, tags
+ * accumulate), keeping where each value came from. A leading `+` (dbt_project.yml style) is
+ * dropped from keys.
  */
 export function mergeLayers(layers: readonly ConfigLayer[]): Map<string, ConfigEntry> {
   const merged = new Map<string, ConfigEntry>();
   for (const layer of layers) {
     for (const [rawKey, value] of Object.entries(layer.values)) {
       const key = rawKey.startsWith('+') ? rawKey.slice(1) : rawKey;
-      const earlier = merged.get(key);
-      if (key === 'tags' && earlier !== undefined) {
-        merged.set(key, { value: [...new Set([...asList(earlier.value), ...asList(value)])], location: layer.location });
-      } else {
-        merged.set(key, { value, location: layer.location });
-      }
+      merged.set(key, { value: mergeConfigValue(key, merged.get(key)?.value, value), location: layer.location });
     }
   }
   return merged;
-}
-
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
 }

@@ -1,5 +1,5 @@
 import { CompileError } from '../core/errors.ts';
-import { quoteLiteral } from '../core/ts-model.ts';
+import { quoteLiteral } from '../core/sql.ts';
 import type { TestSpec } from '../core/types.ts';
 import { didYouMean } from '../core/suggest.ts';
 import {

@@ -1,13 +1,25 @@
 import type { SourceLocation } from './types.ts';
 
+/** What every error of the family may carry besides its message. */
+export interface ErrorOptions {
+  /** the error this one explains (a driver's, the file system's, a model's); kept for STRATA_DEBUG */
+  readonly cause?: unknown;
+}
+
 /**
  * The one error family. Every message names what a user needs to act on: the node (model, seed,
  * test) and `file:line` where there is one. `exitCode` follows the CLI contract: 2 for usage
- * and compile errors, 1 for failures while building.
+ * and compile errors, 1 for failures while building. An error that explains another keeps it as
+ * `cause` (the message already says what the user needs; the cause has the stack).
+ *
+ * @example throw new InputError(file, undefined, `cannot read: ${error.message}`, { cause: error })
  */
 export class StrataError extends Error {
   readonly exitCode: number = 1;
   override readonly name: string = 'StrataError';
+  constructor(message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+  }
 }
 
 /** Bad command-line arguments or project settings. */
@@ -58,6 +70,7 @@ export class DatabaseError extends StrataError {
     readonly location: SourceLocation | undefined,
     readonly pgMessage: string,
     readonly fields: PgErrorFields = {},
+    options: ErrorOptions = {},
   ) {
     super(
       [
@@ -68,6 +81,7 @@ export class DatabaseError extends StrataError {
       ]
         .filter(Boolean)
         .join('\n'),
+      options,
     );
   }
 }
@@ -80,8 +94,9 @@ export class ConnectionError extends StrataError {
     readonly port: number,
     readonly database: string,
     readonly reason: string,
+    options: ErrorOptions = {},
   ) {
-    super(`could not connect to PostgreSQL at ${host}:${port}, database "${database}": ${reason}`);
+    super(`could not connect to PostgreSQL at ${host}:${port}, database "${database}": ${reason}`, options);
   }
 }
 
@@ -92,8 +107,22 @@ export class InputError extends StrataError {
     readonly file: string,
     readonly line: number | undefined,
     detail: string,
+    options: ErrorOptions = {},
   ) {
-    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail}`);
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${detail}`, options);
+  }
+}
+
+/** A TypeScript model threw: names the model and the line of its file the exception came from. */
+export class ModelError extends StrataError {
+  override readonly name = 'ModelError';
+  constructor(
+    readonly node: string,
+    readonly location: SourceLocation,
+    detail: string,
+    options: ErrorOptions = {},
+  ) {
+    super(`Error in ${describeNode(node, location)}: ${detail}`, options);
   }
 }
 

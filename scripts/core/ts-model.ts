@@ -59,15 +59,5 @@ export function defineModel(model: TsModel): TsModel {
   return model;
 }
 
-/** `"schema"."name"`, quoted for SQL. */
-export function qualified(relation: Relation): string {
-  return `${quoteIdent(relation.schema)}.${quoteIdent(relation.name)}`;
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+// Model authors quote with these (a project outside this repository imports nothing else).
+export { qualified, quoteIdent, quoteLiteral } from './sql.ts';

@@ -3,10 +3,12 @@
  *
  *   load project → Project → compile → Manifest → plan → Plan → execute/audit → NodeResult[] → publish → report
  *
- * Every stage is a function from one of these to the next. Only execute, audit and publish
- * touch the database; load reads files; compile and plan are pure.
+ * Every stage is a function from one of these to the next. load reads files; compile and plan are
+ * pure (no connection, no clock). The database is touched by execute (models, seeds, and the
+ * build's own records in execute/build-record.ts), audit (data tests), publish (views, grants,
+ * retention) and report/records.ts (each node's and test's result); db/ opens it and migrates it.
+ * cli/build.ts joins these stages for one build.
  */
-
 /** A place in a project file, relative to the project directory, 1-based line. */
 export interface SourceLocation {
   readonly file: string;
@@ -172,12 +174,11 @@ export interface RelationToken {
   readonly target: string;
 }
 
-export interface CompiledNode {
+/** What every compiled node has, whatever its language. */
+interface CompiledNodeBase {
   /** 'model.orders', 'seed.rfm_segments' */
   readonly id: string;
   readonly name: string;
-  readonly resourceType: 'model' | 'seed';
-  readonly language: 'sql' | 'ts' | 'csv';
   readonly path: string;
   readonly description?: string;
   readonly columns: readonly ColumnSpec[];
@@ -186,19 +187,53 @@ export interface CompiledNode {
   readonly dependsOn: readonly string[];
   /** source ids (source.s.t) this node reads */
   readonly sources: readonly string[];
+}
+
+/** A SQL model, rendered. */
+export interface CompiledSqlNode extends CompiledNodeBase {
+  readonly resourceType: 'model';
+  readonly language: 'sql';
   /**
-   * SQL models: the rendered select with relation tokens (see RelationToken) and ephemeral
-   * CTEs already inlined. Rendered with is_incremental() false.
+   * The rendered select with relation tokens (see RelationToken) and ephemeral CTEs already
+   * inlined. Rendered with is_incremental() false.
    */
-  readonly sql?: string;
+  readonly sql: string;
   /** The same rendered with is_incremental() true; absent when the template never asks. */
   readonly sqlIncremental?: string;
   /** rendered line (1-based index into sql.split('\n')) → line in the model file */
-  readonly lineMap?: readonly number[];
+  readonly lineMap: readonly number[];
   readonly lineMapIncremental?: readonly number[];
-  /** TS models: absolute path of the module to import at execute time */
-  readonly module?: string;
+  readonly module?: never;
 }
+
+/** A TypeScript model: a module whose default export runs at execute time. */
+export interface CompiledTsNode extends CompiledNodeBase {
+  readonly resourceType: 'model';
+  readonly language: 'ts';
+  /** absolute path of the module to import at execute time */
+  readonly module: string;
+  readonly sql?: never;
+  readonly sqlIncremental?: never;
+  readonly lineMap?: never;
+  readonly lineMapIncremental?: never;
+}
+
+/** A seed: a CSV file loaded as a table. */
+export interface CompiledSeedNode extends CompiledNodeBase {
+  readonly resourceType: 'seed';
+  readonly language: 'csv';
+  readonly sql?: never;
+  readonly sqlIncremental?: never;
+  readonly lineMap?: never;
+  readonly lineMapIncremental?: never;
+  readonly module?: never;
+}
+
+/**
+ * A node of the manifest, tagged by `language`. The fields another language has are typed
+ * `never` here, so `node.sql` reads as `string | undefined` on any node without a narrowing.
+ */
+export type CompiledNode = CompiledSqlNode | CompiledTsNode | CompiledSeedNode;
 
 export interface CompiledTest {
   /** 'test.not_null.customers.customer_id' style, unique */

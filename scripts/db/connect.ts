@@ -64,7 +64,7 @@ async function checkConnection(pool: pg.Pool, url: string): Promise<void> {
   } catch (error) {
     const { host, port, database } = describeUrl(url);
     await pool.end().catch(() => {});
-    throw new ConnectionError(host, port, database, reasonOf(error));
+    throw new ConnectionError(host, port, database, reasonOf(error), { cause: error });
   }
 }
 

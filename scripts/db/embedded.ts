@@ -80,6 +80,7 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
     throw new StrataError(
       `the embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : 'server exited'}\n` +
         recent.slice(-8).join('').trim(),
+      { cause: error },
     );
   }
   await ensureDatabase(chosen);

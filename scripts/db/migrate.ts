@@ -17,7 +17,7 @@ export async function runMigrations(pool: pg.Pool, dir: string = MIGRATIONS_DIR)
     const applied = await migrate({ client }, dir);
     return applied.map((m) => m.fileName);
   } catch (error) {
-    throw new StrataError(`migrations in ${dir} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StrataError(`migrations in ${dir} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     client.release();
   }

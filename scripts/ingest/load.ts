@@ -79,13 +79,13 @@ function describeFailure(error: unknown, file: string, failedBatch: number | und
   const recorded = failedBatch === undefined ? '' : ` (recorded as failed batch ${failedBatch})`;
   if (error instanceof InputError) {
     const where = `${error.file}${error.line === undefined ? '' : `:${error.line}`}: `;
-    return new InputError(error.file, error.line, `${error.message.slice(where.length)}${recorded}`);
+    return new InputError(error.file, error.line, `${error.message.slice(where.length)}${recorded}`, { cause: error });
   }
   if (error instanceof StrataError) return error;
   const pgError = error as { message?: string; where?: string; detail?: string; severity?: string };
   if (pgError.severity) {
     const extra = [pgError.detail, pgError.where].filter(Boolean).join('; ');
-    return new StrataError(`loading ${file} failed: PostgreSQL said: ${pgError.message}${extra ? ` (${extra})` : ''}${recorded}`);
+    return new StrataError(`loading ${file} failed: PostgreSQL said: ${pgError.message}${extra ? ` (${extra})` : ''}${recorded}`, { cause: error });
   }
-  return new StrataError(`loading ${file} failed: ${error instanceof Error ? error.message : String(error)}${recorded}`);
+  return new StrataError(`loading ${file} failed: ${error instanceof Error ? error.message : String(error)}${recorded}`, { cause: error });
 }

@@ -1,3 +1,4 @@
+import { mergeConfigValue } from '../core/merge-config.ts';
 import { isRecord, type YamlRecord } from './values.ts';
 
 /** Config keys whose values are mappings; any other mapping in a config tree is a sub-folder. */
@@ -22,17 +23,11 @@ export function splitTree(tree: YamlRecord): { config: YamlRecord; children: Rea
   return { config, children };
 }
 
-/** Later wins, except `tags`, which accumulate (as in dbt). */
+/** `over` on top of `base` by the one config rule (later wins, tags accumulate). */
 export function mergeConfig(base: YamlRecord, over: YamlRecord): YamlRecord {
-  const merged: Record<string, unknown> = { ...base, ...over };
-  if (base['tags'] !== undefined && over['tags'] !== undefined) {
-    merged['tags'] = [...new Set([...asList(base['tags']), ...asList(over['tags'])])];
-  }
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) merged[key] = mergeConfigValue(key, base[key], value);
   return merged;
-}
-
-function asList(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Manifest, Plan, PublishedState, Relation } from '../core/types.ts'
 import { buildTag, versionedSchema } from './build-tag.ts';
 import { planNode } from './plan-node.ts';
 import { planTests } from './plan-tests.ts';
-import { buildLookup } from './relations.ts';
+import { buildLookup, publicRelationOf } from './relations.ts';
 
 /** What plan needs besides the manifest; the build id is decided by the caller (the database). */
 export interface PlanInput {
@@ -30,7 +30,7 @@ export function planBuild(manifest: Manifest, input: PlanInput): Plan {
   const layers = [...new Set(built.map((n) => n.config.schema))].sort();
   const schemas = Object.fromEntries(layers.map((l) => [l, versionedSchema(l, tag)]));
   const targets = new Map<string, Relation>(
-    built.map((n) => [n.id, { schema: versionedSchema(n.config.schema, tag), name: n.config.alias ?? n.name }]),
+    built.map((n) => [n.id, { schema: versionedSchema(n.config.schema, tag), name: publicRelationOf(n).name }]),
   );
   const lookup = buildLookup(manifest, targets, input.published);
 

@@ -5,7 +5,7 @@ import { publicRelationOf, type Lookup } from './relations.ts';
 import { replaceTokens, resolveTokens } from './tokens.ts';
 
 /** What planning one node needs from the build as a whole. */
-export interface NodeContext {
+export interface PlanContext {
   readonly manifest: Manifest;
   readonly published: PublishedState;
   readonly fullRefresh: boolean;
@@ -19,7 +19,7 @@ export interface NodeContext {
 const UNRESOLVED: Relation = { schema: '?', name: '?' };
 
 /** Plans one selected, non-ephemeral node whose target in this build is `target`. */
-export function planNode(node: CompiledNode, target: Relation, ctx: NodeContext): PlannedNode {
+export function planNode(node: CompiledNode, target: Relation, ctx: PlanContext): PlannedNode {
   const previous = ctx.published.stored[node.id];
   const keepsHistory = node.config.materialized === 'incremental' || node.config.materialized === 'snapshot';
   const isIncremental = keepsHistory && previous !== undefined && !ctx.fullRefresh;

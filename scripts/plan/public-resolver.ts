@@ -1,5 +1,5 @@
 import { describeNode } from '../core/errors.ts';
-import { qualified } from '../core/ts-model.ts';
+import { qualified } from '../core/sql.ts';
 import type { Manifest } from '../core/types.ts';
 import { publicRelationOf, sourceRelations } from './relations.ts';
 

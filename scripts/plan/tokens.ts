@@ -1,4 +1,4 @@
-import { qualified } from '../core/ts-model.ts';
+import { qualified } from '../core/sql.ts';
 import type { Manifest, Relation } from '../core/types.ts';
 
 /**

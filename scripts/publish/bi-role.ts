@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { qualified, quoteIdent, quoteLiteral } from '../core/ts-model.ts';
+import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { Manifest } from '../core/types.ts';
 import { publicRelationOf } from '../plan/relations.ts';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualified, quoteIdent } from '../core/ts-model.ts';
+import { qualified, quoteIdent } from '../core/sql.ts';
 import type { CompiledNode, Manifest } from '../core/types.ts';
 import { applyBiAccess, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';

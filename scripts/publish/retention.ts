@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualified, quoteIdent } from '../core/ts-model.ts';
+import { qualified, quoteIdent } from '../core/sql.ts';
 import { STORE_SCHEMA, TO } from '../execute/materializations/store-layout.ts';
 
 /** What one retention pass removed. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
-import { qualified, quoteIdent, quoteLiteral } from '../core/ts-model.ts';
+import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { ColumnSpec, Relation } from '../core/types.ts';
 
 export interface ViewSpec {

@@ -1,47 +1,11 @@
 import type pg from 'pg';
-import { quoteIdent } from '../core/ts-model.ts';
 import type { NodeResult, TestResult } from '../core/types.ts';
 
-export interface BuildStart {
-  readonly project: string;
-  readonly command: string;
-  readonly invokedBy: string;
-  readonly selected: readonly string[];
-  readonly vars: Readonly<Record<string, unknown>>;
-  readonly fullRefresh: boolean;
-}
+// scripts/cli/data-tests.ts still imports the build life-cycle from here; it is being rewritten
+// and moved into audit/ on another branch. Drop this re-export once that lands.
+export { finishBuild, startBuild } from '../execute/build-record.ts';
 
-/** Takes the next build id and records the build as running. */
-export async function startBuild(pool: pg.Pool, start: BuildStart): Promise<number> {
-  const result = await pool.query<{ build_id: string }>(
-    `insert into strata_meta.builds (build_id, project, command, invoked_by, selected, vars, full_refresh)
-     values (nextval('strata_meta.build_id_seq'), $1, $2, $3, $4, $5, $6) returning build_id`,
-    [start.project, start.command, start.invokedBy, start.selected, JSON.stringify(start.vars), start.fullRefresh],
-  );
-  return Number(result.rows[0]!.build_id);
-}
-
-/** Builds still marked running once we hold the build lock died without finishing (killed, Ctrl-C). */
-export async function markAbandonedBuilds(pool: pg.Pool): Promise<number> {
-  const result = await pool.query(
-    `update strata_meta.builds set status = 'cancelled', finished_at = coalesce(finished_at, now()),
-            message = coalesce(message, 'the process ended before the build finished')
-      where status = 'running'`,
-  );
-  return result.rowCount ?? 0;
-}
-
-/** Creates this build's versioned schemas and records them, so retention can find them. */
-export async function createBuildSchemas(pool: pg.Pool, buildId: number, schemas: Readonly<Record<string, string>>): Promise<void> {
-  for (const [layer, schema] of Object.entries(schemas)) {
-    await pool.query(`create schema if not exists ${quoteIdent(schema)}`);
-    await pool.query(
-      `insert into strata_meta.build_schemas (build_id, schema_name, layer) values ($1, $2, $3) on conflict do nothing`,
-      [buildId, schema, layer],
-    );
-  }
-}
-
+/** Records one node's result of a build (run or skipped, rows, time, error). */
 export async function recordNode(pool: pg.Pool, buildId: number, result: NodeResult): Promise<void> {
   await pool.query(
     `insert into strata_meta.node_runs (build_id, node_id, status, rows, duration_ms, error) values ($1, $2, $3, $4, $5, $6)`,
@@ -49,6 +13,7 @@ export async function recordNode(pool: pg.Pool, buildId: number, result: NodeRes
   );
 }
 
+/** Records one data test's result and a sample of its failing rows. */
 export async function recordTest(pool: pg.Pool, buildId: number, result: TestResult, sample: readonly unknown[]): Promise<void> {
   await pool.query(
     `insert into strata_meta.test_results (build_id, test_id, status, severity, failures, duration_ms, message, file, line)
@@ -61,17 +26,5 @@ export async function recordTest(pool: pg.Pool, buildId: number, result: TestRes
     `insert into strata_meta.test_failures (build_id, test_id, ordinal, row_data)
      select $1, $2, ordinality, value from jsonb_array_elements($3::jsonb) with ordinality`,
     [buildId, result.id, JSON.stringify(sample)],
-  );
-}
-
-export async function finishBuild(
-  pool: pg.Pool,
-  buildId: number,
-  status: 'success' | 'error' | 'cancelled',
-  message?: string,
-): Promise<void> {
-  await pool.query(
-    `update strata_meta.builds set status = $2, finished_at = now(), message = $3 where build_id = $1`,
-    [buildId, status, message ?? null],
   );
 }

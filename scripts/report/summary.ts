@@ -1,4 +1,5 @@
 import type { Manifest, NodeResult, TestResult } from '../core/types.ts';
+import { publicRelationOf } from '../plan/relations.ts';
 
 export interface BuildReport {
   readonly buildId: number;
@@ -46,7 +47,9 @@ export function formatSummary(report: BuildReport): string {
 
 function nameOf(id: string, byId: Map<string, Manifest['nodes'][number]>): string {
   const node = byId.get(id);
-  return node ? `${node.config.schema}.${node.config.alias ?? node.name}` : id;
+  if (!node) return id;
+  const relation = publicRelationOf(node);
+  return `${relation.schema}.${relation.name}`;
 }
 
 function indent(text: string, spaces: number): string {

@@ -1,6 +1,7 @@
 import { StrataError } from '../core/errors.ts';
 import { evaluate, type KmeansRun, type RestartsResult } from './kmeans.ts';
-import { deriveSeed, seededRandom } from './random.ts';
+import { seededRandom } from '../core/random.ts';
+import { deriveSeed } from './random.ts';
 import type { Vector } from './vector.ts';
 
 /** Lloyd iterations stop when no centre moves more than this (squared), as ml-kmeans' tolerance. */

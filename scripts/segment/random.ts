@@ -26,8 +26,6 @@ export function deriveSeed(base: number, ...path: readonly number[]): number {
 
 import { seededRandom } from '../core/random.ts';
 
-export { seededRandom };
-
 /**
  * At most `size` distinct indices of 0..n-1, chosen uniformly by a seeded partial
  * Fisher–Yates shuffle and returned in ascending order. All of 0..n-1 when n <= size.

@@ -1,5 +1,5 @@
 import { StrataError } from '../core/errors.ts';
-import { quoteIdent } from '../core/ts-model.ts';
+import { quoteIdent } from '../core/sql.ts';
 import type { FeatureTransform } from './transform.ts';
 
 /** The centres table's column for a feature's coordinate: `c_<feature>`. */

@@ -105,11 +105,11 @@ describe('npm run generate', () => {
   const exec = promisify(execFile);
   it('writes a CSV with --out and rejects a bad option with a clear message', async () => {
     const file = join(scratch, 'cli.csv');
-    const ok = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/ingest/generate-cli.ts', '--customers', '20', '--seed', '3', '--out', file], { cwd: ROOT });
+    const ok = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'generate', '--customers', '20', '--seed', '3', '--out', file], { cwd: ROOT });
     expect(ok.stderr).toMatch(/^wrote [\d,]+ lines for 20 customers to .*cli\.csv/);
     const text = await readFile(file, 'utf8');
     expect(text.split('\n')[0]).toBe('InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country');
-    const bad = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/ingest/generate-cli.ts', '--customers', '5', '--seed', '1', '--start', '2010-02-30'], {
+    const bad = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'generate', '--customers', '5', '--seed', '1', '--start', '2010-02-30'], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: db.url },
     }).catch((error: { code: number; stderr: string }) => error);

@@ -207,7 +207,7 @@ describe('npm run load', () => {
   const exec = promisify(execFile);
   const cli = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
     try {
-      const { stderr } = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/ingest/load-cli.ts', ...args], {
+      const { stderr } = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'load', ...args], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: db.url },
       });

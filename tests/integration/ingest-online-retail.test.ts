@@ -4,9 +4,10 @@ import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMigrations } from '../../scripts/db/migrate.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
+import { onlineRetailFile } from '../support/data-files.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
-const FILE = '/work/shared/data/online_retail/online_retail.csv.gz';
+const FILE = onlineRetailFile();
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
 import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
+import { onlineRetailFile } from '../support/data-files.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 // The real UCI Online Retail file, loaded as two files split by date (the file is in date order
 // and has no line breaks inside fields), built incrementally, checked against figures computed
 // without the models, and against a full rebuild.
-const ONLINE_RETAIL = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'online_retail', 'online_retail.csv.gz');
+const ONLINE_RETAIL = onlineRetailFile();
 const PROJECT = join(import.meta.dirname, '..', '..');
 const SPLIT_AT = 300_000; // data lines in the first file
 // Half a million lines, loaded and built three times: minutes on a busy 2-core machine. A safety

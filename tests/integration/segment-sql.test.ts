@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nearestCentreSql } from '../../scripts/segment/sql.ts';
 import { applyTransform, fitTransform } from '../../scripts/segment/transform.ts';
 import { nearestCentre } from '../../scripts/segment/vector.ts';
-import { seededRandom } from '../../scripts/segment/random.ts';
+import { seededRandom } from '../../scripts/core/random.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**

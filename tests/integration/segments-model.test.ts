@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from '../../scripts/cli/build.ts';
 import type { Database } from '../../scripts/db/connect.ts';
+import { generate } from '../../scripts/ingest/generate.ts';
 import { adjustedRandIndex, applyTransform, nearestCentreSql, type FeatureTransform } from '../../scripts/segment/index.ts';
-import { seededRandom } from '../../scripts/segment/random.ts';
 import { nearestCentre } from '../../scripts/segment/vector.ts';
 import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -16,11 +14,11 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
  * search. Built three times on one synthetic data set with known archetypes.
  */
 const project = fileURLToPath(new URL('../..', import.meta.url));
-const generatorModule = new URL('../../scripts/ingest/generate.ts', import.meta.url);
 
 let testDb: TestDatabase;
 let db: Database;
-let dataSource = '';
+/** Synthetic customers with known archetypes, from the project's generator. */
+const DATA_SOURCE = 'scripts/ingest/generate.ts, 3,000 customers, seed 7';
 const builds: BuildOutcome[] = [];
 
 async function rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
@@ -30,7 +28,7 @@ async function rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
 beforeAll(async () => {
   testDb = await createTestDatabase('segments_model');
   db = await openTestProjectDb(testDb.url, project);
-  dataSource = await landSyntheticData(db.pool);
+  await generate(db.pool, { customers: 3000, seed: 7 });
   builds.push(await buildProject(db, project, {}));
 }, 300_000);
 
@@ -126,7 +124,7 @@ describe('the segment models in a full build', () => {
       ) as cells
       group by archetype order by archetype`);
     console.log(
-      `segments vs archetypes (${dataSource}; ${pairs.length} customers): ARI = ${ari.toFixed(3)}\n` +
+      `segments vs archetypes (${DATA_SOURCE}; ${pairs.length} customers): ARI = ${ari.toFixed(3)}\n` +
         `  segments: ${segments.map((s) => s.segment).join(', ')}\n` +
         crosstab.map((c) => `  ${c.archetype.padEnd(16)} ${c.segments}`).join('\n'),
     );
@@ -174,88 +172,4 @@ async function publishedTransform(): Promise<FeatureTransform> {
   expect(features.map((f) => row![`mean_${f}`])).toEqual(fit!.transform.mean);
   expect(features.map((f) => row![`sd_${f}`])).toEqual(fit!.transform.sd);
   return fit!.transform;
-}
-
-/**
- * Lands synthetic customers with known archetypes: the project's generator when it is there
- * (scripts/ingest/generate.ts), else a small set made here. Returns which.
- */
-async function landSyntheticData(pool: pg.Pool): Promise<string> {
-  if (existsSync(generatorModule)) {
-    const { generate } = (await import(generatorModule.href)) as {
-      generate: (pool: pg.Pool, options: { customers: number; seed: number }) => Promise<unknown>;
-    };
-    await generate(pool, { customers: 3000, seed: 7 });
-    return 'scripts/ingest/generate.ts, 3,000 customers, seed 7';
-  }
-  await landFallbackData(pool);
-  return 'the test\'s own 4 archetypes, 1,200 customers';
-}
-
-interface Archetype {
-  readonly name: string;
-  /** days before the end of the data: first and last order */
-  readonly first: readonly [number, number];
-  readonly last: readonly [number, number];
-  readonly orders: readonly [number, number];
-  readonly lines: readonly [number, number];
-  readonly quantity: readonly [number, number];
-}
-
-const ARCHETYPES: readonly Archetype[] = [
-  { name: 'loyal', first: [300, 360], last: [1, 20], orders: [8, 14], lines: [4, 8], quantity: [4, 10] },
-  { name: 'lapsed one-timer', first: [200, 330], last: [200, 330], orders: [1, 1], lines: [1, 3], quantity: [1, 4] },
-  { name: 'new', first: [5, 30], last: [1, 5], orders: [1, 2], lines: [2, 4], quantity: [2, 6] },
-  { name: 'wholesale', first: [150, 250], last: [40, 100], orders: [3, 5], lines: [10, 20], quantity: [24, 60] },
-];
-
-/** 1,200 customers, 300 of each archetype, as Online Retail order lines in one loaded batch. */
-async function landFallbackData(pool: pg.Pool): Promise<void> {
-  const random = seededRandom(7);
-  const between = ([low, high]: readonly [number, number]) => low + Math.floor(random() * (high - low + 1));
-  const end = Date.UTC(2024, 11, 31);
-  const columns: Record<'invoice' | 'stock' | 'quantity' | 'at' | 'price' | 'customer', (string | number)[]> = {
-    invoice: [], stock: [], quantity: [], at: [], price: [], customer: [],
-  };
-  const archetypes: [string, string][] = [];
-  let invoice = 700000;
-  for (let c = 0; c < 1200; c++) {
-    const type = ARCHETYPES[c % ARCHETYPES.length]!;
-    const customer = `S${String(c + 1).padStart(5, '0')}`;
-    archetypes.push([customer, type.name]);
-    const orders = between(type.orders);
-    const first = between(type.first);
-    const last = Math.min(first, between(type.last));
-    for (let o = 0; o < orders; o++) {
-      const daysAgo = orders === 1 ? first : first - ((first - last) * o) / (orders - 1);
-      const at = new Date(end - daysAgo * 86_400_000 + between([9, 17]) * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-      invoice++;
-      const lines = between(type.lines);
-      for (let l = 0; l < lines; l++) {
-        columns.invoice.push(String(invoice));
-        columns.stock.push(`P${String(between([1, 300])).padStart(4, '0')}`);
-        columns.quantity.push(between(type.quantity));
-        columns.at.push(at);
-        columns.price.push(between([150, 600]) / 100);
-        columns.customer.push(customer);
-      }
-    }
-  }
-  const batch = await pool.query<{ batch_id: string }>(
-    `insert into landing.load_batches (source_file, format, status, lines_read, lines_loaded, finished_at)
-     values ('segments-model.test', 'synthetic', 'loaded', $1, $1, now()) returning batch_id`,
-    [columns.invoice.length],
-  );
-  const batchId = batch.rows[0]!.batch_id;
-  await pool.query(
-    `insert into landing.order_lines (batch_id, source_file, source_line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country)
-     select $1, 'segments-model.test', n, invoice, stock, 'PRODUCT ' || stock, quantity, at, price, customer, 'United Kingdom'
-     from unnest($2::text[], $3::text[], $4::int[], $5::timestamp[], $6::numeric[], $7::text[])
-          with ordinality as t(invoice, stock, quantity, at, price, customer, n)`,
-    [batchId, columns.invoice, columns.stock, columns.quantity, columns.at, columns.price, columns.customer],
-  );
-  await pool.query(
-    `insert into landing.synthetic_archetypes (customer_id, archetype, batch_id) select id, archetype, $1 from unnest($2::text[], $3::text[]) as t(id, archetype)`,
-    [batchId, archetypes.map((a) => a[0]), archetypes.map((a) => a[1])],
-  );
 }

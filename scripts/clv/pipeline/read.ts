@@ -3,7 +3,7 @@
  * customers: distinct combinations with counts, or a fixed-size deterministic sample.
  */
 import { sql, type Kysely } from 'kysely';
-import { qualified } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import type { HoldoutRow } from '../holdout.ts';
 import type { SummaryRow } from '../types.ts';

@@ -4,7 +4,7 @@
  * them needs nothing but this table.
  */
 import { sql, type Kysely } from 'kysely';
-import { qualified } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import type { CombinationPrediction } from '../combinations.ts';
 import type { GammaGammaParams, PurchaseModelName } from '../types.ts';

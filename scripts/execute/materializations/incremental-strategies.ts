@@ -1,4 +1,4 @@
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { IncrementalStrategy, PlannedNode } from '../../core/types.ts';
 import { columnList, keyMatch, requireKey, stmt, tempRelation } from './sql-parts.ts';
 import type { SqlStep } from './step.ts';

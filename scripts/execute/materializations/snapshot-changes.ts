@@ -1,4 +1,4 @@
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode } from '../../core/types.ts';
 import { SNAPSHOT_TIME, scdId, versionTime, type SnapshotConfig } from './snapshot-config.ts';
 import { columnList, keyMatch, stmt, tempRelation } from './sql-parts.ts';

@@ -1,5 +1,5 @@
 import { CompileError } from '../../core/errors.ts';
-import { quoteIdent } from '../../core/ts-model.ts';
+import { quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode } from '../../core/types.ts';
 import { requireKey } from './sql-parts.ts';
 

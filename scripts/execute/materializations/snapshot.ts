@@ -1,4 +1,4 @@
-import { qualified } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { PlannedNode } from '../../core/types.ts';
 import { scdId, snapshotConfig, versionTime } from './snapshot-config.ts';
 import { snapshotChanges } from './snapshot-changes.ts';

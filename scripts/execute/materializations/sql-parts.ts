@@ -1,5 +1,5 @@
 import { CompileError } from '../../core/errors.ts';
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode, Relation } from '../../core/types.ts';
 import type { SqlStep } from './step.ts';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { qualified, quoteIdent, quoteLiteral } from '../../core/ts-model.ts';
+import { qualified, quoteIdent, quoteLiteral } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import { columnList } from './sql-parts.ts';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { StrataError } from '../../core/errors.ts';
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode, Relation } from '../../core/types.ts';
 import {
   FROM, GEN, STORE_SCHEMA, TO, buildViewSql, modelColumns, parentOf, partitionOf, publicViewSql, type StoreShape, type StoredColumn,

@@ -1,5 +1,5 @@
 import { CompileError } from '../../core/errors.ts';
-import { qualified } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { PlannedNode, StoredState } from '../../core/types.ts';
 import { columnList, stmt } from './sql-parts.ts';
 import type { Step } from './step.ts';

@@ -1,4 +1,4 @@
-import { qualified } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { PlannedNode } from '../../core/types.ts';
 import { modelSql, wrap } from './sql-parts.ts';
 import type { Step } from './step.ts';

@@ -29,8 +29,8 @@ export async function* csvRecords(absPath: string): AsyncGenerator<CsvRecord> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const e = error as { message?: string; lines?: number; code?: string };
-    if (e.code === 'ENOENT') throw new InputError(absPath, undefined, 'file not found');
-    throw new InputError(absPath, typeof e.lines === 'number' ? e.lines : undefined, e.message ?? String(error));
+    if (e.code === 'ENOENT') throw new InputError(absPath, undefined, 'file not found', { cause: error });
+    throw new InputError(absPath, typeof e.lines === 'number' ? e.lines : undefined, e.message ?? String(error), { cause: error });
   } finally {
     input.destroy();
     parser.destroy();

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { InputError } from '../../core/errors.ts';
-import { qualified, quoteIdent } from '../../core/ts-model.ts';
+import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import { copyInputError } from './copy-error.ts';
 import type { SeedColumn } from './infer-columns.ts';
@@ -25,7 +25,7 @@ export async function loadSeed(
   await client.query('begin');
   try {
     await client.query(`create table ${table} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`).catch((error: unknown) => {
-      throw new InputError(absPath, undefined, `cannot create the seed table: ${(error as Error).message}`);
+      throw new InputError(absPath, undefined, `cannot create the seed table: ${(error as Error).message}`, { cause: error });
     });
     // force_null makes a quoted "" NULL too, as an unquoted empty field is
     const copy = client.query(

@@ -56,7 +56,7 @@ export async function readHeader(source: SourceFile): Promise<readonly string[]>
     }
     if (!header && !problem) splitter.end();
   } catch (error) {
-    throw new InputError(source.path, undefined, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InputError(source.path, undefined, `cannot read: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     stream.destroy();
   }

@@ -120,7 +120,7 @@ async function* readChunks(stream: AsyncIterable<unknown>, path: string): AsyncG
     for await (const chunk of stream) yield chunk as Buffer;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new InputError(path, undefined, `cannot read: ${detail}`);
+    throw new InputError(path, undefined, `cannot read: ${detail}`, { cause: error });
   }
 }
 
@@ -128,7 +128,7 @@ function pushText(splitter: CsvRecordSplitter, text: string, path: string): void
   try {
     splitter.push(text);
   } catch (error) {
-    if (error instanceof RangeError) throw new InputError(path, undefined, error.message);
+    if (error instanceof RangeError) throw new InputError(path, undefined, error.message, { cause: error });
     throw error;
   }
 }

@@ -25,7 +25,7 @@ export async function openSource(path: string): Promise<SourceFile> {
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as { code?: string }).code;
-    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}`);
+    throw new InputError(path, undefined, code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}`, { cause: error });
   }
   const handle = await open(path, 'r').catch((error: { code?: string }) => {
     throw new InputError(path, undefined, `cannot read: ${error.code ?? String(error)}`);

@@ -21,7 +21,7 @@ const B2 = 'gold__b000002';
 function planned(name: string, config: Partial<NodeConfig>, later: boolean, sql = FULL): PlannedNode {
   const node: CompiledNode = {
     id: `model.${name}`, name, resourceType: 'model', language: 'sql', path: `models/gold/${name}.sql`,
-    columns: [], dependsOn: [], sources: ['source.src.customers'], sql,
+    columns: [], dependsOn: [], sources: ['source.src.customers'], sql, lineMap: sql.split('\n').map((_, i) => i + 1),
     config: { materialized: 'table', schema: 'gold', tags: [], enabled: true, indexes: [], pii: false, ...config },
   };
   return {

@@ -1,11 +1,16 @@
 /**
- * The CDNOW fixtures (see /work/shared/data/cdnow/README.md), read synchronously for tests.
- * Times are in weeks.
+ * The CDNOW fixtures (tests/fixtures/cdnow/README.md), read synchronously for tests. Times are
+ * in weeks.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SummaryRow } from '../../../scripts/clv/types.ts';
+import { dataFile } from '../../support/data-files.ts';
 
-export const CDNOW_DIR = '/work/shared/data/cdnow';
+/** The small CDNOW files, kept in the repository. */
+export const CDNOW_DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'cdnow');
+/** The full cohort's transactions (405 KB gzipped), kept with the other data sets outside the repository. */
+export const cdnowMasterFile = (): string => dataFile('cdnow/CDNOW_master.txt.gz');
 export const SUMMARY_CSV = `${CDNOW_DIR}/cdnow_customers_summary.csv`;
 export const WITH_SPEND_CSV = `${CDNOW_DIR}/cdnow_customers_summary_with_transactions.csv`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { correlation, holdoutMetrics, rocAuc, type Observation, type Scored } from '../../../scripts/clv/metrics.ts';
-import { seededRandom } from '../../../scripts/clv/simulate.ts';
+import { seededRandom } from '../../../scripts/core/random.ts';
 
 const obs = (predicted: number, actual: number, count?: number): Observation => ({ predicted, actual, ...(count ? { count } : {}) });
 

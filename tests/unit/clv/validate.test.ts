@@ -7,7 +7,7 @@ import { evaluateNaive, bestCandidate, compareModels } from '../../../scripts/cl
 import { parseHoldout, validateMain } from '../../../scripts/clv/validate-cli.ts';
 import { dayNumber, isoDay, readCdnow, readTransactionsCsv, type Purchase } from '../../../scripts/clv/validate/purchases.ts';
 import { CustomerDays, inUnits } from '../../../scripts/clv/validate/split.ts';
-import { CDNOW_DIR, cdnowSummary } from './cdnow.ts';
+import { CDNOW_DIR, cdnowMasterFile, cdnowSummary } from './cdnow.ts';
 
 async function collect(purchases: AsyncIterable<Purchase>): Promise<Purchase[]> {
   const out: Purchase[] = [];
@@ -36,7 +36,7 @@ describe('reading transactions', () => {
     const sample = await collect(readCdnow(`${CDNOW_DIR}/CDNOW_sample.txt`));
     expect(sample).toHaveLength(6919);
     expect(sample[0]).toEqual({ customer: '00004', day: dayNumber('19970101'), amount: 29.33 });
-    const master = await collect(readCdnow(`${CDNOW_DIR}/CDNOW_master.txt.gz`));
+    const master = await collect(readCdnow(cdnowMasterFile()));
     expect(master).toHaveLength(69_659);
     expect(new Set(master.map((p) => p.customer)).size).toBe(23_570);
   });

@@ -15,9 +15,11 @@ const sqlOf = (p: PlannedNode, columns: readonly string[] = ['customer_id', 'amo
 
 describe('stepsFor', () => {
   it('has nothing to run for TS models, seeds and ephemeral models', () => {
-    expect(stepsFor({ ...base, node: { ...base.node, language: 'ts' } })).toEqual([]);
+    const { sql: _sql, lineMap: _lineMap, sqlIncremental: _incremental, lineMapIncremental: _incrementalMap, module: _module, ...common } = base.node;
+    expect(stepsFor({ ...base, node: { ...common, resourceType: 'model', language: 'ts', module: '/p/models/gold/x.ts' } })).toEqual([]);
     expect(stepsFor(withConfig({ materialized: 'ephemeral' }))).toEqual([]);
-    expect(stepsFor({ ...withConfig({ materialized: 'seed' }), node: { ...base.node, resourceType: 'seed', language: 'csv' } })).toEqual([]);
+    const seed = withConfig({ materialized: 'seed' });
+    expect(stepsFor({ ...seed, node: { ...common, config: seed.node.config, resourceType: 'seed', language: 'csv' } })).toEqual([]);
   });
 
   it('strips a trailing semicolon from the model', () => {

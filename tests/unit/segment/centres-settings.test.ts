@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../scripts/core/errors.ts';
-import model, { SEGMENT_VAR_DEFAULTS, segmentSettings } from '../../../models/gold/segment_centres.ts';
+import model from '../../../models/gold/segment_centres.ts';
+import { SEGMENT_VAR_DEFAULTS, segmentSettings } from '../../../scripts/segment/pipeline/settings.ts';
 
 describe('the segment_centres model declaration', () => {
   it('reads customer_features and the name overrides seed', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nameSegments } from '../../../scripts/segment/namer.ts';
 import { featurePosition, populationFromTransform, type Population } from '../../../scripts/segment/position.ts';
 import { fitTransform } from '../../../scripts/segment/transform.ts';
-import { seededRandom } from '../../../scripts/segment/random.ts';
+import { seededRandom } from '../../../scripts/core/random.ts';
 
 /** every feature has mean 100 and sd 10, so a centre value of 100 + 10·z sits at z */
 const features = ['recency_days', 'frequency', 'monetary', 'tenure_days', 'avg_order_value', 'return_rate'];

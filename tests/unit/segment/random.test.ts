@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sampleIndices, seededRandom } from '../../../scripts/segment/random.ts';
+import { seededRandom } from '../../../scripts/core/random.ts';
+import { sampleIndices } from '../../../scripts/segment/random.ts';
 
 describe('sampleIndices', () => {
   it('takes everything when there are few enough points', () => {

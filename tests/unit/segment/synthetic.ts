@@ -1,4 +1,4 @@
-import { seededRandom } from '../../../scripts/segment/random.ts';
+import { seededRandom } from '../../../scripts/core/random.ts';
 
 /** A seeded standard normal generator (Box–Muller), for reproducible synthetic clusters. */
 export function gaussian(seed: number): () => number {

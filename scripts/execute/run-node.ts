@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import type pg from 'pg';
+import { ModelError, StrataError } from '../core/errors.ts';
+import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
+import { storeOutputOf } from './materializations/store.ts';
+import { runSqlNode } from './run-sql-node.ts';
+import { runTsNode } from './run-ts-node.ts';
+import { stackLineIn } from './stack-line.ts';
+import { inferSeedColumns, loadSeed } from './seed/index.ts';
+
+/** What running any one node needs from the build it belongs to. */
+export interface RunContext {
+  readonly pool: pg.Pool;
+  readonly projectDir: string;
+  /** seed name → column types declared in its properties */
+  readonly seedTypes: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly buildId: number;
+  readonly published: PublishedState;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Writes one planned node (seed, SQL model or TypeScript model) into this build's schema. Never
+ * throws: an error becomes the node's result, so the scheduler can skip its descendants and go on.
+ */
+export async function runNode(planned: PlannedNode, context: RunContext): Promise<NodeResult> {
+  const started = performance.now();
+  const node = planned.node;
+  try {
+    const rows = await writeNode(planned, context);
+    return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
+  } catch (error) {
+    const message = (error instanceof StrataError ? error : explain(planned, error)).message;
+    return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
+  }
+}
+
+/**
+ * An exception that is not one of ours, named with its node and line: for a TypeScript model, the
+ * line of the model file the exception came from (line 1 when the stack does not pass through it).
+ */
+export function explain(planned: PlannedNode, error: unknown): ModelError {
+  const node = planned.node;
+  const stack = error instanceof Error ? error.stack : undefined;
+  const line = (node.language === 'ts' ? stackLineIn(stack, node.module) : undefined) ?? 1;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new ModelError(node.id, { file: node.path, line }, detail, { cause: error });
+}
+
+/** Writes the node and stores its output (materializations/store.ts): SQL models do both in one transaction. */
+async function writeNode(planned: PlannedNode, context: RunContext): Promise<number | null> {
+  const node = planned.node;
+  const rows = node.language === 'ts' ? await runTsNode(planned, context) : undefined;
+  const client = await context.pool.connect();
+  try {
+    if (rows !== undefined) {
+      await storeOutputOf(client, planned);
+      return rows;
+    }
+    if (node.resourceType !== 'seed') return await runSqlNode(client, planned);
+    const file = join(context.projectDir, node.path);
+    const columns = await inferSeedColumns(file, context.seedTypes.get(node.name) ?? {});
+    const loaded = await loadSeed(client, planned.target, file, columns);
+    await storeOutputOf(client, planned);
+    return loaded;
+  } finally {
+    client.release();
+  }
+}

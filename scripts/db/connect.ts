@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ConnectionError } from '../core/errors.ts';
+import { ConnectionError, UsageError } from '../core/errors.ts';
 import { startEmbedded, stateDirOf, type EmbeddedServer } from './embedded.ts';
 import { describeUrl, redactUrl } from './redact.ts';
 
@@ -31,6 +31,7 @@ export interface OpenOptions {
  * names host, port and database and never the password.
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl !== undefined) checkUrlShape(options.databaseUrl);
   const embedded = options.databaseUrl ? undefined : await startEmbedded(stateDirOf(options.projectDir), options.log);
   const url = options.databaseUrl ?? embedded!.url;
   const pool = new pg.Pool({
@@ -55,6 +56,29 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       if (embedded) await embedded.stop();
     },
   };
+}
+
+/**
+ * A DATABASE_URL that is not a postgres URL at all: said plainly, before pg reads it as a path
+ * relative to some base and reports a host lookup failure for a host nobody named. The value is
+ * not repeated (it may hold a password).
+ */
+export function checkUrlShape(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const postgres = parsed !== undefined && ['postgres:', 'postgresql:'].includes(parsed.protocol);
+  // a Unix socket may be given as ?host=/var/run/postgresql with no host part, or as socket:/dir
+  const ok = postgres ? Boolean(parsed!.hostname || parsed!.searchParams.get('host')) : parsed?.protocol === 'socket:';
+  if (!ok) {
+    throw new UsageError(
+      'DATABASE_URL is not a valid PostgreSQL connection URL; expected postgresql://user:password@host:5432/database ' +
+        '(special characters in the password percent-encoded), or unset it to use the embedded server',
+    );
+  }
 }
 
 async function checkConnection(pool: pg.Pool, url: string): Promise<void> {

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { runTest, blocksPublish } from '../audit/run-test.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
-import { StrataError, describeNode } from '../core/errors.ts';
+import { DatabaseError, StrataError, describeNode } from '../core/errors.ts';
 import type { NodeResult, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
+import { endAbandonedSessions } from '../db/build-sessions.ts';
 import { stateDirOf } from '../db/embedded.ts';
+import { serverLostReason, whileServerReturns } from '../db/server-lost.ts';
 import { acquireBuildLock } from '../execute/build-lock.ts';
 import { runSqlNode } from '../execute/run-sql-node.ts';
 import { runTsNode } from '../execute/run-ts-node.ts';
@@ -19,7 +21,7 @@ import { readPublishedState } from '../publish/published-state.ts';
 import { dropOldBuilds } from '../publish/retention.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, recordTest, startBuild } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
-import { formatSummary, type BuildReport } from '../report/summary.ts';
+import { formatSummary, rowCount, type BuildReport } from '../report/summary.ts';
 import type { Compiled, CommonOptions } from './session.ts';
 
 export interface BuildOutcome {
@@ -48,6 +50,8 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
   const started = performance.now();
   const lock = await acquireBuildLock(db.pool);
   try {
+    const ended = await endAbandonedSessions(db.pool);
+    if (ended > 0) log(`ended ${ended} leftover database session${ended === 1 ? '' : 's'} of an abandoned build`);
     await markAbandonedBuilds(db.pool);
     const biNote = await ensureBiRole(db.pool, project.settings.biRole, stateDirOf(project.settings.dir));
     if (biNote.startsWith('could not') || biNote.startsWith('created')) log(biNote);
@@ -66,8 +70,10 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     log(`build ${buildId}: ${plan.nodes.length} nodes, ${plan.tests.length} tests, writing to ${Object.values(plan.schemas).join(', ')}`);
 
     const seedTypes = new Map(project.seeds.map((s) => [s.name, s.columnTypes]));
+    /** set when the server went away under a node: no new node starts, the build ends `error` */
+    let lost: string | undefined;
     const outcome = await schedule(manifest, plan, Math.max(1, options.threads), {
-      cancelled: run.cancelled ?? (() => false),
+      cancelled: () => (run.cancelled?.() ?? false) || lost !== undefined,
       runNode: async (planned) => {
         const result = await runNode(db.pool, planned, {
           projectDir: project.settings.dir,
@@ -76,8 +82,9 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
           buildId,
           published,
           log,
+          onServerLost: (reason) => (lost ??= `${reason} while ${describeNode(planned.node.id, undefined)} ran`),
         });
-        await recordNode(db.pool, buildId, result);
+        await whileServerReturns(() => recordNode(db.pool, buildId, result));
         log(progressLine(planned, result));
         return result;
       },
@@ -89,7 +96,9 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     const cancelled = run.cancelled?.() ?? false;
     const blockedBy = cancelled
       ? 'the build was cancelled'
-      : failedNode
+      : lost
+        ? lost
+        : failedNode
         ? `${failedNode.id} ${failedNode.status === 'error' ? 'failed' : 'was skipped'}`
         : failedTest
           ? `test ${failedTest.id} failed`
@@ -110,10 +119,19 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
         });
         isPublished = true;
       } catch (error) {
-        publishError = `publishing failed: ${error instanceof Error ? error.message : String(error)}`;
+        publishError = `publishing failed: ${serverLostReason(error) ?? (error instanceof Error ? error.message : String(error))}`;
       }
     }
-    await finishBuild(db.pool, buildId, cancelled ? 'cancelled' : isPublished ? 'success' : 'error', blockedBy ?? publishError);
+    // Ctrl-C may also come during the publish (which it then rolls back); if the publish ran to
+    // its end anyway, the build is published.
+    const cancelledBy = cancelled || (!isPublished && (run.cancelled?.() ?? false)) ? 'the build was cancelled' : undefined;
+    const status = isPublished ? 'success' : cancelledBy ? 'cancelled' : 'error';
+    const why = cancelledBy ?? blockedBy ?? publishError;
+    try {
+      await whileServerReturns(() => finishBuild(db.pool, buildId, status, why));
+    } catch (error) {
+      log(`could not record the end of build ${buildId} (${serverLostReason(error) ?? String(error)}); the next build records it as cancelled`);
+    }
     if (isPublished) {
       const dropped = await dropOldBuilds(db.pool, project.settings.keepBuilds, buildId);
       if (dropped.length > 0) log(`dropped old build schemas: ${dropped.join(', ')}`);
@@ -126,12 +144,12 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
       published: isPublished,
       previousBuild: published.buildId,
       seconds: (performance.now() - started) / 1000,
-      ...((blockedBy ?? publishError) ? { blockedBy: (blockedBy ?? publishError)! } : {}),
+      ...(why && !isPublished ? { blockedBy: why } : {}),
     };
     await writeRunResults(compiled.targetDir, run.command, report);
-    return { report, exitCode: isPublished ? 0 : cancelled ? 130 : 1 };
+    return { report, exitCode: isPublished ? 0 : status === 'cancelled' ? 130 : 1 };
   } finally {
-    await lock.release();
+    await lock.release().catch(() => {});
   }
 }
 
@@ -142,6 +160,8 @@ interface NodeContext {
   readonly buildId: number;
   readonly published: PublishedState;
   readonly log: (line: string) => void;
+  /** told when the node failed because the server went away (restart, shutdown, lost connection) */
+  readonly onServerLost: (reason: string) => void;
 }
 
 /** One node, any kind; never throws: an error becomes the node's result. */
@@ -171,12 +191,20 @@ async function runNode(pool: pg.Pool, planned: PlannedNode, context: NodeContext
     }
     return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
   } catch (error) {
-    const message =
-      error instanceof StrataError
+    const lost = serverLostReason(error) ?? serverLostReason((error as { cause?: unknown }).cause) ?? lostInDatabaseError(error);
+    if (lost) context.onServerLost(lost);
+    const message = lost
+      ? `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${lost}`
+      : error instanceof StrataError
         ? error.message
         : `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${error instanceof Error ? error.message : String(error)}`;
     return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
   }
+}
+
+/** A SQL model's error keeps the server's code in its fields (DatabaseError). */
+function lostInDatabaseError(error: unknown): string | undefined {
+  return error instanceof DatabaseError ? serverLostReason({ code: error.fields.code, message: error.pgMessage }) : undefined;
 }
 
 /** A node's tests, a few at a time (they only read), results in the tests' order. */
@@ -186,7 +214,7 @@ async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedT
   const worker = async (): Promise<void> => {
     for (let i = next++; i < tests.length; i = next++) {
       const { result, sample } = await runTest(pool, tests[i]!);
-      await recordTest(pool, buildId, result, sample);
+      await whileServerReturns(() => recordTest(pool, buildId, result, sample));
       results[i] = result;
     }
   };
@@ -205,7 +233,7 @@ function biAccess(compiled: Compiled, relations: Readonly<Record<string, { schem
 function progressLine(planned: PlannedNode, result: NodeResult): string {
   const what = `${planned.node.resourceType} ${planned.publicRelation.schema}.${planned.publicRelation.name}`;
   if (result.status === 'success') {
-    const rows = result.rows === null ? '' : ` ${result.rows.toLocaleString('en-US')} rows`;
+    const rows = result.rows === null ? '' : ` ${rowCount(result.rows)}`;
     return `  ok    ${what}${rows} (${(result.durationMs / 1000).toFixed(2)}s)`;
   }
   return `  ${result.status === 'error' ? 'error' : 'skip '} ${what}`;

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeCompiledArtifacts } from '../compile/write.ts';
 import { StrataError } from '../core/errors.ts';
+import { buildApplicationName, cancelOwnStatements } from '../db/build-sessions.ts';
+import type { Database } from '../db/connect.ts';
 import { stateDirOf } from '../db/embedded.ts';
 import { publicPlanResolver } from '../plan/index.ts';
 import { runBuild, formatSummary } from './build.ts';
@@ -14,6 +16,7 @@ import { serveDatabase } from './serve.ts';
 import { commonOptions, withCommonOptions, type RawOptions } from './options.ts';
 import { compileSelection, openProjectDatabase, type CommonOptions } from './session.ts';
 import { ensureDemoData } from './demo-data.ts';
+import { watchInterrupt } from './interrupt.ts';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const program = new Command('strata')
@@ -104,24 +107,31 @@ program
 
 async function build(command: string, options: CommonOptions): Promise<number> {
   const compiled = await compileSelection(options);
-  const db = await openProjectDatabase(options.projectDir, log);
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    log('cancelling: no new models start and nothing will be published (Ctrl-C again to stop at once)');
-  };
-  process.on('SIGINT', onSigint);
+  const applicationName = buildApplicationName();
+  const db = await openProjectDatabase(options.projectDir, log, 10, applicationName);
+  // The embedded server is stopped (db.close) only after the build has recorded how it ended.
+  const interrupt = watchInterrupt({
+    log,
+    onCancel: () => void cancelOwnStatements(db.url, applicationName).catch(() => {}),
+    onForce: () => void forceStop(db),
+  });
   try {
     if (command === 'build') await ensureDemoData(compiled, db, log);
-    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: () => interrupted });
+    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: interrupt.requested });
     process.stdout.write(`${formatSummary(outcome.report)}\n`);
-    process.stdout.write(`${await biConnectionHint(compiled.project.settings, db, stateDirOf(compiled.project.settings.dir))}\n`);
+    const hint = await biConnectionHint(compiled.project.settings, db, stateDirOf(compiled.project.settings.dir)).catch(() => undefined);
+    if (hint) process.stdout.write(`${hint}\n`);
     return outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    await db.close();
+    await db.close().catch(() => {});
+    interrupt.dispose();
   }
+}
+
+/** A second Ctrl-C: stop the embedded server if we started it (at most a few seconds), and exit. */
+async function forceStop(db: Database): Promise<never> {
+  await Promise.race([db.embedded?.stop(), new Promise((resolve) => setTimeout(resolve, 5000))]).catch(() => {});
+  process.exit(130);
 }
 
 /** Runs a command's body; StrataErrors print their message (no stack) and set the exit code. */

@@ -51,7 +51,7 @@ export function resolveSettings(
       name: pick('name') ?? fallbackName,
       dir,
       vars: { ...(dbt?.vars ?? {}), ...(strata?.vars ?? {}) },
-      varTypes: { ...(dbt?.varTypes ?? {}), ...(strata?.varTypes ?? {}) },
+      ...(dbt?.varTypes || strata?.varTypes ? { varTypes: { ...(dbt?.varTypes ?? {}), ...(strata?.varTypes ?? {}) } } : {}),
       biRole: pick('biRole') ?? 'strata_bi',
       biLayers: pick('biLayers') ?? ['gold'],
       keepBuilds: pick('keepBuilds') ?? 3,

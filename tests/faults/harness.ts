@@ -80,11 +80,10 @@ export async function clearPauses(pool: pg.Pool): Promise<void> {
   await pool.query('delete from public.fault_point');
 }
 
-/** Build sessions sleeping at a fault point right now. */
+/** Sessions sleeping at a fault point right now (only builds sleep in the fault suite's databases). */
 export async function sleepingBuildSessions(pool: pg.Pool): Promise<number> {
   const found = await pool.query(
-    `select 1 from pg_stat_activity
-      where datname = current_database() and wait_event = 'PgSleep' and application_name like 'strata build %'`,
+    `select 1 from pg_stat_activity where datname = current_database() and wait_event = 'PgSleep' and pid <> pg_backend_pid()`,
   );
   return found.rowCount ?? 0;
 }

@@ -114,10 +114,13 @@ export interface CliRun {
   output(): string;
 }
 
-/** `strata <args>` through tsx, in a process group of its own, against `url`. */
-export function runCli(args: readonly string[], url: string): CliRun {
+/** `strata <args>` through tsx, in a process group of its own, against `url` (none: the project's embedded server). */
+export function runCli(args: readonly string[], url: string | undefined): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_DEBUG: '' };
+  if (url === undefined) delete env['DATABASE_URL'];
+  else env['DATABASE_URL'] = url;
   const child = spawn(TSX, [CLI, ...args], {
-    env: { ...process.env, DATABASE_URL: url, STRATA_DEBUG: '' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

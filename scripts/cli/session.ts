@@ -5,6 +5,7 @@ import { openDatabase, type Database } from '../db/connect.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { loadProject } from '../load/index.ts';
 import { selectNodes } from '../plan/index.ts';
+import { checkVars } from './vars-check.ts';
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -23,21 +24,35 @@ export interface Compiled {
   readonly targetDir: string;
 }
 
-/** load → compile → select: everything before a database is needed. */
-export async function compileSelection(options: CommonOptions): Promise<Compiled> {
+/**
+ * load → compile → select: everything before a database is needed. `--vars` are checked first
+ * (a wrong type is a UsageError; an unknown name is a warning, written with `warn`).
+ */
+export async function compileSelection(
+  options: CommonOptions,
+  warn: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<Compiled> {
   const project = await loadProject(resolve(options.projectDir));
+  for (const warning of checkVars(options.vars, project.settings)) warn(warning);
   const manifest = compileProject(project, { vars: options.vars });
   const selected = selectNodes(manifest, { select: options.select, exclude: options.exclude });
   return { project, manifest, selected, targetDir: join(project.settings.dir, 'target') };
 }
 
 /** The command's database, migrated; the embedded server when DATABASE_URL is not set. */
-export async function openProjectDatabase(projectDir: string, log: (line: string) => void, poolSize = 10): Promise<Database> {
+export async function openProjectDatabase(
+  projectDir: string,
+  log: (line: string) => void,
+  poolSize = 10,
+  /** a build's own (scripts/db/build-sessions.ts); default `strata` */
+  applicationName?: string,
+): Promise<Database> {
   const db = await openDatabase({
     projectDir: resolve(projectDir),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
     log,
     poolSize,
+    ...(applicationName ? { applicationName } : {}),
   });
   try {
     const applied = await runMigrations(db.pool);

@@ -141,11 +141,20 @@ export interface SingularTestFile {
   readonly text: string;
 }
 
+/** What a var may hold, for `var_types` (checked before a build starts). */
+export const VAR_TYPES = ['integer', 'number', 'string', 'date', 'boolean', 'list', 'mapping'] as const;
+export type VarType = (typeof VAR_TYPES)[number];
+
 export interface ProjectSettings {
   readonly name: string;
   /** absolute */
   readonly dir: string;
   readonly vars: Readonly<Record<string, unknown>>;
+  /**
+   * declared types of vars (`var_types:` in the project block); a var without one must match the
+   * kind of its default. A declared var may also be null.
+   */
+  readonly varTypes?: Readonly<Record<string, VarType>>;
   /** BI role name (default strata_bi) */
   readonly biRole: string;
   /** layers granted to the BI role (default ['gold']) */

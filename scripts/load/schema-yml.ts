@@ -1,8 +1,9 @@
+import { VAR_TYPES, type VarType } from '../core/types.ts';
 import type { ConfiguredSettings } from './settings.ts';
 import { isRecord, type YamlReader, type YamlRecord } from './values.ts';
 
 const PROJECT_KEYS = [
-  'name', 'vars', 'bi_role', 'bi_layers', 'keep_builds', 'metadata_schema', 'default_schema',
+  'name', 'vars', 'var_types', 'bi_role', 'bi_layers', 'keep_builds', 'metadata_schema', 'default_schema',
   'model-paths', 'macro-paths', 'seed-paths', 'test-paths', 'models', 'seeds',
 ];
 
@@ -29,6 +30,7 @@ export function readProjectBlock(r: YamlReader): ConfiguredSettings | undefined 
   const settings: Record<string, unknown> = {
     name: r.string(block['name'], at('name'), 'name'),
     vars: r.record(block['vars'], at('vars'), 'vars'),
+    varTypes: readVarTypes(r, block['var_types']),
     biRole: r.string(block['bi_role'], at('bi_role'), 'bi_role'),
     biLayers: r.stringList(block['bi_layers'], at('bi_layers'), 'bi_layers'),
     keepBuilds: Number.isInteger(keepBuilds) && (keepBuilds as number) >= 1 ? keepBuilds : undefined,
@@ -42,6 +44,18 @@ export function readProjectBlock(r: YamlReader): ConfiguredSettings | undefined 
     seedsTrees: asTrees(r.record(block['seeds'], at('seeds'), "project 'seeds'")),
   };
   return withoutUndefined(settings) as ConfiguredSettings;
+}
+
+/** `var_types: {segment_k: integer}`: each value one of VAR_TYPES. */
+function readVarTypes(r: YamlReader, value: unknown): Readonly<Record<string, VarType>> | undefined {
+  const record = r.record(value, ['project', 'var_types'], 'var_types');
+  if (!record) return undefined;
+  const types: Record<string, VarType> = {};
+  for (const [name, type] of Object.entries(record)) {
+    if (typeof type === 'string' && (VAR_TYPES as readonly string[]).includes(type)) types[name] = type as VarType;
+    else r.fail(['project', 'var_types', name], `var_types.${name} must be one of ${VAR_TYPES.join(', ')}`);
+  }
+  return types;
 }
 
 /** Drops undefined entries so `a ?? b` picks the other file's value. */

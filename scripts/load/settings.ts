@@ -1,4 +1,4 @@
-import type { ProjectSettings } from '../core/types.ts';
+import type { ProjectSettings, VarType } from '../core/types.ts';
 import { DEFAULT_SCHEMA } from './folder-config.ts';
 import type { YamlRecord } from './values.ts';
 
@@ -6,6 +6,7 @@ import type { YamlRecord } from './values.ts';
 export interface ConfiguredSettings {
   readonly name?: string;
   readonly vars?: YamlRecord;
+  readonly varTypes?: Readonly<Record<string, VarType>>;
   readonly biRole?: string;
   readonly biLayers?: readonly string[];
   readonly keepBuilds?: number;
@@ -50,6 +51,7 @@ export function resolveSettings(
       name: pick('name') ?? fallbackName,
       dir,
       vars: { ...(dbt?.vars ?? {}), ...(strata?.vars ?? {}) },
+      ...(dbt?.varTypes || strata?.varTypes ? { varTypes: { ...(dbt?.varTypes ?? {}), ...(strata?.varTypes ?? {}) } } : {}),
       biRole: pick('biRole') ?? 'strata_bi',
       biLayers: pick('biLayers') ?? ['gold'],
       keepBuilds: pick('keepBuilds') ?? 3,

@@ -23,7 +23,7 @@ export function formatSummary(report: BuildReport): string {
   for (const r of report.nodes) {
     const node = byId.get(r.id);
     const kind = node?.resourceType === 'seed' ? 'seed' : node?.config.materialized ?? '';
-    const rows = r.rows === null ? '' : `${r.rows.toLocaleString('en-US')} rows`;
+    const rows = r.rows === null ? '' : rowCount(r.rows);
     const time = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
     lines.push(`  ${LABEL[r.status]} ${nameOf(r.id, byId).padEnd(width)}  ${kind.padEnd(17)} ${rows.padStart(14)} ${time.padStart(7)}`);
     if (r.error) lines.push(indent(r.error, 10));
@@ -43,6 +43,11 @@ export function formatSummary(report: BuildReport): string {
           (report.previousBuild === null ? 'nothing was published before' : `build ${report.previousBuild} stays published, unchanged`),
   );
   return lines.join('\n');
+}
+
+/** `1 row`, `2,048 rows` */
+export function rowCount(rows: number): string {
+  return `${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}`;
 }
 
 function nameOf(id: string, byId: Map<string, Manifest['nodes'][number]>): string {

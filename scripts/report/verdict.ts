@@ -7,6 +7,8 @@ export interface BuildResults {
   readonly nodes: readonly NodeResult[];
   readonly tests: readonly TestResult[];
   readonly cancelled: boolean;
+  /** set when the server went away under a node (db/server-lost.ts): the reason, naming the node */
+  readonly lost?: string;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface BuildResults {
  */
 export function blockedBy(results: BuildResults): string | undefined {
   if (results.cancelled) return 'the build was cancelled';
+  if (results.lost) return results.lost;
   const failedNode = results.nodes.find((n) => n.status !== 'success');
   if (failedNode) return `${failedNode.id} ${failedNode.status === 'error' ? 'failed' : 'was skipped'}`;
   const failedTest = results.tests.find(blocksPublish);

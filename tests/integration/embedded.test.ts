@@ -43,6 +43,15 @@ describe('the embedded server', () => {
       await client.connect();
       expect((await client.query('select current_database() as d')).rows[0].d).toBe('strata');
       await client.end();
+
+      // scram-sha-256, never cleartext `password`; and a session of its own, so that a Ctrl-C at the
+      // terminal (sent to our process group) does not shut the server down under a build
+      const hba = (await readFile(join(state, 'pgdata', 'pg_hba.conf'), 'utf8')).split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+      expect(hba.length).toBeGreaterThan(0);
+      for (const line of hba) expect(line).toMatch(/scram-sha-256\s*$/);
+      const pid = Number((await readFile(join(state, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      const groupOf = async (p: number | string): Promise<string> => (await readFile(`/proc/${p}/stat`, 'utf8')).split(') ')[1]!.split(' ')[2]!;
+      expect(await groupOf(pid)).not.toBe(await groupOf('self'));
     } finally {
       await first.stop();
       busy.close();

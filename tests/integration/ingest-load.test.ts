@@ -171,7 +171,10 @@ describe('errors a user can act on, before anything is written', () => {
     // a rule this database has and the loader does not know about
     await db.pool.query('alter table landing.order_lines add constraint test_small_quantity check (quantity < 1000)');
     try {
-      await expect(loadFile(db.pool, { file })).rejects.toThrow(/loading .*refused\.csv failed: PostgreSQL said: .*test_small_quantity.*\(recorded as failed batch \d+\)/);
+      // named by the line of the file (3), not the row of the COPY (2)
+      await expect(loadFile(db.pool, { file })).rejects.toThrow(
+        /refused\.csv:3: PostgreSQL refused this line for landing\.order_lines: .*test_small_quantity.*\(recorded as failed batch \d+\)/,
+      );
     } finally {
       await db.pool.query('alter table landing.order_lines drop constraint test_small_quantity');
     }

@@ -81,8 +81,16 @@ export const ORDERS: Format = {
 
 export const FORMATS: Readonly<Record<FormatName, Format>> = { online_retail: ONLINE_RETAIL, orders: ORDERS };
 
-/** The format a header most likely is: online_retail when all of its columns are there, else orders. */
+/**
+ * The format a header most likely is: online_retail when all of its columns are there, else orders.
+ * Names are compared as columns are found (layout.ts): ignoring case and surrounding spaces.
+ */
 export function detectFormat(header: readonly string[]): Format {
-  const names = new Set(header);
-  return ONLINE_RETAIL.required.every((f) => names.has(ONLINE_RETAIL.headers[f]!)) ? ONLINE_RETAIL : ORDERS;
+  const names = new Set(header.map(looseName));
+  return ONLINE_RETAIL.required.every((f) => names.has(looseName(ONLINE_RETAIL.headers[f]!))) ? ONLINE_RETAIL : ORDERS;
+}
+
+/** A column name as headers are matched: case and surrounding spaces do not count. */
+export function looseName(name: string): string {
+  return name.trim().toLowerCase();
 }

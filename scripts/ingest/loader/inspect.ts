@@ -3,6 +3,7 @@ import { FORMATS, FORMAT_NAMES, detectFormat, type FormatName } from './formats.
 import { columnMapOf, resolveLayout, type Layout } from './layout.ts';
 import { CsvRecordSplitter } from './records.ts';
 import { openSource, readSource, type SourceFile } from './source.ts';
+import { unusableText } from './text-check.ts';
 
 /** A file checked and understood, before anything touches the database. */
 export interface InspectedFile {
@@ -31,7 +32,7 @@ export async function inspectFile(options: InspectOptions): Promise<InspectedFil
   const source = await openSource(options.file);
   const header = await readHeader(source);
   const format = options.format ? FORMATS[options.format as FormatName] : detectFormat(header);
-  return { source, layout: resolveLayout(options.file, header, format, map) };
+  return { source, layout: resolveLayout(options.file, header, format, map, options.format === undefined) };
 }
 
 /** The file's first record: its column names. */
@@ -49,8 +50,13 @@ export async function readHeader(source: SourceFile): Promise<readonly string[]>
       if (!header && !problem) problem = detail;
     },
   });
+  let unusable: string | undefined;
   try {
     for await (const chunk of stream) {
+      if (!header && !problem && unusable === undefined) {
+        unusable = unusableText(chunk as Buffer) ?? '';
+        if (unusable) break;
+      }
       splitter.push(decoder.decode(chunk as Buffer, { stream: true }));
       if (header || problem) break;
     }
@@ -60,6 +66,7 @@ export async function readHeader(source: SourceFile): Promise<readonly string[]>
   } finally {
     stream.destroy();
   }
+  if (unusable) throw new InputError(source.path, undefined, unusable);
   if (problem && !header) throw new InputError(source.path, 1, `the header line is not valid CSV: ${problem}`);
   if (!header) throw new InputError(source.path, undefined, 'the file is empty: there is no header line');
   return header;

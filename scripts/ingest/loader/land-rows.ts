@@ -4,7 +4,7 @@ import { CopyIn } from '../copy-stream.ts';
 import { copyRaw, copyText } from '../copy-text.ts';
 import type { InspectedFile } from './inspect.ts';
 import { CsvRecordSplitter } from './records.ts';
-import { ROW_COLUMNS, rowConverter, type Rejection } from './rows.ts';
+import { ROW_COLUMNS, rowConverter, visibleNul, type Rejection } from './rows.ts';
 import { readSource } from './source.ts';
 
 /** How far a load has got; updated in place so a failed load can still say how far. */
@@ -26,6 +26,12 @@ const QUARANTINE_SQL =
   'copy landing.quarantine (batch_id, source_file, source_line, raw_text, reason, column_name, value) from stdin';
 /** Quarantine text held before it is sent; bounds memory when most of a file is bad. */
 const QUARANTINE_FLUSH_CHARS = 4 * 1024 * 1024;
+/**
+ * Rows per order-lines COPY before a new one begins. Each COPY keeps the file line of every row it
+ * was sent, so that a row the server refuses is reported by its line in the file (the server
+ * counts rows within its COPY); this bounds that list.
+ */
+const COPY_SEGMENT_ROWS = 1_000_000;
 
 /**
  * Streams the file's records into landing.order_lines (and bad ones into landing.quarantine) on
@@ -50,10 +56,15 @@ export async function landRows(
   let quarantine = '';
   let headerSeen = false;
   let copied = 0;
+  /** the file line of each row of the open COPYs, in the order sent */
+  let lineRows: number[] = [];
+  let quarantineRows: number[] = [];
 
   const reject = (line: number, raw: string, why: Rejection): void => {
     tally.linesRejected++;
-    quarantine += `${prefix}${line}\t${copyRaw(raw)}\t${why.reason}\t${copyText(why.column)}\t${copyText(why.value)}\n`;
+    quarantineRows.push(line);
+    const value = why.value === null ? null : visibleNul(why.value);
+    quarantine += `${prefix}${line}\t${copyRaw(visibleNul(raw))}\t${why.reason}\t${copyText(why.column)}\t${copyText(value)}\n`;
   };
   const splitter = new CsvRecordSplitter({
     record(fields, line, raw) {
@@ -65,6 +76,7 @@ export async function landRows(
       const row = convert(fields, raw);
       if (typeof row === 'string') {
         out += prefix + line + '\t' + row + '\n';
+        lineRows.push(line);
         tally.linesLoaded++;
       } else reject(line, raw, row);
     },
@@ -82,6 +94,12 @@ export async function landRows(
     await copy.write(quarantine);
     quarantine = '';
     await copy.finish();
+    quarantineRows = [];
+  };
+  const nextLinesCopy = async (): Promise<void> => {
+    copied += await lines.finish();
+    lines = new CopyIn(client, LINES_SQL);
+    lineRows = [];
   };
 
   const { stream, bytesRead } = readSource(source);
@@ -94,7 +112,8 @@ export async function landRows(
       if (quarantine.length > QUARANTINE_FLUSH_CHARS) {
         await sendQuarantine();
         lines = new CopyIn(client, LINES_SQL);
-      }
+        lineRows = [];
+      } else if (lineRows.length >= COPY_SEGMENT_ROWS) await nextLinesCopy();
       onProgress?.({ bytesRead: bytesRead(), bytesTotal: source.bytes, linesRead: tally.linesRead });
     }
     pushText(splitter, decoder.decode(), source.path);
@@ -106,12 +125,26 @@ export async function landRows(
   } catch (error) {
     stream.destroy();
     await lines.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
+    throw refusedAtFileLine(error, source.path, { order_lines: lineRows, quarantine: quarantineRows });
   }
   if (copied !== tally.linesLoaded) {
     throw new Error(`the server took ${copied} order lines but ${tally.linesLoaded} were sent`);
   }
   onProgress?.({ bytesRead: source.bytes, bytesTotal: source.bytes, linesRead: tally.linesRead });
+}
+
+/**
+ * A row the server refused, named by its line in the file: PostgreSQL's context says
+ * `COPY order_lines, line 501, …`, counting rows within that COPY, which `sent` maps back.
+ * Any other error is returned as it is.
+ */
+export function refusedAtFileLine(error: unknown, path: string, sent: Readonly<Record<string, readonly number[]>>): unknown {
+  const pgError = error as { message?: string; where?: string; severity?: string };
+  const at = pgError.severity ? /COPY (\w+), line (\d+)/.exec(pgError.where ?? '') : null;
+  const fileLine = at ? sent[at[1]!]?.[Number(at[2]) - 1] : undefined;
+  if (fileLine === undefined) return error;
+  const table = at![1] === 'quarantine' ? 'landing.quarantine' : 'landing.order_lines';
+  return new InputError(path, fileLine, `PostgreSQL refused this line for ${table}: ${pgError.message}`);
 }
 
 /** The byte stream's chunks, with read and decompression errors named as the file's. */

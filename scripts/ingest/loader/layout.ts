@@ -1,5 +1,5 @@
 import { InputError, UsageError } from '../../core/errors.ts';
-import { FIELDS, FIELD_SPECS, type Field, type Format, type FormatName } from './formats.ts';
+import { FIELDS, FIELD_SPECS, FORMAT_NAMES, looseName, type Field, type Format, type FormatName } from './formats.ts';
 
 /** ours → theirs: strata's field name → the column name in the company's file. */
 export type ColumnMap = Readonly<Partial<Record<Field, string>>>;
@@ -60,8 +60,12 @@ export function fieldNamed(name: string): Field | undefined {
  * format's default. Fails, listing the header, when a mapped column is missing or a required
  * field has no column.
  */
-export function resolveLayout(file: string, header: readonly string[], format: Format, map: ColumnMap): Layout {
-  const listing = `the file's header columns are: ${header.map((h) => JSON.stringify(h)).join(', ')}`;
+export function resolveLayout(file: string, header: readonly string[], format: Format, map: ColumnMap, detected = false): Layout {
+  // a format guessed from the header may be the wrong guess: say how to choose another
+  const choose = detected
+    ? `; the ${format.name} format was detected from the header: if the file is another format, say so with --format ${FORMAT_NAMES.filter((n) => n !== format.name).join(' or --format ')}`
+    : '';
+  const listing = `the file's header columns are: ${header.map((h) => JSON.stringify(h)).join(', ')}${choose}`;
   const index = {} as Record<Field, number>;
   for (const field of FIELDS) {
     const mapped = map[field];
@@ -91,6 +95,6 @@ export function resolveLayout(file: string, header: readonly string[], format: F
 function findColumn(header: readonly string[], name: string): number {
   const exact = header.indexOf(name);
   if (exact >= 0) return exact;
-  const loose = name.trim().toLowerCase();
-  return header.findIndex((h) => h.trim().toLowerCase() === loose);
+  const loose = looseName(name);
+  return header.findIndex((h) => looseName(h) === loose);
 }

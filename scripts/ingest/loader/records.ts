@@ -11,7 +11,16 @@ export interface RecordSink {
 /** A record still open at the end of a line (a quoted field holding a line break). */
 interface Pending {
   readonly line: number;
+  /** the first line, as read */
+  readonly first: string;
   raw: string;
+  /** the physical lines after the first, as read (a CR before the LF kept) */
+  readonly rest: string[];
+  /**
+   * index in `rest` of the first line that is, on its own, a complete record as wide as the header:
+   * where reading resumes if the quote turns out never to close properly
+   */
+  recoverAt: number | undefined;
 }
 
 /** A line longer than this is not a CSV line (a file with bare CR line ends, or not text at all). */
@@ -41,6 +50,8 @@ export class CsvRecordSplitter {
   private ordered = true;
   private batchRaws: string[] = [];
   private batchLines: number[] = [];
+  /** the header's field count (the first record's), once it has been read */
+  private width: number | undefined;
 
   constructor(private readonly sink: RecordSink) {}
 
@@ -68,10 +79,8 @@ export class CsvRecordSplitter {
       this.carry = '';
       this.line(last);
     }
-    if (this.pending) {
-      this.sink.malformed(this.pending.line, this.pending.raw, 'a quoted field is not closed before the end of the file');
-      this.pending = undefined;
-    }
+    // recovering re-reads lines, which may open another quote that never closes
+    while (this.pending) this.abandonPending('a quoted field is not closed before the end of the file');
     this.flushBatch();
   }
 
@@ -85,23 +94,67 @@ export class CsvRecordSplitter {
     if (line.length === 0) return;
     if (line.indexOf('"') < 0) {
       this.ordered = false;
-      this.sink.record(splitOnCommas(line), lineNo, line);
+      const fields = splitOnCommas(line);
+      this.width ??= fields.length;
+      this.sink.record(fields, lineNo, line);
       return;
     }
-    if (endsInsideQuotes(text, false)) this.pending = { line: lineNo, raw: text };
+    if (endsInsideQuotes(text, false)) this.pending = { line: lineNo, first: text, raw: text, rest: [], recoverAt: undefined };
     else this.quoted(line, lineNo);
   }
 
+  /**
+   * A line read while a quoted field is open. A line break inside quotes is legal, so the record
+   * normally just continues; but an opening quote that is never properly closed would swallow the
+   * rest of the file. So the first following line that is a whole record on its own is remembered,
+   * and if the joined text turns out not to be one record as wide as the header, only the lines
+   * before it are quarantined and reading resumes there.
+   */
   private continuePending(text: string): void {
     const pending = this.pending!;
     pending.raw += '\n' + text;
+    pending.rest.push(text);
+    if (pending.recoverAt === undefined && this.isWholeRecord(text)) pending.recoverAt = pending.rest.length - 1;
     if (!endsInsideQuotes(text, true)) {
-      this.pending = undefined;
       const raw = pending.raw.endsWith('\r') ? pending.raw.slice(0, -1) : pending.raw;
-      this.quoted(raw, pending.line);
+      if (pending.recoverAt === undefined || this.isWholeRecord(raw)) {
+        this.pending = undefined;
+        this.quoted(raw, pending.line);
+      } else this.abandonPending('a quoted field opened on this line is not closed where the record ends');
     } else if (pending.raw.length > MAX_RECORD_CHARS) {
-      this.pending = undefined;
-      this.sink.malformed(pending.line, pending.raw, `a quoted field runs past ${MAX_RECORD_CHARS} characters without closing`);
+      this.abandonPending(`a quoted field runs past ${MAX_RECORD_CHARS} characters without closing`);
+    }
+  }
+
+  /**
+   * Gives up on the open record: its first line (and any lines up to the first that is a record on
+   * its own) is reported malformed, and the lines from there on are read again as fresh lines.
+   */
+  private abandonPending(detail: string): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    const cut = pending.recoverAt ?? pending.rest.length;
+    const bad = [pending.first, ...pending.rest.slice(0, cut)].join('\n');
+    const resumeLine = pending.line + 1 + cut;
+    const why = cut < pending.rest.length ? `${detail}; reading resumed at line ${resumeLine}` : detail;
+    this.sink.malformed(pending.line, bad.endsWith('\r') ? bad.slice(0, -1) : bad, why);
+    const after = this.nextLine;
+    this.nextLine = resumeLine;
+    for (const text of pending.rest.slice(cut)) this.line(text);
+    this.nextLine = after;
+  }
+
+  /** True when `text`, standing alone, is one well-formed record with as many fields as the header. */
+  private isWholeRecord(text: string): boolean {
+    if (this.width === undefined) return false;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (line.indexOf('"') < 0) return splitOnCommas(line).length === this.width;
+    if (endsInsideQuotes(line, false)) return false;
+    try {
+      const records = parse(line + '\n', CSV_OPTIONS) as string[][];
+      return records.length === 1 && records[0]!.length === this.width;
+    } catch {
+      return false;
     }
   }
 
@@ -157,7 +210,10 @@ export class CsvRecordSplitter {
   private parseOne(raw: string, line: number): void {
     try {
       const records = parse(raw + '\n', CSV_OPTIONS) as string[][];
-      if (records.length === 1) this.sink.record(records[0]!, line, raw);
+      if (records.length === 1) {
+        this.width ??= records[0]!.length;
+        this.sink.record(records[0]!, line, raw);
+      }
       else this.sink.malformed(line, raw, `expected one record, csv-parse read ${records.length}`);
     } catch (error) {
       // csv-parse counts lines within the one record it was given: its "at line 1" would mislead.

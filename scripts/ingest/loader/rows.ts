@@ -25,6 +25,16 @@ const UNUSUAL = /[\\\t\n\r\u0000\uFFFD]/;
 /** PostgreSQL text cannot hold NUL, and U+FFFD marks bytes that were not UTF-8. */
 const UNDECODABLE = /[\u0000\uFFFD]/;
 
+/**
+ * Text for landing.quarantine: PostgreSQL text cannot hold NUL, so each NUL is written as the four
+ * characters `\x00`; everything else is kept exactly.
+ *
+ * @example visibleNul('a\u0000b') // 'a\\x00b'
+ */
+export function visibleNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\\x00') : text;
+}
+
 /** landing.order_lines columns a converted row fills, in the order convert() writes them. */
 export const ROW_COLUMNS: readonly string[] = FIELDS.map((f) => FIELD_SPECS[f].column);
 

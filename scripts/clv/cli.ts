@@ -6,7 +6,7 @@
  * Warnings (e.g. spend correlated with frequency) go to stderr. Exit codes follow StrataError:
  * 2 for usage errors, 1 for failures.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runCommandLine, type CommandContext } from '../cli/command.ts';
 import { UsageError } from '../core/errors.ts';
 import { fitModel } from './fit.ts';
@@ -29,7 +29,11 @@ export function clvCommand(cli: CommandContext): Command {
     .description('fit one model to a customer-summary CSV and print one JSON object: model, params, log_likelihood, converged, customers, standard_errors, iterations')
     .requiredOption('--model <name>', MODEL_NAMES.join(' | '))
     .requiredOption('--summary <file.csv>', 'one row per customer: frequency, recency, T (and monetary_value for gammagamma)')
-    .option('--map <ours=theirs,...>', "read strata's columns from the file's own, e.g. frequency=x,recency=t_x,T=T,monetary_value=zbar (repeatable)", collect, [] as string[])
+    .addOption(
+      new Option('--map <ours=theirs,...>', "read strata's columns from the file's own, e.g. frequency=x,recency=t_x,T=T,monetary_value=zbar (repeatable)")
+        .argParser(collect)
+        .default([], 'the default column names'),
+    )
     .action(cli.action((options: FitOptions) =>
       exitCodeOf(cli.io, async () => {
         cli.io.out(JSON.stringify(await fitCommand(options, cli.io)) + '\n');

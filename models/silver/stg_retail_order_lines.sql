@@ -5,7 +5,8 @@
         indexes=[
             {'columns': ['batch_id']},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']}
+            {'columns': ['invoice_no']},
+            {'columns': ['line_key'], 'where': "line_status <> 'duplicate'"}
         ]
     )
 }}
@@ -21,7 +22,11 @@
 -- loaded before it, so appending new batches gives exactly the rows a full rebuild would. (It
 -- also depends on the seed non_product_codes: after editing the seed, build with --full-refresh.)
 -- The indexes serve the models downstream: orders and customers look up the lines of the
--- invoices and customers that new batches touched, and every watermark reads batch_id.
+-- invoices and customers that new batches touched, and every watermark reads batch_id. The
+-- partial index on line_key holds the first occurrence of each content: the duplicate check of an
+-- incremental build looks up only the new lines' keys in it, so its cost grows with the batch,
+-- not with the history. (Not unique: line_key is a 64-bit hash, so two different contents may
+-- share one; the check compares the content itself.)
 
 with loaded_batches as (
 
@@ -80,15 +85,17 @@ keyed as (
 
     select
         cleaned.*,
-        -- The line's content, to find exact duplicates: every landed column except the lineage
-        -- ones (batch, file, line number, load time), after trimming. The time is written with
-        -- to_char so the key never depends on the session's DateStyle. Stored as uuid (the md5's
-        -- 16 bytes): half the size of its hex text, and it sorts without a collation.
-        md5(row(
-            invoice_no, stock_code, description, quantity,
-            to_char(invoiced_at, 'YYYY-MM-DD HH24:MI:SS.US'),
+        -- The line's content key, to find exact duplicates: a 64-bit hash of every landed column
+        -- except the lineage ones (batch, file, line number, load time), after trimming.
+        -- hash_record_extended hashes each value with its type's own hash function, with no
+        -- conversion to text (8× cheaper than the md5 of the row's text it replaces: 0.6 s
+        -- against 4.6 s over the Online Retail file). Equal content gives an equal key; two
+        -- different contents may share a key (rarely), so the duplicate rule below compares the
+        -- content itself and uses the key only to find candidates.
+        hash_record_extended(row(
+            invoice_no, stock_code, description, quantity, invoiced_at,
             unit_price, customer_id, country, line_total
-        )::text)::uuid as line_key
+        ), 0) as line_key
     from cleaned
 
 ),
@@ -97,8 +104,15 @@ ranked as (
 
     select
         keyed.*,
-        -- 1 for the first line with this content in this build's lines (by batch, then file line)
-        row_number() over (partition by keyed.line_key order by keyed.batch_id, keyed.source_line) as occurrence,
+        -- 1 for the first line with this content among this build's lines (by batch, then file
+        -- line). The partition starts with the key, so the sort compares 64-bit integers and
+        -- reaches the text columns only for lines that share a key.
+        row_number() over (
+            partition by
+                keyed.line_key, keyed.invoice_no, keyed.stock_code, keyed.description, keyed.quantity,
+                keyed.invoiced_at, keyed.unit_price, keyed.customer_id, keyed.country, keyed.line_total
+            order by keyed.batch_id, keyed.source_line
+        ) as occurrence,
         {% if is_incremental() %}
         earlier.line_key is not null as seen_before
         {% else %}
@@ -106,10 +120,22 @@ ranked as (
         {% endif %}
     from keyed
     {% if is_incremental() %}
-    -- content already loaded by an earlier batch (a join, not `in (subquery)`, so the planner
-    -- can hash it: the earlier keys do not fit in a hashed subplan's memory)
-    left join (select distinct line_key from {{ this }}) as earlier
+    -- Content already held from an earlier batch: the first occurrence with the same key and the
+    -- same content, looked up in the partial index on line_key (one probe per new line; the
+    -- condition on line_status is the index's own). At most one row matches: a content has one
+    -- first occurrence. The stored line_amount stands in for line_total, which the key covers.
+    left join {{ this }} as earlier
         on earlier.line_key = keyed.line_key
+        and earlier.line_status <> 'duplicate'
+        and earlier.invoice_no is not distinct from keyed.invoice_no
+        and earlier.stock_code is not distinct from keyed.stock_code
+        and earlier.description is not distinct from keyed.description
+        and earlier.quantity is not distinct from keyed.quantity
+        and earlier.invoiced_at is not distinct from keyed.invoiced_at
+        and earlier.unit_price is not distinct from keyed.unit_price
+        and earlier.customer_id is not distinct from keyed.customer_id
+        and earlier.country is not distinct from keyed.country
+        and earlier.line_amount is not distinct from keyed.line_amount
     {% endif %}
 
 ),

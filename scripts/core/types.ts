@@ -30,6 +30,8 @@ export interface IndexConfig {
   readonly columns: readonly string[];
   readonly unique?: boolean;
   readonly type?: string; // btree, hash, gin, brin, …
+  /** a partial index: only rows where this SQL condition holds (e.g. first occurrences of a key) */
+  readonly where?: string;
 }
 
 /**

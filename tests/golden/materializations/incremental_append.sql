@@ -4,6 +4,9 @@ create table "gold__b000002"."customers" (like "gold__b000001"."customers" inclu
 -- copy previous rows
 insert into "gold__b000002"."customers" select * from "gold__b000001"."customers";
 
+-- analyze
+analyze "gold__b000002"."customers";
+
 -- stage new rows (contains the model)
 create temp table "pg_temp"."__strata_new_customers" as
 select customer_id, amount, updated_at

@@ -4,6 +4,12 @@ create table "gold__b000002"."customers" (like "gold__b000001"."customers" inclu
 -- copy previous rows
 insert into "gold__b000002"."customers" select * from "gold__b000001"."customers";
 
+-- create index (customer_id)
+create unique index on "gold__b000002"."customers" using btree (customer_id);
+
+-- analyze
+analyze "gold__b000002"."customers";
+
 -- stage new rows (contains the model)
 create temp table "pg_temp"."__strata_new_customers" as
 select customer_id, amount, updated_at
@@ -24,9 +30,6 @@ from "pg_temp"."__strata_new_customers";
 
 -- drop staged rows
 drop table "pg_temp"."__strata_new_customers";
-
--- create index (customer_id)
-create unique index on "gold__b000002"."customers" using btree (customer_id);
 
 -- analyze
 analyze "gold__b000002"."customers";

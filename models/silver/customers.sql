@@ -4,7 +4,7 @@
         unique_key='customer_id',
         incremental_strategy='delete+insert',
         indexes=[
-            {'columns': ['customer_id']},
+            {'columns': ['customer_id'], 'unique': true},
             {'columns': ['last_batch_id']}
         ]
     )

@@ -4,7 +4,7 @@
         unique_key='invoice_no',
         incremental_strategy='delete+insert',
         indexes=[
-            {'columns': ['invoice_no']},
+            {'columns': ['invoice_no'], 'unique': true},
             {'columns': ['customer_id']},
             {'columns': ['last_batch_id']}
         ]

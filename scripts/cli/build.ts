@@ -1,10 +1,11 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { runTest, blocksPublish } from '../audit/run-test.ts';
+import { blocksPublish } from '../audit/run-test.ts';
+import { runTests } from '../audit/run-tests.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
 import { StrataError, describeNode } from '../core/errors.ts';
-import type { NodeResult, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
+import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { stateDirOf } from '../db/embedded.ts';
 import { acquireBuildLock } from '../execute/build-lock.ts';
@@ -17,7 +18,7 @@ import { ensureBiRole } from '../publish/bi-role.ts';
 import { publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
 import { dropOldBuilds } from '../publish/retention.ts';
-import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, recordTest, startBuild } from '../report/records.ts';
+import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, startBuild } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, type BuildReport } from '../report/summary.ts';
 import type { Compiled, CommonOptions } from './session.ts';
@@ -66,6 +67,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     log(`build ${buildId}: ${plan.nodes.length} nodes, ${plan.tests.length} tests, writing to ${Object.values(plan.schemas).join(', ')}`);
 
     const seedTypes = new Map(project.seeds.map((s) => [s.name, s.columnTypes]));
+    const addedRows = new Map(plan.nodes.flatMap((p) => (p.addedRows === undefined ? [] : [[p.node.id, p.addedRows] as const])));
     const outcome = await schedule(manifest, plan, Math.max(1, options.threads), {
       cancelled: run.cancelled ?? (() => false),
       runNode: async (planned) => {
@@ -81,7 +83,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
         log(progressLine(planned, result));
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, Math.max(1, options.threads)),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: Math.max(1, options.threads), addedRows: (id) => addedRows.get(id) }),
     });
 
     const failedNode = outcome.nodes.find((n) => n.status !== 'success');
@@ -177,21 +179,6 @@ async function runNode(pool: pg.Pool, planned: PlannedNode, context: NodeContext
         : `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${error instanceof Error ? error.message : String(error)}`;
     return { id: node.id, status: 'error', rows: null, durationMs: performance.now() - started, error: message };
   }
-}
-
-/** A node's tests, a few at a time (they only read), results in the tests' order. */
-async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], concurrency: number): Promise<readonly TestResult[]> {
-  const results: TestResult[] = new Array(tests.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < tests.length; i = next++) {
-      const { result, sample } = await runTest(pool, tests[i]!);
-      await recordTest(pool, buildId, result, sample);
-      results[i] = result;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tests.length) }, worker));
-  return results;
 }
 
 function biAccess(compiled: Compiled, relations: Readonly<Record<string, { schema: string; name: string }>>) {

@@ -8,7 +8,7 @@ import { stateDirOf } from '../db/embedded.ts';
 import { publicPlanResolver } from '../plan/index.ts';
 import { runBuild, formatSummary } from './build.ts';
 import { biConnectionHint } from './connection-hint.ts';
-import { runDataTests } from './data-tests.ts';
+import { runDataTests } from '../audit/data-tests.ts';
 import { runRollback } from './rollback.ts';
 import { serveDatabase } from './serve.ts';
 import { commonOptions, withCommonOptions, type RawOptions } from './options.ts';
@@ -41,7 +41,7 @@ withCommonOptions(program.command('test'))
     const compiled = await compileSelection(options);
     const db = await openProjectDatabase(options.projectDir, log);
     try {
-      return await runDataTests(compiled, db, log);
+      return await runDataTests(compiled, db, log, options.threads);
     } finally {
       await db.close();
     }

@@ -17,6 +17,7 @@ import { planBuild, publicPlanResolver } from '../plan/index.ts';
 import { ensureBiRole } from '../publish/bi-role.ts';
 import { publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
+import { recordAppliedRetractions } from '../publish/retractions.ts';
 import { dropOldBuilds } from '../publish/retention.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, recordNode, startBuild } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
@@ -117,6 +118,8 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     }
     await finishBuild(db.pool, buildId, cancelled ? 'cancelled' : isPublished ? 'success' : 'error', blockedBy ?? publishError);
     if (isPublished) {
+      const retracted = await recordAppliedRetractions(db.pool, buildId, manifest, outcome.nodes);
+      if (retracted.length > 0) log(`removed the lines of retracted batch${retracted.length > 1 ? 'es' : ''} ${retracted.join(', ')} (strata_meta.applied_retractions)`);
       const dropped = await dropOldBuilds(db.pool, project.settings.keepBuilds, buildId);
       if (dropped.length > 0) log(`dropped old build schemas: ${dropped.join(', ')}`);
     }

@@ -47,6 +47,13 @@ export interface NodeConfig {
   readonly enabled: boolean;
   readonly uniqueKey?: readonly string[];
   readonly incrementalStrategy?: IncrementalStrategy;
+  /**
+   * Incremental delete+insert or merge: a boolean column the model's incremental rows carry. A row
+   * where it is true is a tombstone: it removes the row with its unique key and is not stored (a
+   * key whose source rows went away, e.g. a retracted batch's only invoice). The column itself is
+   * never stored; the model emits it only under is_incremental().
+   */
+  readonly tombstoneColumn?: string;
   readonly indexes: readonly IndexConfig[];
   /** snapshot */
   readonly strategy?: 'timestamp' | 'check';

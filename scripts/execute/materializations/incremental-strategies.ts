@@ -14,10 +14,14 @@ export function strategyOf(p: PlannedNode): IncrementalStrategy {
  * The statements that fold the staged new rows into the build's copy of the table. Columns are
  * named (not `select *`) so a model whose column order changed still lands in the right columns.
  */
-export function applyIncrement(p: PlannedNode, columns: readonly string[]): readonly SqlStep[] {
+export function applyIncrement(p: PlannedNode, staged: readonly string[]): readonly SqlStep[] {
   const t = qualified(p.target);
   const tmp = qualified(tempRelation(p));
-  const insert = stmt('insert new rows', `insert into ${t} (${columnList(columns)})\nselect ${columnList(columns)}\nfrom ${tmp}`, true);
+  // a tombstone column is the model's word for "delete this key": it is read, never stored
+  const tombstone = p.node.config.tombstoneColumn;
+  const columns = staged.filter((c) => c !== tombstone);
+  const keep = tombstone === undefined ? '' : `\nwhere not ${quoteIdent(tombstone)}`;
+  const insert = stmt('insert new rows', `insert into ${t} (${columnList(columns)})\nselect ${columnList(columns)}\nfrom ${tmp}${keep}`, true);
 
   switch (strategyOf(p)) {
     case 'append':
@@ -32,6 +36,7 @@ export function applyIncrement(p: PlannedNode, columns: readonly string[]): read
       const whenMatched = updated.length === 0
         ? 'when matched then do nothing'
         : `when matched then update set ${updated.map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ')}`;
+      const flag = tombstone === undefined ? undefined : `s.${quoteIdent(tombstone)}`;
       return [
         stmt(
           'merge new rows',
@@ -39,8 +44,9 @@ export function applyIncrement(p: PlannedNode, columns: readonly string[]): read
             `merge into ${t} as t`,
             `using ${tmp} as s`,
             `on ${keyMatch(keys, 't', 's')}`,
+            ...(flag === undefined ? [] : [`when matched and ${flag} then delete`]),
             whenMatched,
-            `when not matched then insert (${columnList(columns)}) values (${columnList(columns, 's')})`,
+            `when not matched${flag === undefined ? '' : ` and not ${flag}`} then insert (${columnList(columns)}) values (${columnList(columns, 's')})`,
           ].join('\n'),
           true,
         ),

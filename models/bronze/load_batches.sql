@@ -1,5 +1,5 @@
 -- Bronze: one row per file (or generator run) loaded into landing, as recorded by the loader.
--- Silver reads only lines of batches whose status is 'loaded'.
+-- Silver reads lines of batches whose status is 'loaded' or 'retracted' (marked, counting for nothing).
 
 with source as (
 
@@ -19,7 +19,12 @@ renamed as (
         finished_at::timestamptz  as finished_at,
         lines_read::bigint        as lines_read,
         lines_loaded::bigint      as lines_loaded,
-        lines_rejected::bigint    as lines_rejected
+        lines_rejected::bigint    as lines_rejected,
+
+        -- npm run load -- --retract: when, by whom and why the batch was withdrawn
+        retracted_at::timestamptz as retracted_at,
+        retracted_by::text        as retracted_by,
+        retracted_why::text       as retracted_why
 
     from source
 

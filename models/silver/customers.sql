@@ -3,8 +3,9 @@
         materialized='incremental',
         unique_key='customer_id',
         incremental_strategy='delete+insert',
+        tombstone_column='is_tombstone',
         indexes=[
-            {'columns': ['customer_id']},
+            {'columns': ['customer_id'], 'unique': true},
             {'columns': ['last_batch_id']}
         ]
     )
@@ -18,7 +19,8 @@
 --
 -- Incremental (delete+insert on customer_id): a build recomputes only the customers with purchase
 -- or return lines in batches newer than any this table has seen, from all their lines, and
--- replaces their rows; the result equals a full rebuild.
+-- replaces their rows; the result equals a full rebuild. The customers of a batch retracted since
+-- the last build are recomputed the same way; one left without a purchase is removed (a tombstone).
 
 with
 
@@ -36,6 +38,10 @@ changed_customers as (
     union
     select customer_id from {{ ref('returns') }}
     where batch_id > (select batch_id from watermark)
+    union
+    select customer_id from {{ ref('retracted_lines') }}
+    where batch_id in (select batch_id from {{ ref('pending_retractions') }})
+      and customer_id is not null
 
 ),
 {% endif %}
@@ -153,6 +159,26 @@ final as (
     join countries as c on c.customer_id = o.customer_id and c.preference = 1
     left join return_totals as r on r.customer_id = o.customer_id
 
+),
+
+changed as (
+
+    select final.*{% if is_incremental() %}, false as is_tombstone{% endif %}
+    from final
+
+    {% if is_incremental() %}
+    union all
+
+    -- a changed customer with no purchase left (all were in a retracted batch): a row that only
+    -- deletes (tombstone_column), so the customer leaves as a full rebuild would have it
+    select
+        changed_customers.customer_id,
+        null, null, null, null, null, null, null, null, null, null, null, null, null,
+        true
+    from changed_customers
+    where not exists (select 1 from final where final.customer_id = changed_customers.customer_id)
+    {% endif %}
+
 )
 
-select * from final
+select * from changed

@@ -3,8 +3,9 @@
         materialized='incremental',
         unique_key='invoice_no',
         incremental_strategy='delete+insert',
+        tombstone_column='is_tombstone',
         indexes=[
-            {'columns': ['invoice_no']},
+            {'columns': ['invoice_no'], 'unique': true},
             {'columns': ['customer_id']},
             {'columns': ['last_batch_id']}
         ]
@@ -16,18 +17,32 @@
 -- Incremental (delete+insert on invoice_no): a build recomputes only the invoices that have
 -- purchase lines in batches newer than any this table has seen, from all their lines, and
 -- replaces those rows. An invoice split across two batches is therefore still one correct row,
--- and the result equals a full rebuild.
+-- and the result equals a full rebuild. The invoices of a batch retracted since the last build
+-- are recomputed the same way; one left without a purchase line is removed (a tombstone row).
 
-with lines as (
+with
+
+{% if is_incremental() %}
+changed_invoices as (
+
+    select invoice_no
+    from {{ ref('order_lines') }}
+    where batch_id > (select coalesce(max(last_batch_id), 0) from {{ this }})
+    union
+    select invoice_no
+    from {{ ref('retracted_lines') }}
+    where batch_id in (select batch_id from {{ ref('pending_retractions') }})
+      and invoice_no is not null
+
+),
+{% endif %}
+
+lines as (
 
     select *
     from {{ ref('order_lines') }}
     {% if is_incremental() %}
-    where invoice_no in (
-        select invoice_no
-        from {{ ref('order_lines') }}
-        where batch_id > (select coalesce(max(last_batch_id), 0) from {{ this }})
-    )
+    where invoice_no in (select invoice_no from changed_invoices)
     {% endif %}
 
 ),
@@ -55,6 +70,23 @@ orders as (
     from lines
     group by invoice_no
 
+),
+
+final as (
+
+    select orders.*{% if is_incremental() %}, false as is_tombstone{% endif %}
+    from orders
+
+    {% if is_incremental() %}
+    union all
+
+    -- a changed invoice with no purchase line left (all were in a retracted batch): a row that
+    -- only deletes (tombstone_column), so the invoice leaves orders as a full rebuild would have it
+    select changed_invoices.invoice_no, null, null, null, null, null, null, null, null, null, true
+    from changed_invoices
+    where not exists (select 1 from orders where orders.invoice_no = changed_invoices.invoice_no)
+    {% endif %}
+
 )
 
-select * from orders
+select * from final

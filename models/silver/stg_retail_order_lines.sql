@@ -1,11 +1,13 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['batch_id', 'source_line'],
         indexes=[
-            {'columns': ['batch_id']},
+            {'columns': ['batch_id', 'source_line'], 'unique': true},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']}
+            {'columns': ['invoice_no']},
+            {'columns': ['line_key'], 'where': "line_status not in ('duplicate', 'retracted')"}
         ]
     )
 }}
@@ -16,33 +18,41 @@
 --     select line_status, count(*) from silver.stg_retail_order_lines group by 1;
 -- The source-neutral models order_lines and returns select from here by line_status.
 --
--- Incremental (append): a build reads only the batches newer than the newest batch already here.
--- Landed lines never change, and a line's status depends only on the line itself and on lines
--- loaded before it, so appending new batches gives exactly the rows a full rebuild would. (It
--- also depends on the seed non_product_codes: after editing the seed, build with --full-refresh.)
+-- Incremental (delete+insert on batch_id, source_line): a build reads only the batches newer than
+-- the newest batch already here. Landed lines never change, and a line's status depends only on
+-- the line itself and on lines loaded before it, so adding new batches gives exactly the rows a
+-- full rebuild would. (It also depends on the seed non_product_codes: after editing the seed,
+-- build with --full-refresh.) A batch retracted since the last build (npm run load -- --retract)
+-- is the one change to old lines: its lines are written again as 'retracted', and the later
+-- copies of its first occurrences are ranked again (one of them is now the first).
 -- The indexes serve the models downstream: orders and customers look up the lines of the
--- invoices and customers that new batches touched, and every watermark reads batch_id.
+-- invoices and customers that new batches touched, and every watermark reads batch_id. The
+-- partial index on line_key holds the first occurrence of each content (of batches not retracted): the duplicate check of an
+-- incremental build looks up only the new lines' keys in it, so its cost grows with the batch,
+-- not with the history. (Not unique: line_key is a 64-bit hash, so two different contents may
+-- share one; the check compares the content itself.)
 
-with loaded_batches as (
+with read_batches as (
 
-    -- Rule: read only batches whose load finished (status 'loaded'). A batch still loading, or one
-    -- that failed half way, may hold part of its file; once a later batch has been read the
-    -- watermark below has passed it and its remaining lines would never be read.
-    -- (This relies on loads finishing in batch_id order: the loader runs one load at a time.)
-    select batch_id
+    -- Rule: read only batches whose load finished (status 'loaded'), or that were retracted after
+    -- it (status 'retracted': their lines are kept here, marked, so they can still be counted). A
+    -- batch still loading, or one that failed half way, may hold part of its file; once a later
+    -- batch has been read the watermark below has passed it and its remaining lines would never
+    -- be read. (This relies on loads finishing in batch_id order: the loader runs one at a time.)
+    select batch_id, status = 'retracted' as retracted
     from {{ ref('load_batches') }}
-    where status = 'loaded'
+    where status in ('loaded', 'retracted')
 
 ),
 
 landed as (
 
-    select lines.*
+    select lines.*, batches.retracted
     from {{ ref('retail_order_lines') }} as lines
-    where lines.batch_id in (select batch_id from loaded_batches)
+    join read_batches as batches on batches.batch_id = lines.batch_id
     {% if is_incremental() %}
-      -- only the batches this table has not seen yet
-      and lines.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
+    -- only the batches this table has not seen yet
+    where lines.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
     {% endif %}
 
 ),
@@ -54,6 +64,7 @@ cleaned as (
         source_file,
         source_line,
         loaded_at,
+        retracted,
 
         -- Rule: trim stray white space from the ends of text and treat an empty text as missing
         -- (113,452 Online Retail descriptions carry leading or trailing spaces), so the same
@@ -79,37 +90,125 @@ cleaned as (
 keyed as (
 
     select
-        cleaned.*,
-        -- The line's content, to find exact duplicates: every landed column except the lineage
-        -- ones (batch, file, line number, load time), after trimming. The time is written with
-        -- to_char so the key never depends on the session's DateStyle. Stored as uuid (the md5's
-        -- 16 bytes): half the size of its hex text, and it sorts without a collation.
-        md5(row(
-            invoice_no, stock_code, description, quantity,
-            to_char(invoiced_at, 'YYYY-MM-DD HH24:MI:SS.US'),
+        batch_id, source_file, source_line, loaded_at, retracted,
+        invoice_no, stock_code, description, customer_id, country,
+        quantity, unit_price, line_amount, invoiced_at,
+        -- The line's content key, to find exact duplicates: a 64-bit hash of every landed column
+        -- except the lineage ones (batch, file, line number, load time), after trimming.
+        -- hash_record_extended hashes each value with its type's own hash function, with no
+        -- conversion to text (8× cheaper than the md5 of the row's text it replaces: 0.6 s
+        -- against 4.6 s over the Online Retail file). Equal content gives an equal key; two
+        -- different contents may share a key (rarely), so the duplicate rule below compares the
+        -- content itself and uses the key only to find candidates. (The stored line_amount stands
+        -- in for line_total in those comparisons; the key covers line_total.)
+        hash_record_extended(row(
+            invoice_no, stock_code, description, quantity, invoiced_at,
             unit_price, customer_id, country, line_total
-        )::text)::uuid as line_key
+        ), 0) as line_key
     from cleaned
+
+),
+
+{% if is_incremental() %}
+pending as (
+
+    -- batches retracted since the last build that applied retractions
+    select batch_id from {{ ref('pending_retractions') }}
+
+),
+
+withdrawn as (
+
+    -- the lines held here of those batches: written again below as 'retracted'
+    select held.*
+    from {{ this }} as held
+    where held.batch_id in (select batch_id from pending)
+
+),
+
+reranked as (
+
+    -- Lines held here with the same content as a withdrawn line: with it gone, the first of them
+    -- (by batch, then file line) may be a first occurrence now, so they are ranked again,
+    -- together with the new lines. Found through the invoice (same content, same invoice; a
+    -- line without an invoice number never lands: the loader quarantines it).
+    select
+        held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
+        held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
+        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
+    from {{ this }} as held
+    where held.line_status <> 'retracted'
+      and held.batch_id not in (select batch_id from pending)
+      and exists (
+          select 1 from withdrawn
+          where withdrawn.invoice_no = held.invoice_no
+            and withdrawn.line_key = held.line_key
+            and withdrawn.stock_code is not distinct from held.stock_code
+            and withdrawn.description is not distinct from held.description
+            and withdrawn.quantity is not distinct from held.quantity
+            and withdrawn.invoiced_at is not distinct from held.invoiced_at
+            and withdrawn.unit_price is not distinct from held.unit_price
+            and withdrawn.customer_id is not distinct from held.customer_id
+            and withdrawn.country is not distinct from held.country
+            and withdrawn.line_amount is not distinct from held.line_amount
+      )
+
+),
+{% endif %}
+
+candidates as (
+
+    select * from keyed
+    {% if is_incremental() %}
+    union all
+    select * from reranked
+    {% endif %}
 
 ),
 
 ranked as (
 
     select
-        keyed.*,
-        -- 1 for the first line with this content in this build's lines (by batch, then file line)
-        row_number() over (partition by keyed.line_key order by keyed.batch_id, keyed.source_line) as occurrence,
+        candidates.*,
+        -- 1 for the first line with this content among this build's lines (by batch, then file
+        -- line); retracted lines are ranked apart and never count. The partition starts with the
+        -- key, so the sort compares 64-bit integers and reaches the text columns only for lines
+        -- that share a key.
+        row_number() over (
+            partition by
+                candidates.retracted, candidates.line_key, candidates.invoice_no, candidates.stock_code,
+                candidates.description, candidates.quantity, candidates.invoiced_at, candidates.unit_price,
+                candidates.customer_id, candidates.country, candidates.line_amount
+            order by candidates.batch_id, candidates.source_line
+        ) as occurrence,
         {% if is_incremental() %}
         earlier.line_key is not null as seen_before
         {% else %}
         false as seen_before
         {% endif %}
-    from keyed
+    from candidates
     {% if is_incremental() %}
-    -- content already loaded by an earlier batch (a join, not `in (subquery)`, so the planner
-    -- can hash it: the earlier keys do not fit in a hashed subplan's memory)
-    left join (select distinct line_key from {{ this }}) as earlier
-        on earlier.line_key = keyed.line_key
+    -- Content already held from an earlier batch: the first occurrence with the same key and the
+    -- same content, looked up in the partial index on line_key (one probe per new line; the
+    -- condition on line_status is the index's own). At most one row matches: a content has one
+    -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
+    left join {{ this }} as earlier
+        on earlier.line_key = candidates.line_key
+        and earlier.line_status not in ('duplicate', 'retracted')
+        and earlier.invoice_no is not distinct from candidates.invoice_no
+        and earlier.stock_code is not distinct from candidates.stock_code
+        and earlier.description is not distinct from candidates.description
+        and earlier.quantity is not distinct from candidates.quantity
+        and earlier.invoiced_at is not distinct from candidates.invoiced_at
+        and earlier.unit_price is not distinct from candidates.unit_price
+        and earlier.customer_id is not distinct from candidates.customer_id
+        and earlier.country is not distinct from candidates.country
+        and earlier.line_amount is not distinct from candidates.line_amount
+        and earlier.batch_id not in (select batch_id from pending)
+        and not exists (
+            select 1 from reranked
+            where reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
+        )
     {% endif %}
 
 ),
@@ -120,6 +219,10 @@ classified as (
         ranked.*,
         -- The rules, in this order; the first that applies names the line's status.
         case
+            -- Rule: a line of a retracted batch (npm run load -- --retract) is kept, marked, and
+            -- counts for nothing: not as a purchase, a return, or an earlier copy of a later line.
+            when ranked.retracted then 'retracted'
+
             -- Rule: an exact duplicate of an earlier line, in this batch or any earlier one,
             -- counts once. 5,268 Online Retail lines repeat an earlier line in every column: the
             -- same export row written twice, not a second purchase (buying more of a product
@@ -196,6 +299,18 @@ final as (
         country
 
     from classified
+
+    {% if is_incremental() %}
+    union all
+
+    -- the lines of batches retracted since the last build, as they were but for their status
+    select
+        batch_id, source_file, source_line, loaded_at,
+        line_key, 'retracted' as line_status,
+        invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
+        invoiced_at, country
+    from withdrawn
+    {% endif %}
 
 )
 

@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import type pg from 'pg';
-import { runTest } from '../audit/run-test.ts';
+import { runTests } from '../audit/run-tests.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
-import type { NodeResult, Plan, PlannedNode, PlannedTest, PublishedState, TestResult } from '../core/types.ts';
+import type { NodeResult, Plan, PlannedNode, PublishedState } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { endAbandonedSessions } from '../db/build-sessions.ts';
 import { stateDirOf } from '../db/embedded.ts';
@@ -17,7 +17,8 @@ import { buildOutputs, publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
 import { applyRetention } from '../publish/retention.ts';
 import { discardRolledBack } from '../publish/rollback-target.ts';
-import { recordNode, recordTest } from '../report/records.ts';
+import { recordAppliedRetractions } from '../publish/retractions.ts';
+import { recordNode } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, rowCount, type BuildReport } from '../report/summary.ts';
 import { blockedBy, buildEnding, type BuildEnding } from '../report/verdict.ts';
@@ -56,7 +57,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     // Ctrl-C may also come during the publish, which it then rolls back: the build was cancelled
     const cancelledInPublish = publishError !== undefined && (run.cancelled?.() ?? false);
     const ending = buildEnding(cancelled || cancelledInPublish, blocked, publishError);
-    await closeBuild(run, prepared.buildId, ending);
+    await closeBuild(run, prepared.buildId, ending, results.nodes);
     const report: BuildReport = {
       buildId: prepared.buildId,
       manifest: run.compiled.manifest,
@@ -114,6 +115,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
   const { compiled: { manifest, project }, db, log, options } = run;
   const threads = Math.max(1, options.threads);
   let lost: string | undefined;
+  const addedRows = new Map(plan.nodes.flatMap((p) => (p.addedRows === undefined ? [] : [[p.node.id, p.addedRows] as const])));
   const context: RunContext = {
     pool: db.pool,
     projectDir: project.settings.dir,
@@ -132,7 +134,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
       log(progressLine(planned, result));
       return result;
     },
-    runTests: async (tests) => runTests(db.pool, buildId, tests, threads),
+    runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads, addedRows: (id) => addedRows.get(id) }),
   });
   return lost ? { ...outcome, lost } : outcome;
 }
@@ -155,32 +157,22 @@ async function publishPlan(run: BuildRun, { buildId, plan }: PreparedBuild): Pro
   }
 }
 
-/** Records how the build ended; after a publish, drops builds beyond the ones kept. */
-async function closeBuild(run: BuildRun, buildId: number, ending: BuildEnding): Promise<void> {
+/**
+ * Records how the build ended; after a publish, records the retracted batches it removed and drops
+ * builds beyond the ones kept.
+ */
+async function closeBuild(run: BuildRun, buildId: number, ending: BuildEnding, nodes: readonly NodeResult[]): Promise<void> {
   try {
     await whileServerReturns(() => finishBuild(run.db.pool, buildId, ending.status, ending.blockedBy));
   } catch (error) {
     run.log(`could not record the end of build ${buildId} (${serverLostReason(error) ?? String(error)}); the next build records it as cancelled`);
   }
   if (!ending.published) return;
+  const retracted = await recordAppliedRetractions(run.db.pool, buildId, run.compiled.manifest, nodes);
+  if (retracted.length > 0) run.log(`removed the lines of retracted batch${retracted.length > 1 ? 'es' : ''} ${retracted.join(', ')} (strata_meta.applied_retractions)`);
   const kept = await applyRetention(run.db.pool, run.compiled.project.settings.keepBuilds, buildId);
   if (kept.schemas.length > 0) run.log(`dropped old build schemas: ${kept.schemas.join(', ')}`);
   if (kept.partitions.length > 0) run.log(`dropped old partitions: ${kept.partitions.join(', ')}`);
-}
-
-/** A node's tests, a few at a time (they only read), results in the tests' order. */
-async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], concurrency: number): Promise<readonly TestResult[]> {
-  const results: TestResult[] = new Array(tests.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < tests.length; i = next++) {
-      const { result, sample } = await runTest(pool, tests[i]!);
-      await whileServerReturns(() => recordTest(pool, buildId, result, sample));
-      results[i] = result;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tests.length) }, worker));
-  return results;
 }
 
 function progressLine(planned: PlannedNode, result: NodeResult): string {

@@ -13,7 +13,7 @@ import { publicPlanResolver } from '../plan/index.ts';
 import { formatSummary, runBuild } from './build.ts';
 import type { CommandContext } from './command.ts';
 import { biConnectionHint } from './connection-hint.ts';
-import { runDataTests } from './data-tests.ts';
+import { runDataTests } from '../audit/data-tests.ts';
 import { ensureDemoData } from './demo-data.ts';
 import { commonOptions, withBuildOptions, withProjectDir, withSelection, withVars, type RawOptions } from './options.ts';
 import { runRollback } from './rollback.ts';
@@ -48,7 +48,7 @@ export function testCommand(cli: CommandContext): Command {
       const compiled = await compileSelection(options);
       const db = await openProjectDatabase(options.projectDir, cli.log);
       try {
-        return await runDataTests(compiled, db, cli.log);
+        return await runDataTests(compiled, db, cli.log, options.threads);
       } finally {
         await db.close();
       }

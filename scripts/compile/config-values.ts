@@ -69,16 +69,17 @@ export class ConfigValues {
   indexes(): readonly IndexConfig[] {
     const entry = this.entry('indexes');
     if (!entry) return [];
-    const bad = () => this.fail(entry.location, 'config indexes must be a list of {columns: [...], unique: bool, type: text}');
+    const bad = () => this.fail(entry.location, 'config indexes must be a list of {columns: [...], unique: bool, type: text, where: text}');
     if (!Array.isArray(entry.value)) return (bad(), []);
     const indexes: IndexConfig[] = [];
     for (const item of entry.value as unknown[]) {
       const index = item as Record<string, unknown> | null;
       const columns = index?.['columns'];
-      const extra = index ? Object.keys(index).filter((k) => !['columns', 'unique', 'type'].includes(k)) : [];
+      const extra = index ? Object.keys(index).filter((k) => !['columns', 'unique', 'type', 'where'].includes(k)) : [];
       if (!index || typeof index !== 'object' || !Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')
         || (index['unique'] !== undefined && typeof index['unique'] !== 'boolean')
-        || (index['type'] !== undefined && typeof index['type'] !== 'string') || extra.length > 0) {
+        || (index['type'] !== undefined && typeof index['type'] !== 'string')
+        || (index['where'] !== undefined && typeof index['where'] !== 'string') || extra.length > 0) {
         bad();
         continue;
       }
@@ -86,6 +87,7 @@ export class ConfigValues {
         columns: columns as string[],
         ...(index['unique'] === undefined ? {} : { unique: index['unique'] as boolean }),
         ...(index['type'] === undefined ? {} : { type: index['type'] as string }),
+        ...(index['where'] === undefined ? {} : { where: index['where'] as string }),
       });
     }
     return indexes;

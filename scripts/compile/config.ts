@@ -10,6 +10,7 @@ export type ConfigKind = 'sql' | 'ts' | 'seed';
 const KNOWN_KEYS = [
   'materialized', 'schema', 'alias', 'tags', 'enabled', 'unique_key', 'incremental_strategy', 'indexes',
   'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'pii', 'column_types',
+  'tombstone_column',
 ];
 /** dbt keys accepted for compatibility; they change nothing in strata. */
 const IGNORED_KEYS = ['meta', 'docs', 'persist_docs', 'quote_columns', 'on_schema_change'];
@@ -52,6 +53,7 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
   let hardDeletes = v.optionalOneOf('hard_deletes', ['ignore', 'invalidate'] as const);
   if (hardDeletes === undefined && v.boolean('invalidate_hard_deletes', false)) hardDeletes = 'invalidate';
   const alias = v.string('alias');
+  const tombstoneColumn = v.string('tombstone_column');
 
   const where = (key: string) => merged.get(key)?.location ?? merged.get('materialized')?.location ?? fallback;
   if (materialized === 'snapshot') {
@@ -59,6 +61,9 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     if (snapshotStrategy === undefined) v.fail(where('materialized'), "a snapshot needs strategy: 'timestamp' or 'check'");
     if (snapshotStrategy === 'timestamp' && updatedAt === undefined) v.fail(where('strategy'), 'snapshot strategy timestamp needs updated_at');
     if (snapshotStrategy === 'check' && checkCols === undefined) v.fail(where('strategy'), "snapshot strategy check needs check_cols (a list or 'all')");
+  }
+  if (tombstoneColumn !== undefined && (materialized !== 'incremental' || !uniqueKey?.length || strategy === 'append')) {
+    v.fail(where('tombstone_column'), 'tombstone_column needs an incremental model with a unique_key (delete+insert or merge)');
   }
   if (materialized === 'incremental' && (strategy === 'delete+insert' || strategy === 'merge') && !uniqueKey?.length) {
     v.fail(where('incremental_strategy'), `incremental_strategy ${strategy} needs unique_key`);
@@ -76,6 +81,7 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     ...(updatedAt === undefined ? {} : { updatedAt }),
     ...(checkCols === undefined ? {} : { checkCols }),
     ...(hardDeletes === undefined ? {} : { hardDeletes }),
+    ...(tombstoneColumn === undefined ? {} : { tombstoneColumn }),
     pii: v.boolean('pii', false),
   };
 }

@@ -1,9 +1,10 @@
 import { CompileError } from '../core/errors.ts';
 import { quoteLiteral } from '../core/sql.ts';
-import type { TestSpec } from '../core/types.ts';
+import type { TestCheck, TestSpec } from '../core/types.ts';
 import { didYouMean } from '../core/suggest.ts';
 import {
-  acceptedValuesSql, expressionIsTrueSql, notNullSql, relationshipsSql, rowCountSql, uniqueCombinationSql, uniqueSql,
+  acceptedValuesFails, acceptedValuesSql, expressionFails, expressionIsTrueSql, failsWhen, notNullFails, notNullSql,
+  relationshipsFails, relationshipsSql, rowCountSql, uniqueCombinationSql, uniqueSql,
 } from './test-sql.ts';
 
 /** What a generic test is declared on: a model, a seed or a source table. */
@@ -23,10 +24,15 @@ export interface GenericTest {
   readonly test: string;
   readonly column?: string;
   readonly sql: string;
+  /** a cheaper way to prove it passes (see TestCheck) */
+  readonly check?: TestCheck;
   /** subject and other relations read (model/seed/source ids) */
   readonly reads: readonly string[];
   readonly customName?: string;
 }
+
+/** A test's query, and for row-local tests the condition a failing row meets (before `where`). */
+type Built = string | { readonly sql: string; readonly fails: string };
 
 type Builder = (input: {
   readonly relation: string;
@@ -35,11 +41,14 @@ type Builder = (input: {
   readonly where: string | undefined;
   readonly resolve: (text: string) => Resolved;
   readonly reads: string[];
-}) => string;
+}) => Built;
 
 /** Each generic test: the arguments it takes, and its SQL (a bad argument calls `problem`). */
 const TESTS: Readonly<Record<string, { readonly args: readonly string[]; readonly build: Builder }>> = {
-  not_null: { args: [], build: ({ relation, column, where }) => notNullSql(relation, needColumn(column), where) },
+  not_null: {
+    args: [],
+    build: ({ relation, column, where }) => ({ sql: notNullSql(relation, needColumn(column), where), fails: notNullFails(column!) }),
+  },
   unique: { args: [], build: ({ relation, column, where }) => uniqueSql(relation, needColumn(column), where) },
   accepted_values: {
     args: ['values', 'quote'],
@@ -50,7 +59,8 @@ const TESTS: Readonly<Record<string, { readonly args: readonly string[]; readonl
       }
       if (args['quote'] !== undefined && typeof args['quote'] !== 'boolean') problem("'quote' must be true or false");
       const quote = args['quote'] !== false;
-      return acceptedValuesSql(relation, needColumn(column), values.map((v) => (quote ? quoteLiteral(String(v)) : String(v))), where);
+      const literals = values.map((v) => (quote ? quoteLiteral(String(v)) : String(v)));
+      return { sql: acceptedValuesSql(relation, needColumn(column), literals, where), fails: acceptedValuesFails(column!, literals) };
     },
   },
   relationships: {
@@ -63,14 +73,14 @@ const TESTS: Readonly<Record<string, { readonly args: readonly string[]; readonl
       const target = resolve(to);
       if ('error' in target) problem(target.error);
       reads.push(target.id);
-      return relationshipsSql(relation, needColumn(column), target.token, field, where);
+      return { sql: relationshipsSql(relation, needColumn(column), target.token, field, where), fails: relationshipsFails(column!, target.token, field) };
     },
   },
   expression_is_true: {
     args: ['expression'],
     build: ({ relation, column, args, where }) => {
       if (typeof args['expression'] !== 'string') problem("needs 'expression': a SQL boolean expression");
-      return expressionIsTrueSql(relation, args['expression'], column, where);
+      return { sql: expressionIsTrueSql(relation, args['expression'], column, where), fails: expressionFails(args['expression'], column) };
     },
   },
   unique_combination_of_columns: {
@@ -123,11 +133,19 @@ export function compileGenericTest(
   if (name !== undefined && typeof name !== 'string') return fail("'name' must be a string");
   const reads = [subject.id];
   try {
-    const sql = definition.build({ relation: subject.token, column: spec.column, args, where: where as string | undefined, resolve, reads });
+    const built = definition.build({ relation: subject.token, column: spec.column, args, where: where as string | undefined, resolve, reads });
+    const sql = typeof built === 'string' ? built : built.sql;
+    const check: TestCheck | undefined =
+      typeof built !== 'string' ? { kind: 'row', subjectId: subject.id, subject: subject.token, failsWhen: failsWhen(built.fails, where as string | undefined) }
+      : spec.test === 'unique' && where === undefined ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: [spec.column!] }
+      : spec.test === 'unique_combination_of_columns' && where === undefined
+        ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: args['combination_of_columns'] as string[] }
+      : undefined;
     return {
       test: spec.test,
       ...(spec.column === undefined ? {} : { column: spec.column }),
       sql,
+      ...(check === undefined ? {} : { check }),
       reads,
       ...(name === undefined ? {} : { customName: name }),
     };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompileError } from '../core/errors.ts';
-import type { CompiledTest, Severity, SourceLocation } from '../core/types.ts';
+import type { CompiledTest, Severity, SourceLocation, TestCheck } from '../core/types.ts';
 
 /** A compiled test before it gets its final id and the node it is attached to. */
 export interface TestDraft {
@@ -10,6 +10,7 @@ export interface TestDraft {
   readonly column?: string;
   readonly severity: Severity;
   readonly sql: string;
+  readonly check?: TestCheck;
   /** model, seed and source ids the SQL reads */
   readonly reads: readonly string[];
   readonly location: SourceLocation;
@@ -54,6 +55,7 @@ export function finishTests(
         test: draft.test,
         severity: draft.severity,
         sql: draft.sql,
+        ...(draft.check === undefined ? {} : { check: draft.check }),
         dependsOn,
         sources,
         location: draft.location,

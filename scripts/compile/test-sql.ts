@@ -54,3 +54,23 @@ export function freshnessSql(relation: string, loadedAt: string, seconds: number
     ` having max(${loadedAt}) is null or max(${loadedAt}) < now() - interval '${seconds} seconds'`
   );
 }
+
+/**
+ * The condition under which one row of the tested relation fails a row-local test: the same rows
+ * the test's query returns (or groups), so a zero count of them is a pass. Nulls behave as in the
+ * queries: `x not in (…)` and `not (expr)` are null, not true, for a null x.
+ */
+export function failsWhen(condition: string, where: string | undefined): string {
+  return where === undefined ? `(${condition})` : `(${where}) and (${condition})`;
+}
+
+export const notNullFails = (column: string): string => `${column} is null`;
+
+export const acceptedValuesFails = (column: string, values: readonly string[]): string => `${column} not in (${values.join(', ')})`;
+
+export const expressionFails = (expression: string, column?: string): string =>
+  `not (${column === undefined ? expression : `${column} ${expression}`})`;
+
+/** `not in` a subquery without nulls: PostgreSQL hashes it once, and a null cannot hide a miss. */
+export const relationshipsFails = (column: string, to: string, field: string): string =>
+  `${column} is not null and ${column} not in (select ${field} from ${to} where ${field} is not null)`;

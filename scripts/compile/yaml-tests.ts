@@ -32,6 +32,7 @@ export function compileYamlTests(
         ...(test.column === undefined ? {} : { column: test.column }),
         severity: spec.severity,
         sql: test.sql,
+        ...(test.check === undefined ? {} : { check: test.check }),
         reads: test.reads,
         location: spec.location,
       });

@@ -32,6 +32,8 @@ export interface IndexConfig {
   readonly columns: readonly string[];
   readonly unique?: boolean;
   readonly type?: string; // btree, hash, gin, brin, …
+  /** a partial index: only rows where this SQL condition holds (e.g. first occurrences of a key) */
+  readonly where?: string;
 }
 
 /**
@@ -47,6 +49,13 @@ export interface NodeConfig {
   readonly enabled: boolean;
   readonly uniqueKey?: readonly string[];
   readonly incrementalStrategy?: IncrementalStrategy;
+  /**
+   * Incremental delete+insert or merge: a boolean column the model's incremental rows carry. A row
+   * where it is true is a tombstone: it removes the row with its unique key and is not stored (a
+   * key whose source rows went away, e.g. a retracted batch's only invoice). The column itself is
+   * never stored; the model emits it only under is_incremental().
+   */
+  readonly tombstoneColumn?: string;
   readonly indexes: readonly IndexConfig[];
   /** snapshot */
   readonly strategy?: 'timestamp' | 'check';
@@ -244,6 +253,20 @@ export interface CompiledSeedNode extends CompiledNodeBase {
  */
 export type CompiledNode = CompiledSqlNode | CompiledTsNode | CompiledSeedNode;
 
+/**
+ * How the audit may run a generic test without its own scan. Its SQL stays the reference (it
+ * gives the failure count and the failing rows); a check only proves the test passes cheaply.
+ * - `row`: the test fails exactly on the rows of `subject` where `failsWhen` holds (not_null,
+ *   accepted_values, expression_is_true, relationships), so every such test of one subject is
+ *   counted in one pass over it: `count(*) filter (where failsWhen)` each.
+ * - `unique`: a unique index on exactly `columns` of `subject` proves the test passes without a
+ *   scan (`unique`, `unique_combination_of_columns`).
+ * `subject` and `failsWhen` hold relation tokens until plan resolves them.
+ */
+export type TestCheck =
+  | { readonly kind: 'row'; readonly subjectId: string; readonly subject: string; readonly failsWhen: string }
+  | { readonly kind: 'unique'; readonly subjectId: string; readonly subject: string; readonly columns: readonly string[] };
+
 export interface CompiledTest {
   /** 'test.not_null.customers.customer_id' style, unique */
   readonly id: string;
@@ -255,6 +278,8 @@ export interface CompiledTest {
   readonly severity: Severity;
   /** a query returning the failing rows, with relation tokens */
   readonly sql: string;
+  /** a cheaper way to prove it passes, for generic tests that have one */
+  readonly check?: TestCheck;
   readonly dependsOn: readonly string[];
   readonly sources: readonly string[];
   readonly location: SourceLocation;
@@ -315,11 +340,19 @@ export interface PlannedNode {
   readonly lineMap?: readonly number[];
   /** physical names of the inputs, for TS models (node name → relation) */
   readonly inputs: Readonly<Record<string, Relation>>;
+  /**
+   * A SQL condition over the node's relation that holds exactly for the rows this build added or
+   * changed, when the storage can tell (rows stamped with the build that wrote them). Row-local
+   * tests then check only those rows; absent, they check every row.
+   */
+  readonly addedRows?: string;
 }
 
 export interface PlannedTest {
   readonly test: CompiledTest;
   readonly sql: string;
+  /** the test's check with relations resolved */
+  readonly check?: TestCheck;
 }
 
 export interface Plan {

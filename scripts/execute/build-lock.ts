@@ -38,3 +38,11 @@ export async function acquireBuildLock(pool: pg.Pool): Promise<BuildLock> {
     },
   };
 }
+
+/**
+ * Inside a transaction: waits until no build runs, and keeps builds from starting until the
+ * transaction ends. For changes a build must see whole or not at all (a batch's retraction).
+ */
+export async function holdOffBuilds(client: pg.PoolClient): Promise<void> {
+  await client.query('select pg_advisory_xact_lock($1)', [BUILD_LOCK_KEY]);
+}

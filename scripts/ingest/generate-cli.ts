@@ -1,9 +1,11 @@
 /**
- * npm run generate -- --customers N --seed S [--start 2010-12-01] [--months 12] [--country-mix …]
- *                     [--first-customer-id 100001] [--out file.csv[.gz]]
+ * npm run generate -- --customers N --seed S [--start 2010-12-01] [--months 12 | --days N] [--country-mix …]
+ *                     [--first-customer-id N] [--first-invoice-no N] [--out file.csv[.gz]]
  *
  * Synthetic transactions into landing.order_lines (true archetypes into
- * landing.synthetic_archetypes), or with --out into an Online Retail CSV file instead.
+ * landing.synthetic_archetypes), or with --out into an Online Retail CSV file instead. Into a
+ * database that already holds lines, customer ids and invoice numbers continue after the largest
+ * ones there, so `--start <the day after> --days 1` adds the next day of an existing data set.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { CommandContext } from '../cli/command.ts';
@@ -21,8 +23,10 @@ interface GenerateCliOptions {
   readonly seed: number;
   readonly start?: string;
   readonly months?: number;
+  readonly days?: number;
   readonly countryMix?: string;
   readonly firstCustomerId?: number;
+  readonly firstInvoiceNo?: number;
   readonly out?: string;
   readonly projectDir: string;
 }
@@ -40,8 +44,10 @@ export function generateCommand(cli: CommandContext): Command {
   .requiredOption('--seed <n>', 'random seed: the same seed and options give the same rows', wholeNumber)
   .option('--start <date>', 'first day, YYYY-MM-DD (default 2010-12-01)')
   .option('--months <n>', 'months of orders (default 12)', wholeNumber)
+  .option('--days <n>', 'days of orders instead of months (--start <next day> --days 1: the next day of a data set)', wholeNumber)
   .option('--country-mix <mix>', 'country weights, e.g. "United Kingdom=0.9,Germany=0.05,France=0.05"')
-  .option('--first-customer-id <n>', 'customer ids start here (default 100001)', wholeNumber)
+  .option('--first-customer-id <n>', 'customer ids start here (default: after the largest in the database, at least 100001)', wholeNumber)
+  .option('--first-invoice-no <n>', 'invoice numbers start here (default: after the largest in the database, at least 536365)', wholeNumber)
   .option('--out <file>', 'write an Online Retail CSV file (.gz to compress) instead of the database')
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
   .showHelpAfterError()
@@ -54,8 +60,10 @@ async function run(raw: GenerateCliOptions): Promise<number> {
     seed: raw.seed,
     ...(raw.start !== undefined ? { start: raw.start } : {}),
     ...(raw.months !== undefined ? { months: raw.months } : {}),
+    ...(raw.days !== undefined ? { days: raw.days } : {}),
     ...(raw.countryMix !== undefined ? { countryMix: raw.countryMix } : {}),
     ...(raw.firstCustomerId !== undefined ? { firstCustomerId: raw.firstCustomerId } : {}),
+    ...(raw.firstInvoiceNo !== undefined ? { firstInvoiceNo: raw.firstInvoiceNo } : {}),
   };
   resolveOptions(options); // bad options fail here, before a server starts or a file is created
   const progress: Progress | undefined =
@@ -76,7 +84,8 @@ async function run(raw: GenerateCliOptions): Promise<number> {
         return 0;
       }
       log(
-        `generated ${count(result.lines)} lines for ${count(result.customers)} customers as batch ${result.batchId} ` +
+        `generated ${count(result.lines)} lines for ${count(result.customers)} customers (ids from ${result.firstCustomerId}, ` +
+          `invoices from ${result.firstInvoiceNo}) as batch ${result.batchId} ` +
           `in ${result.seconds.toFixed(1)}s (${rate(result.lines, result.seconds)} lines/s); true archetypes are in landing.synthetic_archetypes`,
       );
       return 0;

@@ -1,4 +1,4 @@
-import type { CompiledTest, Manifest, PlannedTest, Relation } from '../core/types.ts';
+import type { CompiledTest, Manifest, PlannedTest, Relation, TestCheck } from '../core/types.ts';
 import type { Lookup } from './relations.ts';
 import { resolveTokens } from './tokens.ts';
 
@@ -29,7 +29,15 @@ export function planTests(
       return { schema: '?', name: '?' };
     };
     const sql = resolveTokens(test.sql, manifest.tokens, resolve);
-    if (runnable) planned.push({ test, sql });
+    const check = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
+    if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }) });
   }
   return planned;
+}
+
+function resolveCheck(check: TestCheck | undefined, resolve: (text: string) => string): TestCheck | undefined {
+  if (check === undefined) return undefined;
+  return check.kind === 'row'
+    ? { ...check, subject: resolve(check.subject), failsWhen: resolve(check.failsWhen) }
+    : { ...check, subject: resolve(check.subject) };
 }

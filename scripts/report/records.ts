@@ -1,10 +1,6 @@
 import type pg from 'pg';
 import type { NodeResult, TestResult } from '../core/types.ts';
 
-// scripts/cli/data-tests.ts still imports the build life-cycle from here; it is being rewritten
-// and moved into audit/ on another branch. Drop this re-export once that lands.
-export { finishBuild, startBuild } from '../execute/build-record.ts';
-
 /** Records one node's result of a build (run or skipped, rows, time, error). */
 export async function recordNode(pool: pg.Pool, buildId: number, result: NodeResult): Promise<void> {
   await pool.query(

@@ -1,12 +1,12 @@
 -- No landed line is lost or doubled on its way into silver: stg_retail_order_lines holds exactly
--- one row per line of every loaded batch (each with a line_status), and order_lines and returns
+-- one row per line of every loaded or retracted batch (each with a line_status), and order_lines and returns
 -- hold exactly its purchase and cancellation/return lines. Returns the batches where counts differ.
 
 with landed as (
 
     select l.batch_id, count(*) as lines
     from {{ ref('retail_order_lines') }} as l
-    join {{ ref('load_batches') }} as b on b.batch_id = l.batch_id and b.status = 'loaded'
+    join {{ ref('load_batches') }} as b on b.batch_id = l.batch_id and b.status in ('loaded', 'retracted')
     group by l.batch_id
 
 ),

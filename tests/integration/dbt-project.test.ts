@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDataTests } from '../../scripts/cli/data-tests.ts';
+import { runDataTests } from '../../scripts/audit/data-tests.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { buildProject, fixture, openTestProjectDb } from '../support/build.ts';

@@ -101,6 +101,47 @@ describe('generate into the landing tables', () => {
   });
 });
 
+describe('generate into a database that holds data', () => {
+  it('continues customer ids and invoice numbers after the existing ones, and makes the next day with --start and --days', async () => {
+    const before = await one(
+      `select max(customer_id::bigint)::int as customer, max(substring(invoice_no from '[0-9]+$')::int) as invoice,
+              max(batch_id)::int as batch
+         from landing.order_lines`,
+    );
+    const next = await generate(db.pool, { customers: 40, seed: 21, start: '2011-12-10', days: 1 });
+    expect(next).toMatchObject({ alreadyGenerated: false, firstCustomerId: Number(before.customer) + 1, firstInvoiceNo: Number(before.invoice) + 1 });
+    const landed = await one(
+      `select min(customer_id::bigint)::int as low, max(customer_id::bigint)::int as high,
+              min(substring(invoice_no from '[0-9]+$')::int) as first_invoice,
+              array_agg(distinct invoice_date::date::text) as days
+         from landing.order_lines where batch_id = $1`,
+      [next.batchId],
+    );
+    expect(landed).toEqual({ low: Number(before.customer) + 1, high: Number(before.customer) + 40, first_invoice: Number(before.invoice) + 1, days: ['2011-12-10'] });
+    // no invoice of the new day is one of an earlier batch's (silver_invoice_has_one_customer would fail)
+    const shared = await one(
+      `select count(*)::int as n from (
+         select invoice_no from landing.order_lines where batch_id = $1
+         intersect
+         select invoice_no from landing.order_lines where batch_id <= $2) as s`,
+      [next.batchId, before.batch],
+    );
+    expect(shared).toEqual({ n: 0 });
+    const archetypes = await one('select count(*)::int as n from landing.synthetic_archetypes where batch_id = $1', [next.batchId]);
+    expect(archetypes).toEqual({ n: 40 });
+    // the same options again add nothing, although the ids would now continue elsewhere
+    expect(await generate(db.pool, { customers: 40, seed: 21, start: '2011-12-10', days: 1 })).toMatchObject({ alreadyGenerated: true, batchId: next.batchId });
+    // a second day continues after the first
+    const after = await generate(db.pool, { customers: 10, seed: 22, start: '2011-12-11', days: 1 });
+    expect(after).toMatchObject({ firstCustomerId: Number(before.customer) + 41 });
+    expect(after.firstInvoiceNo).toBeGreaterThan(next.firstInvoiceNo!);
+  });
+
+  it('--days and --months together are a usage error', async () => {
+    await expect(generate(db.pool, { customers: 5, seed: 1, days: 1, months: 2 })).rejects.toThrow(/give --days or --months, not both/);
+  });
+});
+
 describe('npm run generate', () => {
   const exec = promisify(execFile);
   it('writes a CSV with --out and rejects a bad option with a clear message', async () => {

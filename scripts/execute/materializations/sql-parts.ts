@@ -20,14 +20,15 @@ export function modelSql(p: PlannedNode): string {
 }
 
 /**
- * `create [unique] index on T using <type> (cols)` per configured index. Columns are written
+ * `create [unique] index on T using <type> (cols) [where …]` per configured index. Columns are written
  * as configured, not quoted (as dbt does), so an expression such as `lower(email)` works.
  */
 export function indexSteps(p: PlannedNode): readonly SqlStep[] {
   return p.node.config.indexes.map((ix) =>
     stmt(
       `create index (${ix.columns.join(', ')})`,
-      `create ${ix.unique ? 'unique ' : ''}index on ${qualified(p.target)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')})`,
+      `create ${ix.unique ? 'unique ' : ''}index on ${qualified(p.target)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')})` +
+        (ix.where === undefined ? '' : ` where ${ix.where}`),
     ),
   );
 }

@@ -12,11 +12,11 @@ export class Window {
   readonly days: number;
   private readonly startMonth: number;
 
-  /** `start` is YYYY-MM-DD; the window runs `months` calendar months from it. */
-  constructor(start: string, months: number) {
+  /** `start` is YYYY-MM-DD; the window runs `days` days from it, else `months` calendar months. */
+  constructor(start: string, months: number, days?: number) {
     const [y, m, d] = start.split('-').map(Number) as [number, number, number];
     this.startMs = Date.UTC(y, m - 1, d);
-    this.days = Math.round((Date.UTC(y, m - 1 + months, d) - this.startMs) / DAY_MS);
+    this.days = days ?? Math.round((Date.UTC(y, m - 1 + months, d) - this.startMs) / DAY_MS);
     this.startMonth = m - 1;
   }
 
@@ -33,7 +33,9 @@ export class Window {
   timestamp(t: number, random: Random): string {
     let day = Math.floor(t);
     const weekday = new Date(this.startMs + day * DAY_MS).getUTCDay();
-    if (weekday === 6) day += day + 1 < this.days ? 1 : -1;
+    // a Saturday moves to Sunday, or to Friday at the window's end; a one-day window keeps its day
+    if (weekday === 6 && day + 1 < this.days) day += 1;
+    else if (weekday === 6 && day > 0) day -= 1;
     const hour = Math.min(20, Math.max(7, Math.round(12 + 2.4 * random.normal())));
     const minute = random.int(60);
     const at = new Date(this.startMs + day * DAY_MS);

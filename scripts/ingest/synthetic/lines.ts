@@ -18,13 +18,21 @@ export interface GenerateOptions {
   readonly start?: string;
   /** length of the window in calendar months (default 12) */
   readonly months?: number;
+  /** length of the window in days, instead of months (1: one day of orders, "the next day") */
+  readonly days?: number;
   /** country weights, or `--country-mix` text such as "United Kingdom=0.9,France=0.1" */
   readonly countryMix?: CountryMix | string;
   /** customer ids are firstCustomerId, firstCustomerId + 1, … (default 100001, clear of the UCI ids) */
   readonly firstCustomerId?: number;
+  /** invoice numbers count up from here (default 536365, where the UCI file's begin) */
+  readonly firstInvoiceNo?: number;
 }
 
-export type ResolvedOptions = Required<Omit<GenerateOptions, 'countryMix'>> & { readonly countryMix: CountryMix };
+export type ResolvedOptions = Required<Omit<GenerateOptions, 'countryMix' | 'days'>> & {
+  readonly countryMix: CountryMix;
+  /** the window's length in days when given so; otherwise `months` sets it */
+  readonly days: number | undefined;
+};
 
 /** Lines generated for one customer (or one anonymous order), in order. */
 export interface Block {
@@ -33,7 +41,7 @@ export interface Block {
 }
 
 /** What an option is when not given. */
-export const DEFAULTS = { start: '2010-12-01', months: 12, firstCustomerId: 100_001 } as const;
+export const DEFAULTS = { start: '2010-12-01', months: 12, firstCustomerId: 100_001, firstInvoiceNo: 536_365 } as const;
 
 /** Share of lines without a customer id, as in the Online Retail file (135,080 of 541,909). */
 export const GUEST_SHARE = 0.25;
@@ -54,13 +62,22 @@ export function resolveOptions(options: GenerateOptions): ResolvedOptions {
   }
   const months = options.months ?? DEFAULTS.months;
   if (!Number.isInteger(months) || months < 1 || months > 240) throw new UsageError(`--months must be a whole number from 1 to 240, not ${months}`);
+  const days = options.days;
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 7305)) {
+    throw new UsageError(`--days must be a whole number from 1 to 7305, not ${days}`);
+  }
+  if (days !== undefined && options.months !== undefined) throw new UsageError('give --days or --months, not both');
   const firstCustomerId = options.firstCustomerId ?? DEFAULTS.firstCustomerId;
   if (!Number.isSafeInteger(firstCustomerId) || firstCustomerId < 0) {
     throw new UsageError(`--first-customer-id must be a whole number, not ${firstCustomerId}`);
   }
+  const firstInvoiceNo = options.firstInvoiceNo ?? DEFAULTS.firstInvoiceNo;
+  if (!Number.isSafeInteger(firstInvoiceNo) || firstInvoiceNo < 0) {
+    throw new UsageError(`--first-invoice-no must be a whole number, not ${firstInvoiceNo}`);
+  }
   const mix = options.countryMix;
   const countryMix = mix === undefined ? DEFAULT_COUNTRY_MIX : typeof mix === 'string' ? parseCountryMix(mix) : mix;
-  return { customers, seed, start, months, firstCustomerId, countryMix };
+  return { customers, seed, start, months, days, firstCustomerId, firstInvoiceNo, countryMix };
 }
 
 /**
@@ -101,9 +118,9 @@ function marketFor(resolved: ResolvedOptions): Market {
   const countries = [...resolved.countryMix.keys()];
   return {
     catalogue: buildCatalogue(resolved.seed),
-    window: new Window(resolved.start, resolved.months),
+    window: new Window(resolved.start, resolved.months, resolved.days),
     countries,
     countryWeights: cumulative(countries.map((c) => resolved.countryMix.get(c)!)),
-    invoices: { next: 536_365 },
+    invoices: { next: resolved.firstInvoiceNo },
   };
 }

@@ -82,6 +82,16 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
   { name: 'incremental_append', planned: planned('customers', { materialized: 'incremental' }, true, newer('customers')), columns: cols },
   { name: 'incremental_delete_insert', planned: planned('customers', incremental('delete+insert'), true, newer('customers')), columns: cols },
   { name: 'incremental_merge', planned: planned('customers', incremental('merge'), true, newer('customers')), columns: cols },
+  {
+    name: 'incremental_delete_insert_tombstones',
+    planned: planned('customers', { ...incremental('delete+insert'), tombstoneColumn: 'is_tombstone' }, true, newer('customers')),
+    columns: [...cols, 'is_tombstone'],
+  },
+  {
+    name: 'incremental_merge_tombstones',
+    planned: planned('customers', { ...incremental('merge'), tombstoneColumn: 'is_tombstone' }, true, newer('customers')),
+    columns: [...cols, 'is_tombstone'],
+  },
   { name: 'snapshot_timestamp_first', planned: planned('customer_history', timestamp, false), columns: cols },
   { name: 'snapshot_timestamp', planned: planned('customer_history', timestamp, true), columns: cols },
   { name: 'snapshot_check_invalidate', planned: planned('customer_history', check, true), columns: cols },

@@ -86,7 +86,7 @@ describe('config validation', () => {
       indexes: [{ columns: ['customer_id'], unique: true }, { columns: ['segment'], type: 'hash' }],
     });
     expect(resolve('sql', { schema: 'g', indexes: [{ column: 'x' }] }).errors).toEqual([
-      'model m (layer0.yml:1): config indexes must be a list of {columns: [...], unique: bool, type: text}',
+      'model m (layer0.yml:1): config indexes must be a list of {columns: [...], unique: bool, type: text, where: text}',
     ]);
   });
 

@@ -1,18 +1,25 @@
 import { userInfo } from 'node:os';
-import { blocksPublish, runTest } from '../audit/run-test.ts';
+import type { Manifest } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { buildLookup } from '../plan/relations.ts';
 import { planTests } from '../plan/plan-tests.ts';
 import { readPublishedState } from '../publish/published-state.ts';
-import { finishBuild, recordTest, startBuild } from '../report/records.ts';
-import type { Compiled } from './session.ts';
+import { finishBuild, startBuild } from '../execute/build-record.ts';
+import { blocksPublish } from './run-test.ts';
+import { runTests } from './run-tests.ts';
+
+/** What the `test` command needs of a compiled project: the manifest and the selected node ids. */
+export interface TestSelection {
+  readonly manifest: Manifest;
+  readonly selected: ReadonlySet<string>;
+}
 
 /**
  * `test`: the data tests of the selected nodes, run against what is published now (no build).
  * Results are recorded like a build's, under a build id of their own that never publishes.
  * @returns the exit code: 1 when an error-severity test fails
  */
-export async function runDataTests(compiled: Compiled, db: Database, log: (line: string) => void): Promise<number> {
+export async function runDataTests(compiled: TestSelection, db: Database, log: (line: string) => void, concurrency = 4): Promise<number> {
   const published = await readPublishedState(db.pool);
   if (published.buildId === null) {
     log('nothing is published yet: run `npm run build-models` first');
@@ -28,9 +35,7 @@ export async function runDataTests(compiled: Compiled, db: Database, log: (line:
     fullRefresh: false,
   });
   let blocking = 0;
-  for (const test of tests) {
-    const { result, sample } = await runTest(db.pool, test);
-    await recordTest(db.pool, runId, result, sample);
+  for (const result of await runTests(db.pool, runId, tests, { concurrency })) {
     if (blocksPublish(result)) blocking++;
     const where = `${result.location.file}:${result.location.line}`;
     process.stdout.write(`  ${result.status.toUpperCase().padEnd(5)} ${result.id} (${where})${result.message ? `: ${result.message}` : ''}\n`);

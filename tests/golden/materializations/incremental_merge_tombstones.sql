@@ -1,0 +1,48 @@
+-- forget unpublished row versions
+delete from "strata_store"."gold__customers__f23b2ec14e__b1" where _strata_from > 1;
+
+-- restore rows unpublished builds superseded
+update "strata_store"."gold__customers__f23b2ec14e__b1" set _strata_to = null where _strata_to > 1;
+
+-- view the published rows: with the columns of strata_store.gold__customers__f23b2ec14e__b1 = customer_id, amount, updated_at, is_tombstone
+
+-- create build view
+create view "gold__b000002"."customers" as
+select "customer_id", "amount", "updated_at", "is_tombstone"
+from "strata_store"."gold__customers__f23b2ec14e__b1"
+where "_strata_to" is null;
+
+-- stage new rows (contains the model)
+create temp table "pg_temp"."__strata_new_customers" as
+select customer_id, amount, updated_at
+from "src"."customers"
+where updated_at > (select max(updated_at) from "gold__b000002"."customers");
+
+-- fold in new rows: with the columns of pg_temp.__strata_new_customers = customer_id, amount, updated_at, is_tombstone
+
+-- supersede deleted keys
+update "strata_store"."gold__customers__f23b2ec14e__b1" as t
+set _strata_to = 2
+from "pg_temp"."__strata_new_customers" as s
+where t._strata_to is null
+  and t."customer_id" = s."customer_id" and s."is_tombstone";
+
+-- merge new rows (counts rows)
+with matched as (
+update "strata_store"."gold__customers__f23b2ec14e__b1" as t
+set _strata_to = 2
+from "pg_temp"."__strata_new_customers" as s
+where t._strata_to is null
+  and t."customer_id" = s."customer_id" and not s."is_tombstone"
+returning t."customer_id" as "customer_id", s."amount" as "amount", s."updated_at" as "updated_at"
+)
+insert into "strata_store"."gold__customers__f23b2ec14e__b1" ("customer_id", "amount", "updated_at", _strata_gen, _strata_from)
+select "customer_id", "amount", "updated_at", 1, 2
+from matched
+union all
+select s."customer_id", s."amount", s."updated_at", 1, 2
+from "pg_temp"."__strata_new_customers" as s
+where not exists (select 1 from "strata_store"."gold__customers__f23b2ec14e__b1" as t where t."customer_id" = s."customer_id" and t._strata_to is null) and not s."is_tombstone";
+
+-- drop staged rows
+drop table "pg_temp"."__strata_new_customers";

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTest } from '../../scripts/audit/run-test.ts';
+import { runTests } from '../../scripts/audit/run-tests.ts';
+import {
+  acceptedValuesFails, acceptedValuesSql, expressionFails, expressionIsTrueSql, failsWhen, notNullFails, notNullSql,
+  relationshipsFails, relationshipsSql, uniqueCombinationSql, uniqueSql,
+} from '../../scripts/compile/test-sql.ts';
+import type { PlannedTest, TestCheck } from '../../scripts/core/types.ts';
+import { runMigrations } from '../../scripts/db/migrate.ts';
+import { startBuild } from '../../scripts/execute/build-record.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+// The one-pass runner must give exactly the results (status, failure count, failing rows) that
+// running each test's own query gives: it only skips the queries of tests that pass.
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase('audit_one_pass');
+  await runMigrations(db.pool);
+  await db.pool.query(`
+    create table public.parent (id int);
+    insert into public.parent values (1), (null);
+    create table public.child (id int, status text, amount numeric);
+    insert into public.child values (1, 'a', 1), (null, 'b', 2), (3, 'zz', -1), (3, 'a', null), (4, 'zz', 5);
+    create table public.keyed (id int);
+    create unique index on public.keyed (id);
+    insert into public.keyed values (1), (2), (null), (null);
+    create table public.pairs (a int, b int);
+    create unique index on public.pairs (b, a);
+    insert into public.pairs values (1, 1), (1, 2), (1, null), (1, null);
+    create table public.strict_pairs (a int not null, b int not null);
+    create unique index on public.strict_pairs (a, b);
+    insert into public.strict_pairs values (1, 1), (1, 2);`);
+});
+afterAll(async () => db?.drop());
+
+const C = '"public"."child"';
+function planned(name: string, sql: string, check?: TestCheck): PlannedTest {
+  return {
+    test: { id: `test.${name}`, name, test: name, severity: 'error', sql, dependsOn: [], sources: [], location: { file: 'schema.yml', line: 1 }, ...(check ? { check } : {}) },
+    sql,
+    ...(check ? { check } : {}),
+  };
+}
+const row = (condition: string, where?: string): TestCheck => ({ kind: 'row', subjectId: 'model.child', subject: C, failsWhen: failsWhen(condition, where) });
+
+const TESTS = [
+  planned('not_null_id', notNullSql(C, 'id'), row(notNullFails('id'))),
+  planned('not_null_status', notNullSql(C, 'status'), row(notNullFails('status'))),
+  planned('accepted_status', acceptedValuesSql(C, 'status', ["'a'", "'b'"]), row(acceptedValuesFails('status', ["'a'", "'b'"]))),
+  planned('amount_positive', expressionIsTrueSql(C, '> 0', 'amount'), row(expressionFails('> 0', 'amount'))),
+  planned('amount_positive_where', expressionIsTrueSql(C, '> 0', 'amount', "status = 'a'"), row(expressionFails('> 0', 'amount'), "status = 'a'")),
+  planned('child_has_parent', relationshipsSql(C, 'id', '"public"."parent"', 'id'), row(relationshipsFails('id', '"public"."parent"', 'id'))),
+  planned('broken', expressionIsTrueSql(C, 'no_such_column > 0'), row(expressionFails('no_such_column > 0'))),
+  planned('unique_keyed', uniqueSql('"public"."keyed"', 'id'), { kind: 'unique', subjectId: 'model.keyed', subject: '"public"."keyed"', columns: ['id'] }),
+  planned('unique_child', uniqueSql(C, 'id'), { kind: 'unique', subjectId: 'model.child', subject: C, columns: ['id'] }),
+  // a unique index lets two (1, null) rows in; the test groups nulls together, so it must run
+  planned('pairs', uniqueCombinationSql('"public"."pairs"', ['a', 'b']), { kind: 'unique', subjectId: 'model.pairs', subject: '"public"."pairs"', columns: ['a', 'b'] }),
+  planned('strict_pairs', uniqueCombinationSql('"public"."strict_pairs"', ['a', 'b']), { kind: 'unique', subjectId: 'model.strict_pairs', subject: '"public"."strict_pairs"', columns: ['a', 'b'] }),
+];
+
+describe('data tests in one pass per model', () => {
+  it('give each test the status, failure count and failing rows its own query gives', async () => {
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const results = await runTests(db.pool, build, TESTS, { concurrency: 2 });
+    const alone = await Promise.all(TESTS.map((t) => runTest(db.pool, t)));
+    const strip = (r: { id: string; status: string; failures: number }) => ({ id: r.id, status: r.status, failures: r.failures });
+    expect(results.map(strip)).toEqual(alone.map((o) => strip(o.result)));
+    expect(results.map(strip)).toEqual([
+      { id: 'test.not_null_id', status: 'fail', failures: 1 },
+      { id: 'test.not_null_status', status: 'pass', failures: 0 },
+      { id: 'test.accepted_status', status: 'fail', failures: 1 },
+      { id: 'test.amount_positive', status: 'fail', failures: 1 },
+      { id: 'test.amount_positive_where', status: 'pass', failures: 0 },
+      { id: 'test.child_has_parent', status: 'fail', failures: 3 },
+      { id: 'test.broken', status: 'error', failures: 0 },
+      { id: 'test.unique_keyed', status: 'pass', failures: 0 },
+      { id: 'test.unique_child', status: 'fail', failures: 1 },
+      { id: 'test.pairs', status: 'fail', failures: 1 },
+      { id: 'test.strict_pairs', status: 'pass', failures: 0 },
+    ]);
+    expect(results.find((r) => r.id === 'test.unique_keyed')?.message).toBe('proved by a unique index');
+    expect(results.find((r) => r.id === 'test.strict_pairs')?.message).toBe('proved by a unique index');
+    // failing rows are kept per test, as the test's own query returns them
+    const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
+      `select test_id, json_agg(row_data order by ordinal) as rows from strata_meta.test_failures where build_id = $1 group by 1 order by 1`,
+      [build],
+    );
+    const sample = (id: string) => kept.rows.find((r) => r.test_id === id)?.rows;
+    expect(sample('test.accepted_status')).toEqual([{ value_field: 'zz', n_records: 2 }]);
+    expect(sample('test.amount_positive')).toEqual([{ id: 3, status: 'zz', amount: -1 }]);
+    expect(sample('test.not_null_id')).toEqual([{ id: null, status: 'b', amount: 2 }]);
+    expect(sample('test.not_null_status')).toBeUndefined();
+  });
+
+  it('checks only the rows a build added when the storage names them', async () => {
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const scoped = await runTests(db.pool, build, TESTS.slice(0, 4), { concurrency: 1, addedRows: (id) => (id === 'model.child' ? 'id = 1' : undefined) });
+    expect(scoped.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+  });
+});

@@ -11,6 +11,7 @@ import { count, log, openIngestDatabase, runCommand } from './cli-support.ts';
 import { inspectFile, loadFile } from './load.ts';
 import { parseColumnMap } from './loader/layout.ts';
 import { progressOn, type Progress } from './progress.ts';
+import { inspectTravelFile } from './travel/load.ts';
 
 /** Files smaller than this load in a moment: no progress display. */
 const PROGRESS_FROM_BYTES = 8 * 1024 * 1024;
@@ -22,8 +23,8 @@ interface LoadCliOptions {
 }
 
 const program = new Command('load')
-  .description('load a CSV file (plain or .gz) into landing.order_lines')
-  .argument('<file>', 'the CSV file: UCI Online Retail layout, or strata\'s orders layout')
+  .description('load a CSV file (plain or .gz) into landing.order_lines, or a TravelTide table into landing.travel_*')
+  .argument('<file>', 'the CSV file: UCI Online Retail layout, strata\'s orders layout, or TravelTide users/sessions/flights/hotels (recognised by the header)')
   .option('--format <name>', 'online_retail | orders (default: detected from the header)')
   .option('--map <ours=theirs...>', "read one of strata's columns from a column of yours, e.g. customer_id=ClientNumber")
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
@@ -33,7 +34,8 @@ const program = new Command('load')
 async function load(file: string, raw: LoadCliOptions): Promise<number> {
   const options = { file, ...(raw.format ? { format: raw.format } : {}), map: parseColumnMap(raw.map ?? []) };
   // Everything wrong with the file or the arguments is reported before a server is started.
-  const inspected = await inspectFile(options);
+  const travel = raw.format ? undefined : await inspectTravelFile(file);
+  const inspected = travel ? { source: travel.source, layout: { format: travel.table.format } } : await inspectFile(options);
   const db = await openIngestDatabase(raw.projectDir);
   let progress: Progress | undefined;
   try {

@@ -56,7 +56,9 @@ export function generateTraveller(seed: number, index: number, firstUserId: numb
     home.lat, home.lon, date(signUp),
   ].join('\t');
 
-  const windowMs = window.months * 30.4 * DAY;
+  // calendar months, so that a window never reaches past its last day
+  const from = new Date(window.startMs);
+  const windowMs = Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + window.months, from.getUTCDate()) - window.startMs - HOUR;
   // how much this user travels, around the archetype's mean
   const activity = r.gamma(4, 0.25);
   const count = Math.max(1, r.poisson(a.sessionsPerMonth * window.months * activity));

@@ -132,5 +132,11 @@ describe('TravelTide cohort extract, end to end', () => {
              (select count(*) from gold.perk_assignments)::int as assigned,
              (select count(distinct customer_id) from gold.perk_assignments)::int as distinct_assigned`);
     expect(counts).toEqual({ segmented: 5_782, assigned: 5_782, distinct_assigned: 5_782 });
+    const segments = (await db.pool.query(`
+      select p.segment_name, p.perk_name, count(*)::int as travellers
+      from gold.traveler_segment_perks as p join gold.traveler_segments as s using (segment_id)
+      group by 1, 2 order by 3 desc`)).rows;
+    console.log('traveller segments on the real extract:', segments);
+    expect(segments.reduce((n, s) => n + s.travellers, 0)).toBe(5_782);
   });
 });

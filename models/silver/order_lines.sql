@@ -31,11 +31,35 @@ with retail as (
 
 ),
 
+travel as (
+
+    select
+        'stg_travel_order_lines'::text  as source,
+        batch_id,
+        source_file,
+        source_line,
+        line_key,
+        invoice_no,
+        customer_id,
+        stock_code,
+        description,
+        quantity,
+        unit_price,
+        line_amount,
+        invoiced_at,
+        country
+    from {{ ref('stg_travel_order_lines') }}
+    where line_status = 'purchase'
+
+),
+
 -- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
 
 unioned as (
 
     select * from retail
+    union all
+    select * from travel
 
 )
 

@@ -32,11 +32,36 @@ with retail as (
 
 ),
 
+travel as (
+
+    select
+        'stg_travel_order_lines'::text  as source,
+        batch_id,
+        source_file,
+        source_line,
+        line_key,
+        line_status                     as return_kind,
+        invoice_no,
+        customer_id,
+        stock_code,
+        description,
+        abs(quantity)                   as returned_quantity,
+        unit_price,
+        abs(line_amount)                as returned_amount,
+        invoiced_at                     as returned_at,
+        country
+    from {{ ref('stg_travel_order_lines') }}
+    where line_status = 'cancellation'
+
+),
+
 -- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
 
 unioned as (
 
     select * from retail
+    union all
+    select * from travel
 
 )
 

@@ -6,20 +6,27 @@
  * landing.synthetic_archetypes), or with --out into an Online Retail CSV file instead. Into a
  * database that already holds lines, customer ids and invoice numbers continue after the largest
  * ones there, so `--start <the day after> --days 1` adds the next day of an existing data set.
+ *
+ * npm run generate -- --domain travel --users N --seed S [--start 2023-01-01] [--months 6] [--first-user-id N]
+ *
+ * Synthetic TravelTide users, sessions, flights and hotels (docs/travel.md).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import type { CommandContext } from '../cli/command.ts';
+import { UsageError } from '../core/errors.ts';
 import { count, log, openIngestDatabase } from './cli-support.ts';
 import { generate } from './generate.ts';
 import { progressOn, type Progress } from './progress.ts';
 import { writeCsv } from './synthetic/csv-file.ts';
 import { resolveOptions, type GenerateOptions } from './synthetic/lines.ts';
+import { runTravel, type TravelCliOptions } from './synthetic/travel/cli.ts';
 
 /** Runs smaller than this finish in a moment: no progress display. */
 const PROGRESS_FROM_CUSTOMERS = 20_000;
 
-interface GenerateCliOptions {
-  readonly customers: number;
+interface GenerateCliOptions extends TravelCliOptions {
+  readonly domain: string;
+  readonly customers?: number;
   readonly seed: number;
   readonly start?: string;
   readonly months?: number;
@@ -40,11 +47,14 @@ const wholeNumber = (value: string): number => {
 export function generateCommand(cli: CommandContext): Command {
   return new Command('generate')
   .description('generate synthetic order lines (customer archetypes, seasonality, real-data mess) into landing.order_lines')
-  .requiredOption('--customers <n>', 'how many customers', wholeNumber)
+  .option('--domain <name>', 'retail (order lines) or travel (TravelTide users, sessions, flights, hotels)', 'retail')
+  .option('--customers <n>', 'retail: how many customers (required)', wholeNumber)
+  .option('--users <n>', 'travel: how many users (required)', wholeNumber)
+  .option('--first-user-id <n>', 'travel: user ids start here (default 2000001)', wholeNumber)
   .requiredOption('--seed <n>', 'random seed: the same seed and options give the same rows', wholeNumber)
-  .option('--start <date>', 'first day, YYYY-MM-DD (default 2010-12-01)')
-  .option('--months <n>', 'months of orders (default 12)', wholeNumber)
-  .option('--days <n>', 'days of orders instead of months (--start <next day> --days 1: the next day of a data set)', wholeNumber)
+  .option('--start <date>', 'first day, YYYY-MM-DD (default 2010-12-01; travel 2023-01-01)')
+  .option('--months <n>', 'months of orders (default 12; travel: months of sessions, default 6)', wholeNumber)
+  .option('--days <n>', 'retail: days of orders instead of months (--start <next day> --days 1: the next day of a data set)', wholeNumber)
   .option('--country-mix <mix>', 'country weights, e.g. "United Kingdom=0.9,Germany=0.05,France=0.05"')
   .option('--first-customer-id <n>', 'customer ids start here (default: after the largest in the database, at least 100001)', wholeNumber)
   .option('--first-invoice-no <n>', 'invoice numbers start here (default: after the largest in the database, at least 536365)', wholeNumber)
@@ -55,6 +65,9 @@ export function generateCommand(cli: CommandContext): Command {
 }
 
 async function run(raw: GenerateCliOptions): Promise<number> {
+  if (raw.domain === 'travel') return runTravel(raw);
+  if (raw.domain !== 'retail') throw new UsageError(`--domain must be retail or travel, got ${raw.domain}`);
+  if (raw.customers === undefined) throw new UsageError('--customers <n> is required for --domain retail');
   const options: GenerateOptions = {
     customers: raw.customers,
     seed: raw.seed,

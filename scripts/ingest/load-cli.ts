@@ -18,6 +18,7 @@ import { inspectFile, loadFile } from './load.ts';
 import { parseColumnMap } from './loader/layout.ts';
 import { progressOn, type Progress } from './progress.ts';
 import { listBatches, retractBatch, type BatchListing } from './retract.ts';
+import { inspectTravelFile } from './travel/load.ts';
 
 /** Files smaller than this load in a moment: no progress display. */
 const PROGRESS_FROM_BYTES = 8 * 1024 * 1024;
@@ -40,8 +41,8 @@ const batchNumber = (value: string): number => {
 /** The `load` command; registered in scripts/cli/commands.ts. */
 export function loadCommand(cli: CommandContext): Command {
   return new Command('load')
-  .description('load a CSV file (plain or .gz) into landing.order_lines; list the batches; retract a bad one')
-  .argument('[file]', 'the CSV file: UCI Online Retail layout, or strata\'s orders layout')
+  .description('load a CSV file (plain or .gz) into landing.order_lines, or a TravelTide table into landing.travel_*; list the batches; retract a bad one')
+  .argument('[file]', 'the CSV file: UCI Online Retail layout, strata\'s orders layout, or TravelTide users/sessions/flights/hotels (recognised by the header)')
   .option('--format <name>', 'online_retail | orders (default: detected from the header)')
   .option('--map <ours=theirs...>', "read one of strata's columns from a column of yours, e.g. customer_id=ClientNumber")
   .option('--list', 'list every batch: status, lines, quarantined, retracted by whom and why')
@@ -113,7 +114,8 @@ function formatBatches(batches: readonly BatchListing[]): string {
 async function load(file: string, raw: LoadCliOptions): Promise<number> {
   const options = { file, ...(raw.format ? { format: raw.format } : {}), map: parseColumnMap(raw.map ?? []) };
   // Everything wrong with the file or the arguments is reported before a server is started.
-  const inspected = await inspectFile(options);
+  const travel = raw.format ? undefined : await inspectTravelFile(file);
+  const inspected = travel ? { source: travel.source, layout: { format: travel.table.format } } : await inspectFile(options);
   const db = await openIngestDatabase(raw.projectDir);
   let progress: Progress | undefined;
   try {

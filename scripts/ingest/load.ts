@@ -4,6 +4,7 @@ import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, sta
 import { inspectFile, type InspectOptions } from './loader/inspect.ts';
 import { landRows, type LoadProgress, type Tally } from './loader/land-rows.ts';
 import { sha256File } from './loader/source.ts';
+import { inspectTravelFile, loadTravelFile } from './travel/load.ts';
 
 export { inspectFile } from './loader/inspect.ts';
 export type { LoadProgress } from './loader/land-rows.ts';
@@ -27,7 +28,8 @@ export interface LoadResult {
 }
 
 /**
- * Loads one CSV file (plain or gzip) into landing.order_lines: one transaction for the batch row,
+ * Loads one CSV file (plain or gzip) into landing.order_lines (or, for a TravelTide users,
+ * sessions, flights or hotels file recognised by its header, into its landing.travel_* table): one transaction for the batch row,
  * every good row and every quarantined one, so a failed load leaves only a 'failed' batch row.
  * A file whose sha256 matches a loaded batch adds nothing and reports that batch.
  *
@@ -36,6 +38,9 @@ export interface LoadResult {
  * // r.linesLoaded, r.linesRejected (see landing.quarantine), r.alreadyLoaded
  */
 export async function loadFile(pool: pg.Pool, options: LoadOptions): Promise<LoadResult> {
+  // TravelTide's users, sessions, flights and hotels files are recognised by their header
+  const travel = options.format === undefined ? await inspectTravelFile(options.file) : undefined;
+  if (travel) return loadTravelFile(pool, options.file, travel);
   const started = performance.now();
   const seconds = (): number => (performance.now() - started) / 1000;
   const inspected = await inspectFile(options);

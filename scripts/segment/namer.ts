@@ -41,8 +41,33 @@ export function nameSegments(
   if (ids && ids.length !== centres.length) {
     throw new StrataError(`nameSegments: ${centres.length} centres but ${ids.length} ids`);
   }
+  return nameWithRules(centres, population, (c, z) => NAME_RULES.find((r) => r.when(profileOf(c, z)))!, overrides, ids);
+}
+
+/** A segment's generated name and the features that name already speaks of. */
+export interface ChosenName {
+  readonly name: string;
+  readonly uses: readonly string[];
+}
+
+/**
+ * The naming steps of `nameSegments` (positions, unique names with qualifiers, overrides) with
+ * the rule choice left to the caller: `choose` gets a centre in original units and each
+ * feature's position (z) in the population. Domains with their own vocabulary (traveller
+ * segments) pass their own rules; `nameSegments` passes NAME_RULES.
+ */
+export function nameWithRules(
+  centres: readonly Readonly<Record<string, number>>[],
+  population: Population,
+  choose: (centre: Readonly<Record<string, number>>, z: ReadonlyMap<string, number>) => ChosenName,
+  overrides?: ReadonlyMap<number, string>,
+  ids?: readonly number[],
+): string[] {
+  if (ids && ids.length !== centres.length) {
+    throw new StrataError(`nameSegments: ${centres.length} centres but ${ids.length} ids`);
+  }
   const positions = centres.map((c) => positionsOf(c, population));
-  const rules = centres.map((c, i) => NAME_RULES.find((r) => r.when(profileOf(c, positions[i]!)))!);
+  const rules = centres.map((c, i) => choose(c, positions[i]!));
   const fixed = centres.map((_, i) => overrides?.get(ids?.[i] ?? i + 1));
   const names = rules.map((rule, i) => fixed[i] ?? rule.name);
 

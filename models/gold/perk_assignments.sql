@@ -1,0 +1,122 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        indexes=[{'columns': ['experiment', 'customer_id'], 'unique': true}]
+    )
+}}
+{%- set experiment = var('perk_experiment', 'perks-2023') %}
+{%- set treatment_share = var('perk_treatment_share', 0.5) %}
+{%- set holdout_share = var('perk_holdout_share', 0) %}
+
+-- Gold: every traveller's perk and experiment arm in experiment var perk_experiment (default
+-- 'perks-2023'), one row per (experiment, traveller). Assigned once and kept: an incremental
+-- table (append) to which each build adds only the travellers it has not assigned yet, so a
+-- traveller keeps their arm, segment and perk across builds and when new travellers arrive.
+--
+-- Arms (docs/travel.md, "The experiment"):
+--   1. hold-out: a traveller whose hash u_holdout = md5(experiment, ':holdout:', customer_id) as a
+--      number in [0, 1) is below var perk_holdout_share (default 0) is held out of the whole
+--      programme: no perk, no arm; kept to measure the programme later.
+--   2. everyone else is stratified by their segment at assignment: within a segment, travellers
+--      new in this build are ordered by a second hash u_arm, and the i-th gets treatment when
+--      floor(share × (n₀ + i)) > floor(share × (n₀ + i − 1)), n₀ being the segment's travellers
+--      already assigned. Every segment's treatment count is therefore floor(share × n) at all
+--      times (within one traveller of the share), and who gets it is decided by the hash.
+-- The experiment name seeds both hashes, so a new experiment is a new randomisation. Changing
+-- the share or the hold-out mid-experiment applies only to travellers assigned afterwards: start
+-- a new experiment (new name) instead. --full-refresh re-randomises everyone at once.
+
+with travellers as (
+
+    select s.customer_id, s.user_id, s.segment_id, s.segment_name
+    from {{ ref('traveler_segments') }} as s
+
+),
+
+new_travellers as (
+
+    select t.*
+    from travellers as t
+    {% if is_incremental() %}
+    where not exists (
+        select 1 from {{ this }} as a
+        where a.experiment = '{{ experiment }}' and a.customer_id = t.customer_id
+    )
+    {% endif %}
+
+),
+
+hashed as (
+
+    -- two independent uniform numbers in [0, 1) per (experiment, traveller): the first 32 bits of md5
+    select
+        n.*,
+        ('x' || substr(md5('{{ experiment }}:holdout:' || n.customer_id), 1, 8))::bit(32)::bigint / 4294967296.0 as u_holdout,
+        ('x' || substr(md5('{{ experiment }}:arm:' || n.customer_id), 1, 8))::bit(32)::bigint / 4294967296.0 as u_arm
+    from new_travellers as n
+
+),
+
+already as (
+
+    -- travellers of each stratum assigned by earlier builds (0 on the first)
+    {% if is_incremental() %}
+    select stratum_segment_id, count(*) as assigned
+    from {{ this }}
+    where experiment = '{{ experiment }}' and arm <> 'holdout'
+    group by stratum_segment_id
+    {% else %}
+    select null::integer as stratum_segment_id, 0::bigint as assigned where false
+    {% endif %}
+
+),
+
+ranked as (
+
+    select
+        h.*,
+        coalesce(a.assigned, 0) + row_number() over (partition by h.segment_id order by h.u_arm, h.customer_id) as position
+    from hashed as h
+    left join already as a on a.stratum_segment_id = h.segment_id
+    where h.u_holdout >= {{ holdout_share }}
+
+),
+
+arms as (
+
+    select
+        customer_id, segment_id,
+        case
+            when floor({{ treatment_share }} * position) > floor({{ treatment_share }} * (position - 1)) then 'treatment'
+            else 'control'
+        end as arm
+    from ranked
+
+),
+
+final as (
+
+    select
+        '{{ experiment }}'::text                            as experiment,
+        h.customer_id,
+        h.user_id,
+        h.segment_id                                        as stratum_segment_id,
+        h.segment_name                                      as stratum_segment_name,
+        p.perk_id,
+        p.perk_name,
+        coalesce(a.arm, 'holdout')                          as arm,
+        -- treatment is offered the segment's perk; control and hold-out are not
+        coalesce(a.arm, 'holdout') = 'treatment'            as perk_offered,
+        round(h.u_arm::numeric, 6)                          as arm_hash,
+        {{ treatment_share }}::numeric                      as treatment_share,
+        {{ holdout_share }}::numeric                        as holdout_share,
+        -- when the assignment was made (the build that first saw the traveller)
+        now()                                               as assigned_at
+    from hashed as h
+    left join arms as a on a.customer_id = h.customer_id
+    left join {{ ref('traveler_segment_perks') }} as p on p.segment_id = h.segment_id
+
+)
+
+select * from final

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { StrataError, UsageError } from '../../../core/errors.ts';
+import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, startBatch, type BatchStart } from '../../batches.ts';
+import { CopyIn } from '../../copy-stream.ts';
+import { copyRaw } from '../../copy-text.ts';
+import { TRAVEL_TABLES, type TravelTableName } from '../../travel/tables.ts';
+import { generateTraveller, travelArchetypeOf, type TravellerRows } from './traveller.ts';
+
+/** Bump when the output for the same options changes: the old batch is then not "the same". */
+export const TRAVEL_GENERATOR_VERSION = 1;
+
+export interface TravelGenerateOptions {
+  readonly users: number;
+  readonly seed: number;
+  /** first day of the session window, YYYY-MM-DD (default 2023-01-01) */
+  readonly start?: string;
+  /** months of sessions (default 6) */
+  readonly months?: number;
+  /** user ids start here (default 2,000,001: above the real extract's ids) */
+  readonly firstUserId?: number;
+}
+
+export interface ResolvedTravelOptions {
+  readonly users: number;
+  readonly seed: number;
+  readonly start: string;
+  readonly months: number;
+  readonly firstUserId: number;
+}
+
+export interface TravelGenerateResult {
+  readonly batchId: number;
+  readonly users: number;
+  /** rows written per table; all 0 when the same options were generated before */
+  readonly rows: Readonly<Record<TravelTableName, number>>;
+  readonly alreadyGenerated: boolean;
+  readonly seconds: number;
+}
+
+export const TRAVEL_DEFAULTS = { start: '2023-01-01', months: 6, firstUserId: 2_000_001 } as const;
+
+/** Checks the options; a bad one is a UsageError naming the option. */
+export function resolveTravelOptions(options: TravelGenerateOptions): ResolvedTravelOptions {
+  const resolved = { ...TRAVEL_DEFAULTS, ...options };
+  if (!Number.isInteger(resolved.users) || resolved.users < 1) throw new UsageError(`--users must be a whole number of at least 1, got ${options.users}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(resolved.start) || Number.isNaN(Date.parse(`${resolved.start}T00:00:00Z`))) {
+    throw new UsageError(`--start must be a date YYYY-MM-DD, got ${resolved.start}`);
+  }
+  if (!Number.isInteger(resolved.months) || resolved.months < 1 || resolved.months > 60) throw new UsageError(`--months must be 1 to 60, got ${resolved.months}`);
+  if (!Number.isInteger(resolved.firstUserId) || resolved.firstUserId < 1 || resolved.firstUserId + resolved.users > 2 ** 53) {
+    throw new UsageError(`--first-user-id must be a positive whole number, got ${resolved.firstUserId}`);
+  }
+  return resolved;
+}
+
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * Writes synthetic TravelTide data (users, sessions, flights, hotels) into the landing.travel_*
+ * tables as one batch (format `synthetic_travel`), and each user's true archetype into
+ * landing.travel_archetypes, in one transaction. Streams: each table is one pass over the users,
+ * every user regenerated from its own random stream, so memory does not grow with the run.
+ * The same options generate nothing the second time.
+ *
+ * @example await generateTravel(pool, { users: 2_000, seed: 7 });
+ */
+export async function generateTravel(pool: pg.Pool, options: TravelGenerateOptions): Promise<TravelGenerateResult> {
+  const started = performance.now();
+  const seconds = (): number => (performance.now() - started) / 1000;
+  const resolved = resolveTravelOptions(options);
+  const batch: BatchStart = { sourceFile: describeTravelRun(resolved), sha256: fingerprint(resolved), format: 'synthetic_travel' };
+  const none = { users: 0, sessions: 0, flights: 0, hotels: 0 };
+  const existing = await findLoadedBatch(pool, batch.sha256);
+  if (existing !== undefined) return { batchId: existing, users: 0, rows: none, alreadyGenerated: true, seconds: seconds() };
+  await refuseTakenIds(pool, resolved);
+
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const rows = { ...none };
+  try {
+    await client.query('begin');
+    const batchId = await startBatch(client, batch);
+    const window = { startMs: Date.parse(`${resolved.start}T00:00:00Z`), months: resolved.months };
+    const each = (index: number): TravellerRows => generateTraveller(resolved.seed, index, resolved.firstUserId, window);
+    for (const table of TRAVEL_TABLES) {
+      rows[table.name] = await copyPass(client, batchId, batch.sourceFile, table.name, resolved.users, each);
+    }
+    await copyArchetypes(client, batchId, resolved);
+    const total = Object.values(rows).reduce((s, n) => s + n, 0);
+    await finishBatch(client, batchId, { linesRead: total, linesLoaded: total, linesRejected: 0 });
+    await client.query('commit');
+    return { batchId, users: resolved.users, rows, alreadyGenerated: false, seconds: seconds() };
+  } catch (error) {
+    await client.query('rollback').catch((e: Error) => (broken = e));
+    if (isUniqueViolation(error)) {
+      const other = await findLoadedBatch(pool, batch.sha256);
+      if (other !== undefined) return { batchId: other, users: 0, rows: none, alreadyGenerated: true, seconds: seconds() };
+    }
+    const failed = await recordFailedBatch(pool, batch, { linesRead: 0, linesLoaded: 0, linesRejected: 0 }).catch(() => undefined);
+    if (error instanceof StrataError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StrataError(`generating ${batch.sourceFile} failed: ${reason}${failed === undefined ? '' : ` (recorded as failed batch ${failed})`}`);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** `synthetic_travel:seed=7,users=2000`, plus any option not at its default: the batch's source_file. */
+export function describeTravelRun(resolved: ResolvedTravelOptions): string {
+  const parts = [`seed=${resolved.seed}`, `users=${resolved.users}`];
+  if (resolved.start !== TRAVEL_DEFAULTS.start) parts.push(`start=${resolved.start}`);
+  if (resolved.months !== TRAVEL_DEFAULTS.months) parts.push(`months=${resolved.months}`);
+  if (resolved.firstUserId !== TRAVEL_DEFAULTS.firstUserId) parts.push(`first_user_id=${resolved.firstUserId}`);
+  return `synthetic_travel:${parts.join(',')}`;
+}
+
+function fingerprint(resolved: ResolvedTravelOptions): string {
+  return createHash('sha256').update(JSON.stringify({ domain: 'travel', version: TRAVEL_GENERATOR_VERSION, ...resolved })).digest('hex');
+}
+
+/** One table's rows for every user; `source_line` is the line a CSV of that table would give the row. */
+async function copyPass(
+  client: pg.PoolClient,
+  batchId: number,
+  sourceFile: string,
+  table: TravelTableName,
+  users: number,
+  each: (index: number) => TravellerRows,
+): Promise<number> {
+  const spec = TRAVEL_TABLES.find((t) => t.name === table)!;
+  const copy = new CopyIn(client, `copy ${spec.landing} (batch_id, source_file, source_line, ${spec.columns.map((c) => c.name).join(', ')}) from stdin`);
+  const prefix = `${batchId}\t${copyRaw(sourceFile)}\t`;
+  let written = 0;
+  let piece = '';
+  try {
+    for (let index = 0; index < users; index++) {
+      const traveller = each(index);
+      const rows = table === 'users' ? [traveller.user] : traveller[table];
+      for (const row of rows) piece += `${prefix}${++written + 1}\t${row}\n`;
+      if (piece.length >= PIECE_CHARS) {
+        await copy.write(piece);
+        piece = '';
+      }
+    }
+    await copy.write(piece);
+    const copied = await copy.finish();
+    if (copied !== written) throw new Error(`the server took ${copied} ${table} rows but ${written} were sent`);
+    return written;
+  } catch (error) {
+    await copy.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+async function copyArchetypes(client: pg.PoolClient, batchId: number, resolved: ResolvedTravelOptions): Promise<void> {
+  const copy = new CopyIn(client, 'copy landing.travel_archetypes (user_id, archetype, batch_id) from stdin');
+  try {
+    let piece = '';
+    for (let index = 0; index < resolved.users; index++) {
+      piece += `${resolved.firstUserId + index}\t${travelArchetypeOf(resolved.seed, index).name}\t${batchId}\n`;
+      if (piece.length >= PIECE_CHARS) {
+        await copy.write(piece);
+        piece = '';
+      }
+    }
+    await copy.write(piece);
+    await copy.finish();
+  } catch (error) {
+    await copy.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+/** Ids already used by landed users (real or synthetic): say so before generating anything. */
+async function refuseTakenIds(pool: pg.Pool, resolved: ResolvedTravelOptions): Promise<void> {
+  const first = resolved.firstUserId;
+  const last = first + resolved.users - 1;
+  const taken = await pool.query<{ low: string; high: string; n: string }>(
+    `select min(user_id) as low, max(user_id) as high, count(*) as n from landing.travel_users where user_id between $1 and $2`,
+    [first, last],
+  );
+  const clash = taken.rows[0];
+  if (clash && Number(clash.n) > 0) {
+    const above = await pool.query<{ high: string }>('select max(user_id) as high from landing.travel_users');
+    throw new UsageError(
+      `user ids ${first}–${last} overlap ${clash.n} landed users (${clash.low}–${clash.high}); ` +
+        `choose others with --first-user-id ${Number(above.rows[0]!.high) + 1}`,
+    );
+  }
+}

@@ -1,0 +1,142 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../scripts/db/connect.ts';
+import { loadFile } from '../../scripts/ingest/load.ts';
+import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+// The real TravelTide cohort extract (../shared/data/traveltide): loaded by header, built, and
+// every gold count and total checked against a query written by hand over the landing tables.
+const DATA = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'traveltide');
+const PROJECT = join(import.meta.dirname, '..', '..');
+
+let testDb: TestDatabase;
+let db: Database;
+let dir: string;
+
+async function one<T = Record<string, unknown>>(sql: string): Promise<T> {
+  return (await db.pool.query(sql)).rows[0] as T;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'strata-travel-real-'));
+  testDb = await createTestDatabase('travel_real');
+  db = await openTestProjectDb(testDb.url, PROJECT);
+});
+
+afterAll(async () => {
+  await db?.close();
+  await testDb?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('TravelTide cohort extract, end to end', () => {
+  it('recognises the three files by their headers and loads each once', async () => {
+    const expected = { users: 5_782, flights: 13_193, hotels: 13_772 };
+    for (const [table, rows] of Object.entries(expected)) {
+      const result = await loadFile(db.pool, { file: join(DATA, `${table}.csv.gz`) });
+      expect(result).toMatchObject({ linesRead: rows, linesLoaded: rows, linesRejected: 0, alreadyLoaded: false });
+      const again = await loadFile(db.pool, { file: join(DATA, `${table}.csv.gz`) });
+      expect(again).toMatchObject({ alreadyLoaded: true, batchId: result.batchId, linesLoaded: 0 });
+      const batch = await one<{ format: string; status: string }>(`select format, status from landing.load_batches where batch_id = ${result.batchId}`);
+      expect(batch).toEqual({ format: `traveltide_${table}`, status: 'loaded' });
+    }
+  });
+
+  it('quarantines unreadable rows with their file, line, column and value', async () => {
+    const file = join(dir, 'flights-bad.csv');
+    await writeFile(
+      file,
+      'trip_id,origin_airport,destination,destination_airport,seats,return_flight_booked,departure_time,return_time,checked_bags,trip_airline,destination_airport_lat,destination_airport_lon,base_fare_usd\n' +
+        '1-aa,JFK,boston,BOS,two,true,2023-03-01 10:00:00,2023-03-03 10:00:00,1,Delta,42.3,-71.0,100\n' +
+        '1-bb,JFK,boston,BOS,1,maybe,2023-03-01 10:00:00,,1,Delta,42.3,-71.0,100\n' +
+        '1-cc,JFK,boston,BOS,1,false,2023-02-30 10:00:00,,1,Delta,42.3,-71.0,100\n',
+    );
+    const result = await loadFile(db.pool, { file });
+    expect(result).toMatchObject({ linesRead: 3, linesLoaded: 0, linesRejected: 3 });
+    const rejected = (
+      await db.pool.query(`select source_line, reason, column_name, value from landing.quarantine where batch_id = $1 order by source_line`, [result.batchId])
+    ).rows;
+    expect(rejected).toEqual([
+      { source_line: '2', reason: 'bad number', column_name: 'seats', value: 'two' },
+      { source_line: '3', reason: 'bad number', column_name: 'return_flight_booked', value: 'maybe' },
+      { source_line: '4', reason: 'bad date', column_name: 'departure_time', value: '2023-02-30 10:00:00' },
+    ]);
+  });
+
+  it('builds, and gold equals an independent query over landing', async () => {
+    // The lifetime-value fit is left out: on this cohort (users chosen for being active in 2023)
+    // no traveller is seen to drop out, and the BG/NBD maximum-likelihood fit runs off to its
+    // boundary (a, b → ∞) and reports non-convergence. Reported to the CLV owner (docs/travel.md).
+    const outcome = await buildProject(db, PROJECT, { exclude: ['clv_predictions+'] });
+    expect(outcome.report.tests.filter((t) => t.status !== 'pass')).toEqual([]);
+    expect(outcome.exitCode, whyNot(outcome)).toBe(0);
+
+    // by hand, from landing only: the hotel-nights rule as docs/travel.md states it
+    const landing = await one(`
+      with f as (select * from landing.travel_flights where base_fare_usd is not null),
+           h as (select *, case when nights > 0 then nights
+                                when check_out_time::date - check_in_time::date > 0 then check_out_time::date - check_in_time::date
+                                else 1 end as clean_nights
+                 from landing.travel_hotels)
+      select (select count(distinct user_id) from landing.travel_users)::int as users,
+             (select count(*) from (select trip_id from f union select trip_id from h) t)::int as trips,
+             (select count(*) from f)::int as flights,
+             (select count(*) from h)::int as hotels,
+             (select sum(base_fare_usd) from f)::numeric(14, 2)::text as fare,
+             (select sum(hotel_per_room_usd * rooms * clean_nights) from h)::numeric(14, 2)::text as hotel_spend,
+             (select count(distinct split_part(trip_id, '-', 1)) from (select trip_id from f union select trip_id from h) t)::int as travellers`);
+    const gold = await one(`
+      select count(*)::int as users, sum(trips)::int as trips, sum(flights)::int as flights, sum(hotel_stays)::int as hotels,
+             sum(flight_spend)::numeric(14, 2)::text as fare, sum(hotel_spend)::numeric(14, 2)::text as hotel_spend,
+             count(*) filter (where trips > 0)::int as travellers
+      from gold.traveler_features`);
+    expect(gold).toEqual(landing);
+    expect(landing).toMatchObject({ users: 5_782, trips: 15_484, flights: 13_193, hotels: 13_772, travellers: 5_336 });
+
+    // the generic gold sees the same trips and spend for the tt- customers
+    const generic = await one(`
+      select count(*)::int as customers, sum(frequency)::int as trips, sum(monetary)::numeric(14, 2)::text as spend
+      from gold.customer_features where customer_id like 'tt-%'`);
+    const total = (Number(landing['fare']) + Number(landing['hotel_spend'])).toFixed(2);
+    expect(generic).toEqual({ customers: 5_336, trips: 15_484, spend: total });
+  });
+
+  it('counts each cleaning rule as docs/travel.md states', async () => {
+    const nights = (await db.pool.query(`select nights_rule, count(*)::int as n from silver.stg_travel_hotels group by 1 order by 1`)).rows;
+    expect(nights).toEqual([
+      { nights_rule: 'as_landed', n: 12_513 },
+      { nights_rule: 'one_night', n: 415 },
+      { nights_rule: 'recomputed', n: 844 },
+    ]);
+    expect(await one(`
+      select count(*) filter (where nights <= 0)::int as non_positive, count(*) filter (where nights < 0)::int as negative,
+             count(*) filter (where check_in_time <> date_trunc('second', check_in_time))::int as fractional
+      from landing.travel_hotels`)).toEqual({ non_positive: 1_259, negative: 101, fractional: 11_430 });
+    expect(await one(`
+      select count(*) filter (where return_time is null)::int as no_return,
+             count(*) filter (where (return_time is null) <> (not return_flight_booked))::int as disagree
+      from silver.stg_travel_flights`)).toEqual({ no_return: 573, disagree: 0 });
+    expect(await one(`select count(*) filter (where check_in_time <> date_trunc('second', check_in_time))::int as fractional from silver.stg_travel_hotels`))
+      .toEqual({ fractional: 0 });
+    // no sessions: session features are null, nothing is known to be cancelled
+    expect(await one(`select count(sessions)::int as with_sessions, sum(cancelled_trips)::int as cancelled from gold.traveler_features`))
+      .toEqual({ with_sessions: 0, cancelled: 0 });
+  });
+
+  it('segments every traveller and offers each exactly one perk and one arm', async () => {
+    const counts = await one(`
+      select (select count(*) from gold.traveler_segments)::int as segmented,
+             (select count(*) from gold.perk_assignments)::int as assigned,
+             (select count(distinct customer_id) from gold.perk_assignments)::int as distinct_assigned`);
+    expect(counts).toEqual({ segmented: 5_782, assigned: 5_782, distinct_assigned: 5_782 });
+    const segments = (await db.pool.query(`
+      select p.segment_name, p.perk_name, count(*)::int as travellers
+      from gold.traveler_segment_perks as p join gold.traveler_segments as s using (segment_id)
+      group by 1, 2 order by 3 desc`)).rows;
+    console.log('traveller segments on the real extract:', segments);
+    expect(segments.reduce((n, s) => n + s.travellers, 0)).toBe(5_782);
+  });
+});

@@ -118,6 +118,24 @@ async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[]
         if (code !== '57014' && code !== '55P03' && code !== '2BP01') throw error;
       }
     }
+    // parents of column layouts no longer used: no partition left and no view reading them
+    const empty = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relkind = 'p'
+          and not exists (select 1 from pg_inherits i where i.inhparent = c.oid)
+          and not exists (select 1 from pg_depend d join pg_rewrite r on r.oid = d.objid where d.refobjid = c.oid)
+        order by 1`,
+      [STORE_SCHEMA],
+    );
+    for (const { name } of empty.rows) {
+      try {
+        await client.query(`drop table ${qualified({ schema: STORE_SCHEMA, name })}`);
+        dropped.push(name);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code !== '57014' && code !== '55P03' && code !== '2BP01') throw error;
+      }
+    }
   } finally {
     await client.query('reset statement_timeout').catch(() => {});
     await client.query('reset lock_timeout').catch(() => {});

@@ -296,5 +296,13 @@ describe('a column change in a stored node that a view model reads', () => {
     expect((await db.pool.query('select count(*)::int as n from gold.customer_contacts')).rows).toEqual([{ n: 9 }]);
     expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
     expect(await canRead(db, 'gold.totals')).toBe(true);
+
+    // once no kept build uses the old layout, its partitions and its parent are dropped
+    const parents = async () => (await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from pg_class c join pg_namespace s on s.oid = c.relnamespace
+        where s.nspname = 'strata_store' and c.relkind = 'p' and c.relname like 'silver__customer_totals__%'`)).rows[0]!.n;
+    expect(await parents()).toBe(2);
+    for (let i = 0; i < 3; i++) expect((await buildProject(db, dir)).exitCode).toBe(0);
+    expect(await parents()).toBe(1);
   });
 });

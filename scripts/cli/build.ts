@@ -13,6 +13,7 @@ import { runTsNode } from '../execute/run-ts-node.ts';
 import { schedule } from '../execute/schedule.ts';
 import { inferSeedColumns, loadSeed } from '../execute/seed/index.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
+import { loadOperations } from '../load/operations.ts';
 import { ensureBiRole } from '../publish/bi-role.ts';
 import { publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
@@ -46,6 +47,8 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
   const { compiled, db, log, options } = run;
   const { manifest, project } = compiled;
   const started = performance.now();
+  // read before building: a broken operations file is reported before any work is done
+  const operations = await loadOperations(project.settings.dir);
   const lock = await acquireBuildLock(db.pool);
   try {
     await markAbandonedBuilds(db.pool);
@@ -106,6 +109,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
           kind: 'publish',
           by: userInfo().username,
           bi: biAccess(compiled, plan.publishRelations),
+          operations,
           retry: { lockTimeoutMs: 500, attempts: 40, log },
         });
         isPublished = true;

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { quoteIdent } from '../core/ts-model.ts';
 import type { Manifest, Relation } from '../core/types.ts';
+import type { OperationsProject } from '../load/operations.ts';
 import { grantBi, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';
+import { installOperations } from './operations.ts';
 import { swapView } from './swap-view.ts';
 
 export interface PublishRequest {
@@ -14,6 +16,8 @@ export interface PublishRequest {
   readonly by: string;
   readonly retry?: RetryOptions;
   readonly bi?: BiAccess;
+  /** the gold operations (functions over the public gold views), created once the views point at the build */
+  readonly operations?: OperationsProject;
 }
 
 /**
@@ -65,6 +69,7 @@ export async function publish(pool: pg.Pool, request: PublishRequest): Promise<n
             published.map((p) => p.physical.name),
           ],
         );
+        if (request.operations) await installOperations(client, request.operations, request.bi?.role);
         if (request.bi) await grantBi(client, request.bi);
         if (request.kind === 'publish') {
           await client.query('update strata_meta.builds set published = true where build_id = $1', [request.buildId]);

@@ -6,7 +6,7 @@ import { isRecord } from './values.ts';
 import { parseYaml } from './yaml-file.ts';
 
 /** The argument types an operation may take, as written in operations/_operations.yml. */
-export const ARGUMENT_TYPES = ['text', 'integer', 'number'] as const;
+export const ARGUMENT_TYPES = ['text', 'integer', 'number', 'json'] as const;
 export type ArgumentType = (typeof ARGUMENT_TYPES)[number];
 
 export interface OperationArgument {

@@ -11,9 +11,9 @@
 -- Customers with equal values always get equal scores (not so with ntile), and the worst value
 -- always scores 1: all one-order customers share F = 1. See macros/rfm_score.sql.
 --
--- Segment: the seed rfm_segment_rules maps (r_score, fm_score) to a named segment, where
--- fm_score = round((f_score + m_score) / 2), halves rounded up; when rules overlap, the lowest
--- priority number wins. The singular test rfm_rules_cover_every_cell checks that each of the
+-- Segment: the seed rfm_segment_rules maps (r_score, fm_score) to a named segment (the model
+-- rfm_segment_map), where fm_score = round((f_score + m_score) / 2), halves rounded up; when rules
+-- overlap, the lowest priority number wins. The singular test rfm_rules_cover_every_cell checks that each of the
 -- 125 cells gets exactly one segment.
 
 with features as (
@@ -47,33 +47,10 @@ celled as (
 
 ),
 
-rules as (
-
-    select * from {{ ref('rfm_segment_rules') }}
-
-),
-
-grid as (
-
-    -- the 25 (r_score, fm_score) pairs
-    select r.score as r_score, fm.score as fm_score
-    from generate_series(1, 5) as r (score)
-    cross join generate_series(1, 5) as fm (score)
-
-),
-
 segment_map as (
 
-    -- each pair's segment: its first matching rule by priority
-    select distinct on (grid.r_score, grid.fm_score)
-        grid.r_score,
-        grid.fm_score,
-        rules.segment
-    from grid
-    join rules
-        on grid.r_score between rules.r_min and rules.r_max
-       and grid.fm_score between rules.fm_min and rules.fm_max
-    order by grid.r_score, grid.fm_score, rules.priority, rules.segment
+    -- each (r_score, fm_score) pair's segment, by the rules' priority
+    select * from {{ ref('rfm_segment_map') }}
 
 ),
 

@@ -12,6 +12,7 @@ import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from
 import { runNode, type RunContext } from '../execute/run-node.ts';
 import { schedule, type ScheduleOutcome } from '../execute/schedule.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
+import { loadOperations, type OperationsProject } from '../load/operations.ts';
 import { biAccessOf, ensureBiRole } from '../publish/bi-role.ts';
 import { buildOutputs, publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
@@ -47,13 +48,15 @@ export interface BuildRun {
  */
 export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
   const started = performance.now();
+  // read before building: a broken operations file is reported before any work is done
+  const operations = await loadOperations(run.compiled.project.settings.dir);
   const lock = await acquireBuildLock(run.db.pool);
   try {
     const prepared = await prepareBuild(run);
     const { lost, ...results } = await executePlan(run, prepared);
     const cancelled = run.cancelled?.() ?? false;
     const blocked = blockedBy({ ...results, cancelled, ...(lost ? { lost } : {}) });
-    const publishError = blocked === undefined ? await publishPlan(run, prepared) : undefined;
+    const publishError = blocked === undefined ? await publishPlan(run, prepared, operations) : undefined;
     // Ctrl-C may also come during the publish, which it then rolls back: the build was cancelled
     const cancelledInPublish = publishError !== undefined && (run.cancelled?.() ?? false);
     const ending = buildEnding(cancelled || cancelledInPublish, blocked, publishError);
@@ -140,7 +143,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
 }
 
 /** Publishes the build; returns why publishing failed, or undefined when it succeeded. */
-async function publishPlan(run: BuildRun, { buildId, plan }: PreparedBuild): Promise<string | undefined> {
+async function publishPlan(run: BuildRun, { buildId }: PreparedBuild, operations: OperationsProject | undefined): Promise<string | undefined> {
   try {
     await publish(run.db.pool, {
       manifest: run.compiled.manifest,
@@ -149,6 +152,7 @@ async function publishPlan(run: BuildRun, { buildId, plan }: PreparedBuild): Pro
       kind: 'publish',
       by: userInfo().username,
       bi: biAccessOf(run.compiled.project.settings),
+      ...(operations ? { operations } : {}),
       retry: { lockTimeoutMs: 500, attempts: 40, log: run.log },
     });
     return undefined;

@@ -14,6 +14,8 @@ export interface ColumnNames {
   readonly recency: string;
   readonly T: string;
   readonly monetary_value: string;
+  /** the customer's id; only `clv predict` reads it */
+  readonly id: string;
 }
 
 export const DEFAULT_COLUMNS: ColumnNames = {
@@ -21,6 +23,7 @@ export const DEFAULT_COLUMNS: ColumnNames = {
   recency: 'recency',
   T: 'T',
   monetary_value: 'monetary_value',
+  id: 'id',
 };
 
 /**
@@ -63,45 +66,70 @@ const FIELDS: Readonly<Record<SummaryKind, readonly (keyof ColumnNames)[]>> = {
  * row the models cannot use, is an InputError with the file's line.
  */
 export async function readSummaryFile(file: string, kind: SummaryKind, columns: ColumnNames): Promise<SummaryFile> {
+  const aggregator = new SummaryAggregator(kind);
+  for await (const { row } of readSummaryRecords(file, kind, columns)) aggregator.add(row);
+  return { rows: aggregator.rows(), customers: aggregator.customers };
+}
+
+/** One customer's row of a summary file, with the file's line and (when asked for) the id. */
+export interface SummaryRecord {
+  readonly row: SummaryRow;
+  readonly line: number;
+  readonly id?: string;
+}
+
+/**
+ * Streams `file` one customer at a time, checking each row as readSummaryFile does. With
+ * `withId`, the id column (`columns.id`) must exist and each record carries it; with
+ * `withMonetary` on a purchase file, the monetary column is read too when the file has it.
+ */
+export async function* readSummaryRecords(
+  file: string,
+  kind: SummaryKind,
+  columns: ColumnNames,
+  options: { readonly withId?: boolean; readonly withMonetary?: boolean } = {},
+): AsyncGenerator<SummaryRecord> {
   const source = createReadStream(file);
   const parser = source.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, info: true }));
   // pipe() does not forward a read error (missing file); hand it to the parser we iterate
   source.on('error', (error) => parser.destroy(error));
-  const aggregator = new SummaryAggregator(kind);
   let index: Partial<Record<keyof ColumnNames, number>> | undefined;
   try {
     // csv-parse yields `any`; with `info: true` every item is { record, info }
     for await (const item of parser as AsyncIterable<{ record: string[]; info: Info }>) {
       const { record, info } = item;
       if (!index) {
-        index = locateColumns(record, kind, columns);
+        index = locateColumns(record, kind, columns, options.withId ? ['id'] : []);
+        const monetaryAt = record.indexOf(columns.monetary_value);
+        if (options.withMonetary && kind === 'purchase' && monetaryAt >= 0) index.monetary_value = monetaryAt;
         continue;
       }
       const at = index;
       const value = (field: keyof ColumnNames): number =>
         parseNumber(file, info.lines, columns[field], record[at[field]!]);
-      const row: SummaryRow =
+      const base: SummaryRow =
         kind === 'spend'
           ? { x: value('frequency'), tx: 0, T: 0, monetary: value('monetary_value') }
           : { x: value('frequency'), tx: value('recency'), T: value('T') };
-      const problem = rowProblem(row, kind);
+      const row = kind === 'purchase' && at.monetary_value !== undefined ? { ...base, monetary: value('monetary_value') } : base;
+      const problem = rowProblem(base, kind);
       if (problem) throw new InputError(file, info.lines, problem);
-      aggregator.add(row);
+      yield { row, line: info.lines, ...(at.id === undefined ? {} : { id: record[at.id] ?? '' }) };
     }
   } catch (error) {
     throw asInputError(error, file);
   }
   if (!index) throw new InputError(file, undefined, 'the file is empty (a header line is needed)');
-  return { rows: aggregator.rows(), customers: aggregator.customers };
 }
 
 function locateColumns(
   header: readonly string[],
   kind: SummaryKind,
   columns: ColumnNames,
+  extra: readonly (keyof ColumnNames)[] = [],
 ): Partial<Record<keyof ColumnNames, number>> {
   const index: Partial<Record<keyof ColumnNames, number>> = {};
-  for (const field of FIELDS[kind]) {
+  for (const field of [...FIELDS[kind], ...extra]) {
     const at = header.indexOf(columns[field]);
     if (at < 0) {
       const hint = columns[field] === DEFAULT_COLUMNS[field] ? ` (name it with --map ${field}=<column>)` : '';

@@ -1,8 +1,10 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
 import type { CompiledNode, Manifest } from '../core/types.ts';
+import type { OperationsProject } from '../load/operations.ts';
 import { applyBiAccess, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';
+import { installOperations } from './operations.ts';
 import type { LiveRow } from './published-state.ts';
 import { swapView } from './swap-view.ts';
 
@@ -15,6 +17,8 @@ export interface PublishRequest {
   readonly by: string;
   readonly retry?: RetryOptions;
   readonly bi: BiAccess;
+  /** the gold operations (functions over the public gold views), created once the views point at the build */
+  readonly operations?: OperationsProject;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function publish(pool: pg.Pool, request: PublishRequest): Promise<n
              from strata_meta.live`,
           [publicationId],
         );
+        if (request.operations) await installOperations(client, request.operations, request.bi.role);
         await applyBiAccess(client, request.bi, request.manifest);
         if (request.kind === 'publish') {
           await client.query('update strata_meta.builds set published = true where build_id = $1', [request.buildId]);

@@ -49,6 +49,7 @@ describe('lifetime value in a full build', () => {
     expect(Object.fromEntries(clvNodes.map((n) => [n.id, n.error ?? n.status]))).toEqual({
       'model.customer_clv_summary': 'success',
       'model.clv_predictions': 'success',
+      'model.clv_parameters': 'success',
       'model.customer_clv': 'success',
       'model.retention_priorities': 'success',
       'model.value_at_risk': 'success',

@@ -70,7 +70,9 @@ describe('UCI Online Retail, end to end', () => {
     expect((await loadFile(db.pool, { file: second })).linesLoaded).toBe(541_909 - SPLIT_AT);
     const secondBuild = await buildProject(db, PROJECT);
     const { report } = secondBuild;
-    expect(report.tests.filter((t) => t.status !== 'pass')).toEqual([]);
+    // the second batch is the next months of trading, so the customers' features move: the drift
+    // warning may say so (it warns, it does not block); every other test passes
+    expect(report.tests.filter((t) => t.status !== 'pass' && t.id !== 'test.singular.feature_drift_warn')).toEqual([]);
     expect(secondBuild.exitCode, whyNot(secondBuild)).toBe(0);
     // the second build appended only the new batch's lines
     const staged = report.nodes.find((n) => n.id === 'model.stg_retail_order_lines')!;

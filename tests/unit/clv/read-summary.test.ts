@@ -63,7 +63,7 @@ describe('reading a summary CSV', () => {
 
   it("reads the file's own column names through --map", async () => {
     const columns = parseColumnMap(['frequency=x,recency=t_x', 'monetary_value=zbar']);
-    expect(columns).toEqual({ frequency: 'x', recency: 't_x', T: 'T', monetary_value: 'zbar' });
+    expect(columns).toEqual({ frequency: 'x', recency: 't_x', T: 'T', monetary_value: 'zbar', id: 'id' });
     const spend = await readSummaryFile(WITH_SPEND_CSV, 'spend', columns);
     expect(spend.customers).toBe(946);
   });
@@ -106,7 +106,7 @@ describe('reading a summary CSV', () => {
   it('rejects --map entries it cannot use', () => {
     expect(() => parseColumnMap(['frequency'])).toThrow(UsageError);
     expect(() => parseColumnMap(['freq=x'])).toThrow(
-      '--map: unknown field "freq"; the fields are frequency, recency, T, monetary_value',
+      '--map: unknown field "freq"; the fields are frequency, recency, T, monetary_value, id',
     );
   });
 });

@@ -1,0 +1,63 @@
+-- Gold: the lifetime-value models this build applied, as one row of fitted parameters and
+-- settings, so that SQL can score a customer who is not in gold yet (gold.score_customer) with
+-- exactly the arithmetic clv_predictions and customer_clv used. The parameters come from the
+-- build's record in strata_meta.clv_fits (written by clv_predictions; JSON numbers, which read
+-- back as the same doubles), the settings and spend parameters from clv_predictions itself.
+--
+-- Time conversions, as scripts/clv/settings.ts and predict.ts make them:
+--   short_horizon       = 90 days in the fit's unit (expected_purchases_90d)
+--   units_per_month     = 365.25 / 12 days in the fit's unit (the months of the CLV horizon)
+
+with applied as (
+
+    -- the same on every row of clv_predictions
+    select model, time_unit, horizon_months, discount_rate, gg_p, gg_q, gg_v, build_id
+    from {{ ref('clv_predictions') }}
+    limit 1
+
+),
+
+fits as (
+
+    select build_id, model, params
+    from {{ source('strata_meta', 'clv_fits') }}
+
+),
+
+final as (
+
+    select
+        a.model,
+        a.time_unit,
+
+        -- the purchase model: BG/NBD and MBG/NBD use r, alpha, a, b; Pareto/NBD r, alpha, s, beta
+        (f.params ->> 'r')::double precision                             as r,
+        (f.params ->> 'alpha')::double precision                         as alpha,
+        (f.params ->> 'a')::double precision                             as a,
+        (f.params ->> 'b')::double precision                             as b,
+        (f.params ->> 's')::double precision                             as s,
+        (f.params ->> 'beta')::double precision                          as beta,
+
+        -- the Gamma-Gamma spend model
+        a.gg_p,
+        a.gg_q,
+        a.gg_v,
+
+        -- the horizons
+        90 / case a.time_unit when 'day' then 1 when 'week' then 7
+                              else 365.25::double precision / 12 end      as short_horizon,
+        case a.time_unit when 'day' then 365.25::double precision / 12
+                         when 'week' then 365.25::double precision / 12 / 7
+                         else 1 end                                       as units_per_month,
+        a.horizon_months,
+        a.discount_rate,
+        a.build_id
+
+    from applied as a
+    join fits as f
+        on f.build_id = a.build_id
+       and f.model = a.model
+
+)
+
+select * from final

@@ -213,8 +213,7 @@ export class CsvRecordSplitter {
       if (records.length === 1) {
         this.width ??= records[0]!.length;
         this.sink.record(records[0]!, line, raw);
-      }
-      else this.sink.malformed(line, raw, `expected one record, csv-parse read ${records.length}`);
+      } else this.sink.malformed(line, raw, `expected one record, csv-parse read ${records.length}`);
     } catch (error) {
       // csv-parse counts lines within the one record it was given: its "at line 1" would mislead.
       const detail = error instanceof Error ? error.message : String(error);

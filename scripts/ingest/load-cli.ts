@@ -22,9 +22,9 @@ interface LoadCliOptions {
 }
 
 const program = new Command('load')
-  .description('load a CSV file (plain or .gz) into landing.order_lines')
+  .description('load a CSV file (plain or .gz) into landing.order_lines, or the airline loyalty files into their landing tables')
   .argument('<file>', 'the CSV file: UCI Online Retail layout, or strata\'s orders layout')
-  .option('--format <name>', 'online_retail | orders (default: detected from the header)')
+  .option('--format <name>', 'online_retail | orders | airline_members | airline_flight_activity (default: detected from the header)')
   .option('--map <ours=theirs...>', "read one of strata's columns from a column of yours, e.g. customer_id=ClientNumber")
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
   .showHelpAfterError()

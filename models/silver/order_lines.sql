@@ -31,11 +31,41 @@ with retail as (
 
 ),
 
+-- The airline loyalty programme: a member-month with flights is a purchase occasion, its
+-- kilometres the amount (stg_airline_flight_activity; docs/airline.md). Ids are namespaced
+-- 'airline-…' there. The activity file has no country: the member's profile gives it.
+airline as (
+
+    select
+        'stg_airline_flight_activity'::text as source,
+        activity.batch_id,
+        activity.source_file,
+        activity.source_line,
+        activity.line_key,
+        activity.invoice_no,
+        activity.customer_id,
+        activity.stock_code,
+        activity.description,
+        activity.quantity,
+        activity.unit_price,
+        activity.line_amount,
+        activity.invoiced_at,
+        members.country
+    from {{ ref('stg_airline_flight_activity') }} as activity
+    left join {{ ref('stg_airline_members') }} as members
+        on members.customer_id = activity.customer_id
+       and members.member_status = 'current'
+    where activity.line_status = 'purchase'
+
+),
+
 -- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
 
 unioned as (
 
     select * from retail
+    union all
+    select * from airline
 
 )
 

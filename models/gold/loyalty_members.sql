@@ -111,7 +111,7 @@ final as (
         a.flights_last_quarter - a.flights_last_quarter_year_before             as flight_trend,
         -- active: still a member, with a flight in the var loyalty_active_months (12) months before as_of
         (not coalesce(m.cancelled_on < o.as_of, false)
-         and a.last_flight_month >= o.as_of - make_interval(months => {{ var('loyalty_active_months', 12) }}))
+         and coalesce(a.last_flight_month >= o.as_of - make_interval(months => {{ var('loyalty_active_months', 12) }}), false))
                                                                                 as is_active
 
     from members as m

@@ -40,6 +40,8 @@ grouped as (
         sum(points_redeemed)                                        as points_redeemed
     from members
     group by grouping sets ((), (province), (loyalty_card), (gender), (enrollment_type))
+    -- without members (a project with no airline data) there is nothing to report, not a row of zeros
+    having count(*) > 0
 
 )
 

@@ -99,7 +99,7 @@ classified as (
             when ranked.loyalty_number is null or ranked.period_start is null then 'incomplete'
 
             -- Rule: a month without flights is no purchase occasion (212,200 rows once duplicates
-            -- are out; 2,946 of them redeem points, which gold.loyalty_members still counts).
+            -- are out; 2,948 of them redeem points, which gold.loyalty_members still counts).
             when coalesce(ranked.total_flights, 0) <= 0 then 'no_flights'
 
             -- Rule: flights without a positive distance have no value to count (0 rows).

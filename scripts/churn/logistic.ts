@@ -8,9 +8,9 @@ import { StrataError } from '../core/errors.ts';
  *
  *     -Σ [y log p + (1 - y) log(1 - p)] + (λ / 2) Σ_{j ≥ 1} β_j²,   p = 1 / (1 + exp(-Xβ))
  *
- * Why IRLS and not a library: the maintained numeric packages for Node (ml-logistic-regression)
- * use fixed-step gradient descent with no convergence test and no unpenalised intercept, so they
- * cannot recover coefficients to a tolerance. Newton converges quadratically here (the penalised
+ * Why IRLS and not a library: the maintained Node package (ml-logistic-regression) takes only
+ * numSteps and learningRate (fixed-step gradient descent): no L2 penalty and no convergence test,
+ * so its coefficients cannot be held to a tolerance. Newton converges quadratically here (the penalised
  * objective is strictly convex); ml-matrix's Cholesky solves each step's p × p system.
  */
 export interface LogisticFit {

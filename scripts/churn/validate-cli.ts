@@ -31,8 +31,13 @@ interface Options {
 /** `2018-01` or `2018-01-01` → `2018-01-01` (a cutoff is the first day of its month for cancellations). */
 export function parseCutoff(text: string): string {
   const match = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(text.trim());
-  if (!match) throw new InvalidArgumentError('expected YYYY-MM or YYYY-MM-DD, e.g. 2018-01');
-  return `${match[1]}-${match[2]}-${match[3] ?? '01'}`;
+  const iso = match ? `${match[1]}-${match[2]}-${match[3] ?? '01'}` : '';
+  // a real calendar day: Date rolls 2017-13-01 or 2018-02-30 over, which the round trip catches
+  const day = new Date(`${iso}T00:00:00Z`);
+  if (!match || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== iso) {
+    throw new InvalidArgumentError('expected a date as YYYY-MM or YYYY-MM-DD, e.g. 2018-01');
+  }
+  return iso;
 }
 
 function share(text: string): number {
@@ -53,7 +58,7 @@ const program = new Command('validate-churn')
   .option('--cutoff <YYYY-MM>', 'cancellation: the published churn features\' cutoff (2018-01 on the Maven data); no_purchase: default the latest order minus --churn-days', parseCutoff)
   .option('--holdout <share>', 'share of rows held out, chosen by a hash of the id', share, 0.3)
   .option('--churn-days <n>', 'no_purchase: the days without an order that count as churn', positiveInteger, 90)
-  .option('--source <model>', 'no_purchase: only orders of this staging model (e.g. stg_retail_order_lines)')
+  .option('--source <model>', 'no_purchase: only orders of this source (silver.orders.source, e.g. retail_order_lines)')
   .option('--json', 'print one JSON object instead of the table', false)
   .option('--project-dir <dir>', 'the project whose embedded server to use when DATABASE_URL is not set', process.cwd())
   .showHelpAfterError()

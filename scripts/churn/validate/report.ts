@@ -27,8 +27,9 @@ export function formatReport(report: BacktestReport): string {
     line('logistic regression (L2)', report.model),
     line('recency alone', report.baselines.recency),
     line('BG/NBD churn (1 - p_alive)', report.baselines.bgnbd),
-    `  base rate ${num(report.holdout_positives / Math.max(1, report.holdout_rows), 4)}` +
-      (report.baselines.bgnbd.note ? `; ${report.baselines.bgnbd.note}` : ''),
+    line('MBG/NBD churn (1 - p_alive)', report.baselines.mbgnbd),
+    `  base rate ${num(report.holdout_positives / Math.max(1, report.holdout_rows), 4)}`,
+    ...[report.baselines.bgnbd.note, report.baselines.mbgnbd.note].filter(Boolean).map((n) => `  ${n}`),
     '',
     '  calibration of the logistic model on the holdout (ten bins by predicted probability):',
     `  ${'bin'.padStart(5)}${'rows'.padStart(8)}${'predicted'.padStart(11)}${'observed'.padStart(10)}`,

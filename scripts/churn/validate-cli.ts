@@ -82,10 +82,10 @@ async function validateChurn(options: Options): Promise<number> {
             ...(options.source ? { source: options.source } : {}),
           });
     const report = backtest(data, options.holdout);
-    const { fitted, ...metrics } = report;
+    const json = reportJson(report);
     const fitId = await recordFit(
       kysely,
-      fitted,
+      report.fitted,
       {
         buildId: null,
         purpose: 'validate',
@@ -95,9 +95,9 @@ async function validateChurn(options: Options): Promise<number> {
         horizonMonths: Math.round(data.horizonMonths),
         settings: { holdout: options.holdout, churn_days: options.label === 'no_purchase' ? options.churnDays : null },
       },
-      metrics,
+      json,
     );
-    process.stdout.write(options.json ? `${JSON.stringify(reportJson(report, fitId), jsonNumbers, 2)}\n` : `${formatReport(report)}\n`);
+    process.stdout.write(options.json ? `${JSON.stringify({ ...json, fit_id: fitId }, jsonNumbers, 2)}\n` : `${formatReport(report)}\n`);
     log(`validated in ${((performance.now() - started) / 1000).toFixed(1)} s; recorded as strata_meta.churn_fits fit_id ${fitId}`);
     return 0;
   } finally {

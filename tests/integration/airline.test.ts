@@ -19,6 +19,9 @@ const ROOT = PROJECT;
 // The BG/NBD-family CLV fits do not converge on monthly airline activity (docs/airline.md,
 // "Lifetime value"): the airline build leaves the CLV models out, as the README says to.
 const EXCLUDE = ['clv_predictions+'];
+// A build of the real files takes 1-2 minutes alone; on a machine shared with other builds it can
+// take several times that (speed is measured in benchmarks, never asserted by a timeout).
+const BUILD_TIMEOUT = 900_000;
 
 let testDb: TestDatabase;
 let db: Database;
@@ -46,7 +49,7 @@ describe('airline loyalty, end to end on the real files', () => {
     const outcome = await buildProject(db, PROJECT, { exclude: EXCLUDE });
     expect(outcome.report.tests.filter((t) => t.status !== 'pass')).toEqual([]);
     expect(outcome.exitCode, whyNot(outcome)).toBe(0);
-  });
+  }, BUILD_TIMEOUT);
 
   it('silver counts every cleaning rule as the data README says', async () => {
     const status = await rows(`select line_status, count(*)::int as n from silver.stg_airline_flight_activity group by 1 order by 1`);
@@ -154,14 +157,13 @@ describe('airline loyalty, end to end on the real files', () => {
     });
     const report = JSON.parse(stdout) as Record<string, unknown> & { baselines: Record<string, { roc_auc: number }> };
     expect(report).toMatchObject({ label: 'cancellation', cutoff: '2018-01-01', training_rows: 8_745, holdout_rows: 3_560 });
-    // the model beats both baselines on the held-out 30%
-    expect(report['roc_auc']).toBeUndefined();
-    const model = report['model'] as { roc_auc: number; pr_auc: number };
-    expect(model.roc_auc).toBeGreaterThan(report.baselines['recency']!.roc_auc);
-    expect(model.roc_auc).toBeGreaterThan(report.baselines['bgnbd']!.roc_auc);
-    const recorded = await rows(`select (metrics -> 'model' ->> 'roc_auc')::float8 as auc from strata_meta.churn_fits where fit_id = ${Number(report['fit_id'])}`);
-    expect(recorded).toEqual([{ auc: model.roc_auc }]);
-  });
+    // the model beats every baseline on the held-out 30%
+    const model = report as unknown as { roc_auc: number; pr_auc: number; lift_top_decile: number; calibration: unknown[] };
+    expect(model.calibration).toHaveLength(10);
+    for (const baseline of ['recency', 'bgnbd', 'mbgnbd']) expect(model.roc_auc).toBeGreaterThan(report.baselines[baseline]!.roc_auc);
+    const recorded = await rows(`select (metrics ->> 'roc_auc')::float8 as auc, (metrics ->> 'pr_auc')::float8 as pr from strata_meta.churn_fits where fit_id = ${Number(report['fit_id'])}`);
+    expect(recorded).toEqual([{ auc: model.roc_auc, pr: model.pr_auc }]);
+  }, BUILD_TIMEOUT);
 });
 
 describe('a project with retail data only', () => {
@@ -187,5 +189,5 @@ describe('a project with retail data only', () => {
              (select count(*) from gold.loyalty_kpis)::int as kpi_rows,
              (select count(*) from silver.order_lines where source <> 'retail_order_lines')::int as other_lines`);
     expect(counts.rows[0]).toEqual({ members: 0, coefficients: 0, scores: 0, kpi_rows: 0, other_lines: 0 });
-  });
+  }, BUILD_TIMEOUT);
 });

@@ -1,13 +1,17 @@
 import type { BacktestReport, ScorerMetrics } from './backtest.ts';
 
-/** The report as one JSON object: metrics by their names (roc_auc, pr_auc, …), the fit's coefficients. */
-export function reportJson(report: BacktestReport, fitId: number | undefined): Record<string, unknown> {
-  const { fitted, ...rest } = report;
+/**
+ * The report as one JSON object: the model's metrics at the top by their names (roc_auc, pr_auc,
+ * lift_top_decile, brier, calibration), the baselines' under baselines.<name>, and the fit's λ,
+ * cross-validation and coefficients. strata_meta.churn_fits.metrics holds the same object.
+ */
+export function reportJson(report: BacktestReport): Record<string, unknown> {
+  const { fitted, model, ...rest } = report;
   return {
     ...rest,
-    ...(fitId === undefined ? {} : { fit_id: fitId }),
-    coefficients: fitted.coefficients.map((c) => ({ term: c.term, level: c.level, coefficient: c.coefficient })),
+    ...model,
     cv: fitted.cv,
+    coefficients: fitted.coefficients.map((c) => ({ term: c.term, level: c.level, coefficient: c.coefficient })),
   };
 }
 

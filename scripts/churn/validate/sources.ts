@@ -53,7 +53,7 @@ export async function cancellationData(pool: pg.Pool, cutoff: string | undefined
         `npm run build-models -- --vars '{churn_cutoff: "${cutoff}"}' (then validate-churn again)`,
     );
   }
-  // the horizon the build used: the months from the cutoff to as_of when churn_cutoff was left to its default
+  // each member's months with flights before the cutoff, as a BG/NBD summary in months
   const result = await pool.query<Record<string, unknown>>(
     `with occasions as (
        select customer_id, period_start
@@ -74,6 +74,7 @@ export async function cancellationData(pool: pg.Pool, cutoff: string | undefined
       order by f.customer_id`,
     [built],
   );
+  // the horizon the build labelled with (recorded with its coefficients)
   const horizon = await pool.query<{ horizon: number | null }>(`select max(horizon_months)::int as horizon from gold.churn_coefficients`).catch(() => ({ rows: [{ horizon: null }] }));
   return {
     label: 'cancellation',

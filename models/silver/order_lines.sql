@@ -9,6 +9,9 @@
 -- Identifiers must not collide across sources: a source whose invoice or customer ids could
 -- clash with another's prefixes them in its staging model.
 
+-- line_key is text here: each source keys its lines its own way (retail a 64-bit content hash,
+-- travel and airline a uuid), and the union needs one type.
+
 with retail as (
 
     select
@@ -16,7 +19,7 @@ with retail as (
         batch_id,
         source_file,
         source_line,
-        line_key,
+        line_key::text as line_key,
         invoice_no,
         customer_id,
         stock_code,
@@ -38,7 +41,7 @@ travel as (
         batch_id,
         source_file,
         source_line,
-        line_key,
+        line_key::text as line_key,
         invoice_no,
         customer_id,
         stock_code,
@@ -53,6 +56,34 @@ travel as (
 
 ),
 
+-- The airline loyalty programme: a member-month with flights is a purchase occasion, its
+-- kilometres the amount (stg_airline_flight_activity; docs/airline.md). Ids are namespaced
+-- 'airline-…' there. The activity file has no country: the member's profile gives it.
+airline as (
+
+    select
+        'stg_airline_flight_activity'::text as source,
+        activity.batch_id,
+        activity.source_file,
+        activity.source_line,
+        activity.line_key::text as line_key,
+        activity.invoice_no,
+        activity.customer_id,
+        activity.stock_code,
+        activity.description,
+        activity.quantity,
+        activity.unit_price,
+        activity.line_amount,
+        activity.invoiced_at,
+        members.country
+    from {{ ref('stg_airline_flight_activity') }} as activity
+    left join {{ ref('stg_airline_members') }} as members
+        on members.customer_id = activity.customer_id
+       and members.member_status = 'current'
+    where activity.line_status = 'purchase'
+
+),
+
 -- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
 
 unioned as (
@@ -60,6 +91,8 @@ unioned as (
     select * from retail
     union all
     select * from travel
+    union all
+    select * from airline
 
 )
 

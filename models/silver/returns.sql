@@ -9,6 +9,9 @@
 -- Returns are not matched to the purchase they undo: many undo purchases made before the data
 -- begins, and a line-level match would need a product, price and time rule of its own.
 
+-- line_key is text here: each source keys its lines its own way (retail a 64-bit content hash,
+-- travel and airline a uuid), and the union needs one type.
+
 with retail as (
 
     select
@@ -16,7 +19,7 @@ with retail as (
         batch_id,
         source_file,
         source_line,
-        line_key,
+        line_key::text as line_key,
         line_status                 as return_kind,
         invoice_no,
         customer_id,
@@ -39,7 +42,7 @@ travel as (
         batch_id,
         source_file,
         source_line,
-        line_key,
+        line_key::text as line_key,
         line_status                     as return_kind,
         invoice_no,
         customer_id,

@@ -4,6 +4,7 @@
  * docs/commands.md) and add it to this list, plus an npm script alias in package.json.
  */
 import { benchCommand } from '../bench/index.ts';
+import { validateChurnCommand } from '../churn/validate-cli.ts';
 import { clvCommand } from '../clv/cli.ts';
 import { validateClvCommand } from '../clv/validate-cli.ts';
 import { generateCommand } from '../ingest/generate-cli.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   dbCommand,
   clvCommand,
   validateClvCommand,
+  validateChurnCommand,
   benchCommand,
   goldDocsCommand,
 ];

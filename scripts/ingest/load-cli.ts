@@ -41,9 +41,9 @@ const batchNumber = (value: string): number => {
 /** The `load` command; registered in scripts/cli/commands.ts. */
 export function loadCommand(cli: CommandContext): Command {
   return new Command('load')
-  .description('load a CSV file (plain or .gz) into landing.order_lines, or a TravelTide table into landing.travel_*; list the batches; retract a bad one')
-  .argument('[file]', 'the CSV file: UCI Online Retail layout, strata\'s orders layout, or TravelTide users/sessions/flights/hotels (recognised by the header)')
-  .option('--format <name>', 'online_retail | orders (default: detected from the header)')
+  .description('load a CSV file (plain or .gz) into landing.order_lines, a TravelTide table into landing.travel_*, or the airline loyalty files into their landing tables; list the batches; retract a bad one')
+  .argument('[file]', 'the CSV file: UCI Online Retail layout, strata\'s orders layout, TravelTide users/sessions/flights/hotels, or the airline loyalty members and flight activity (recognised by the header)')
+  .option('--format <name>', 'online_retail | orders | airline_members | airline_flight_activity (default: detected from the header)')
   .option('--map <ours=theirs...>', "read one of strata's columns from a column of yours, e.g. customer_id=ClientNumber")
   .option('--list', 'list every batch: status, lines, quarantined, retracted by whom and why')
   .option('--retract <batch>', 'withdraw a loaded batch: the next build removes its lines from silver and gold', batchNumber)

@@ -225,7 +225,7 @@ describe('npm run load', () => {
     const missing = await cli(join(scratch, 'missing.csv'));
     expect(missing).toEqual({ code: 1, stderr: `${join(scratch, 'missing.csv')}: no such file\n` });
     const format = await cli(MESSY, '--format', 'xlsx');
-    expect(format).toEqual({ code: 2, stderr: 'unknown format "xlsx"; the formats are online_retail, orders\n' });
+    expect(format).toEqual({ code: 2, stderr: 'unknown format "xlsx"; the formats are online_retail, orders, airline_members, airline_flight_activity\n' });
     const mapping = await cli(MESSY, '--map', 'customer_id=Client');
     expect(mapping.code).toBe(1);
     expect(mapping.stderr).toContain('the file\'s header columns are: "InvoiceNo"');

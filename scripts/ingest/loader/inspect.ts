@@ -1,14 +1,17 @@
 import { InputError, UsageError } from '../../core/errors.ts';
 import { FORMATS, FORMAT_NAMES, detectFormat, type FormatName } from './formats.ts';
-import { columnMapOf, resolveLayout, type Layout } from './layout.ts';
+import { columnMapOf, resolveLayout } from './layout.ts';
 import { CsvRecordSplitter } from './records.ts';
 import { openSource, readSource, type SourceFile } from './source.ts';
 import { unusableText } from './text-check.ts';
+import { TABLE_FORMATS } from './airline-formats.ts';
+import { detectTableFormat, resolveTableLayout } from './table-formats.ts';
+import type { AnyLayout } from './target.ts';
 
 /** A file checked and understood, before anything touches the database. */
 export interface InspectedFile {
   readonly source: SourceFile;
-  readonly layout: Layout;
+  readonly layout: AnyLayout;
 }
 
 export interface InspectOptions {
@@ -26,11 +29,17 @@ export interface InspectOptions {
  */
 export async function inspectFile(options: InspectOptions): Promise<InspectedFile> {
   const map = columnMapOf(options.map ?? {});
-  if (options.format !== undefined && !FORMAT_NAMES.includes(options.format as FormatName)) {
-    throw new UsageError(`unknown format "${options.format}"; the formats are ${FORMAT_NAMES.join(', ')}`);
+  const tableFormat = TABLE_FORMATS.find((f) => f.name === options.format);
+  if (options.format !== undefined && !tableFormat && !FORMAT_NAMES.includes(options.format as FormatName)) {
+    const names = [...FORMAT_NAMES, ...TABLE_FORMATS.map((f) => f.name)];
+    throw new UsageError(`unknown format "${options.format}"; the formats are ${names.join(', ')}`);
   }
   const source = await openSource(options.file);
   const header = await readHeader(source);
+  // Files with a landing table of their own (airline members and activity) are recognised by
+  // their header before the order-line formats; --map applies to order lines only.
+  const table = options.format === undefined ? detectTableFormat(TABLE_FORMATS, header) : tableFormat;
+  if (table) return { source, layout: resolveTableLayout(options.file, header, table) };
   const format = options.format ? FORMATS[options.format as FormatName] : detectFormat(header);
   return { source, layout: resolveLayout(options.file, header, format, map, options.format === undefined) };
 }

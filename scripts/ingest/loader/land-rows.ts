@@ -4,8 +4,9 @@ import { CopyIn } from '../copy-stream.ts';
 import { copyRaw, copyText } from '../copy-text.ts';
 import type { InspectedFile } from './inspect.ts';
 import { CsvRecordSplitter } from './records.ts';
-import { ROW_COLUMNS, rowConverter, visibleNul, type Rejection } from './rows.ts';
+import { visibleNul, type Rejection } from './rows.ts';
 import { readSource } from './source.ts';
+import { landingTarget } from './target.ts';
 
 /** How far a load has got; updated in place so a failed load can still say how far. */
 export interface Tally {
@@ -21,7 +22,6 @@ export interface LoadProgress {
   readonly linesRead: number;
 }
 
-const LINES_SQL = `copy landing.order_lines (batch_id, source_file, source_line, ${ROW_COLUMNS.join(', ')}) from stdin`;
 const QUARANTINE_SQL =
   'copy landing.quarantine (batch_id, source_file, source_line, raw_text, reason, column_name, value) from stdin';
 /** Quarantine text held before it is sent; bounds memory when most of a file is bad. */
@@ -51,7 +51,8 @@ export async function landRows(
 ): Promise<void> {
   const { source, layout } = inspected;
   const prefix = `${batchId}\t${copyRaw(source.path)}\t`;
-  const convert = rowConverter(layout);
+  // landing.order_lines, or the landing table of a table format (e.g. airline members)
+  const { copySql: LINES_SQL, convert } = landingTarget(layout);
   let out = '';
   let quarantine = '';
   let headerSeen = false;

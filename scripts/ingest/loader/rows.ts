@@ -21,9 +21,9 @@ export type RejectReason =
   | 'malformed quoting';
 
 /** Characters that need a closer look: COPY escapes, U+FFFD (undecodable bytes) and NUL. */
-const UNUSUAL = /[\\\t\n\r\u0000\uFFFD]/;
+export const UNUSUAL = /[\\\t\n\r\u0000\uFFFD]/;
 /** PostgreSQL text cannot hold NUL, and U+FFFD marks bytes that were not UTF-8. */
-const UNDECODABLE = /[\u0000\uFFFD]/;
+export const UNDECODABLE = /[\u0000\uFFFD]/;
 
 /**
  * Text for landing.quarantine: PostgreSQL text cannot hold NUL, so each NUL is written as the four
@@ -106,7 +106,7 @@ export function rowConverter(layout: Layout): RowConverter {
  * The decoder replaced undecodable bytes with U+FFFD. Named by the first column holding one (a
  * correctly encoded U+FFFD in the file is rejected too: it cannot be told apart, and is as suspect).
  */
-function encodingRejection(fields: readonly string[], header: readonly string[]): Rejection {
+export function encodingRejection(fields: readonly string[], header: readonly string[]): Rejection {
   const at = fields.findIndex((f) => UNDECODABLE.test(f));
   return { reason: 'bad encoding', column: header[at] ?? null, value: at >= 0 ? fields[at]! : null };
 }

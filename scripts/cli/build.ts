@@ -59,7 +59,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     const publishError = blocked === undefined ? await publishPlan(run, prepared, operations) : undefined;
     // Ctrl-C may also come during the publish, which it then rolls back: the build was cancelled
     const cancelledInPublish = publishError !== undefined && (run.cancelled?.() ?? false);
-    const ending = buildEnding(cancelled || cancelledInPublish, blocked, publishError);
+    const ending = buildEnding(cancelled || cancelledInPublish, cancelledInPublish ? 'the build was cancelled' : blocked, publishError);
     await closeBuild(run, prepared.buildId, ending, results.nodes);
     const report: BuildReport = {
       buildId: prepared.buildId,

@@ -7,5 +7,8 @@ import { COMMANDS } from './commands.ts';
 import { runCommandLine, STDIO } from './command.ts';
 
 const code = await runCommandLine((cli) => COMMANDS.map((command) => command(cli)), process.argv.slice(2), STDIO);
-// the exit code is the command's; a pool or timer a command left open must not keep the process alive
+// the exit code is the command's; a pool or timer a command left open must not keep the process
+// alive. Output written to a pipe is flushed first: exit drops what is still queued.
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit(code);

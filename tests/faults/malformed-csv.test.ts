@@ -111,7 +111,7 @@ describe('the malformed-CSV corpus', () => {
     await writeFile(file, lines.join('\n') + '\n');
 
     // through the real command: exit 0, and the count it prints
-    const { stderr } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'ingest', 'load-cli.ts'), file], {
+    const { stderr } = await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'cli', 'index.ts'), 'load', file], {
       env: { ...process.env, DATABASE_URL: db.url },
     });
     expect(stderr).toMatch(/loaded 99,999 of 100,000 lines from .*nul-byte\.csv as batch (\d+)/);

@@ -139,7 +139,7 @@ describe('npm run load -- --retract', () => {
 
   it('refuses to retract a batch twice or one that does not exist (exit 2), and --list shows who and why', async () => {
     const run = (args: string[]) =>
-      exec(join(PROJECT, 'node_modules/.bin/tsx'), ['scripts/ingest/load-cli.ts', ...args], { cwd: PROJECT, env: { ...process.env, DATABASE_URL: testDb.url } })
+      exec(join(PROJECT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'load', ...args], { cwd: PROJECT, env: { ...process.env, DATABASE_URL: testDb.url } })
         .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }))
         .catch((e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
     const twice = await run(['--retract', String(batch.b), '--why', 'again']);

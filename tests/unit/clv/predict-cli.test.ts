@@ -14,7 +14,7 @@ function clv(...args: string[]): Promise<{ status: number | null; stdout: string
   return new Promise((done) => {
     execFile(
       'npx',
-      ['tsx', 'scripts/clv/cli.ts', ...args],
+      ['tsx', 'scripts/cli/index.ts', 'clv', ...args],
       { cwd: new URL('../../..', import.meta.url).pathname, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => done({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -113,13 +113,13 @@ describe('clv predict', { timeout: 120_000 }, () => {
     for (const args of [['--help'], ['fit', '--help'], ['predict', '--help'], ['-h']]) {
       const run = await clv(...args);
       expect(run.status, args.join(' ')).toBe(0);
-      expect(run.stdout).toMatch(/^usage: clv/);
+      expect(run.stdout).toMatch(/^Usage: strata clv/);
     }
     expect((await clv('predict', '--help')).stdout).toContain('--horizon <units>');
     expect((await clv('fit', '--help')).stdout).not.toContain('--horizon');
     const wrong = await clv('fit', '--model', 'bgnbd', '--summary', SUMMARY_CSV, '--horizon', '39');
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toContain('--horizon: only for clv predict');
+    expect(wrong.stderr).toContain("unknown option '--horizon'");
     const noId = await clv('predict', '--model', 'bgnbd', '--summary', SUMMARY_CSV);
     expect(noId.status).toBe(2);
     expect(noId.stderr).toContain('no column "id" for id (name it with --map id=<column>)');

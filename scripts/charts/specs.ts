@@ -190,7 +190,7 @@ export function churnVsClvSpec(points: readonly ChurnPoint[]): TopLevelSpec {
     layer: [
       {
         name: 'data',
-        mark: { type: 'point', filled: true, size: 18, opacity: 0.6 },
+        mark: { type: 'point', filled: true, size: 18, opacity: 0.6, clip: true },
         encoding: {
           x: { field: 'clv', type: 'quantitative', title: '12-month CLV', scale: { type: 'symlog' }, axis: { format: ',.0f' } },
           y: { field: 'churn', type: 'quantitative', title: 'churn probability', scale: { domain: [0, 1] } },

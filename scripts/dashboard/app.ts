@@ -5,9 +5,10 @@
  */
 import { Hono, type Context } from 'hono';
 import type pg from 'pg';
-import type { CustomerFilter } from '../panels/filter.ts';
+import { readGoldCatalog } from '../panels/catalog.ts';
+import { domainDimensions, type CustomerFilter } from '../panels/filter.ts';
 import * as d from '../panels/data.ts';
-import { readOnly } from '../panels/run.ts';
+import { readOnly, type Queryable } from '../panels/run.ts';
 import { toCsv } from './csv.ts';
 import { dashboardPage } from './page.ts';
 import { dashboardView } from './views.ts';
@@ -25,12 +26,15 @@ export interface DashboardOptions {
 const CSV_TABLES = ['customers', 'top-risk', 'segments', 'rfm-segments'] as const;
 type CsvTable = (typeof CSV_TABLES)[number];
 
-function filterOf(c: Context): CustomerFilter {
-  const pick = (name: string): string | undefined => c.req.query(name) || undefined;
-  const segment = pick('segment');
-  const rfmSegment = pick('rfmSegment');
-  const country = pick('country');
-  return { ...(segment ? { segment } : {}), ...(rfmSegment ? { rfmSegment } : {}), ...(country ? { country } : {}) };
+const FILTER_NAMES = ['segment', 'rfmSegment', 'country', 'cardTier', 'province'] as const;
+
+/** The request's filters, with the domain dimensions the published catalog has. */
+async function filterOf(c: Context, db: Queryable): Promise<CustomerFilter> {
+  const chosen = FILTER_NAMES.flatMap((name) => {
+    const value = c.req.query(name);
+    return value ? [[name, value] as const] : [];
+  });
+  return { ...Object.fromEntries(chosen), domains: domainDimensions(await readGoldCatalog(db)) };
 }
 
 /** Builds the app; the caller serves it (cli.ts) or a test does. */
@@ -48,11 +52,11 @@ export function dashboardApp(options: DashboardOptions): Hono {
 
   app.get('/', (c) => c.html(dashboardPage()));
   app.get('/favicon.ico', (c) => c.body(null, 204));
-  app.get('/api/options', async (c) => c.json(await read((db) => d.loadFilterOptions(db))));
-  app.get('/api/view', async (c) => c.json(await read((db) => dashboardView(db, filterOf(c)))));
+  app.get('/api/options', async (c) => c.json(await read(async (db) => d.loadFilterOptions(db, domainDimensions(await readGoldCatalog(db))))));
+  app.get('/api/view', async (c) => c.json(await read(async (db) => dashboardView(db, await filterOf(c, db)))));
   app.get('/api/customers', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);
-    return c.json(await read((db) => d.loadCustomers(db, filterOf(c), c.req.query('q'), limit)));
+    return c.json(await read(async (db) => d.loadCustomers(db, await filterOf(c, db), c.req.query('q'), limit)));
   });
   app.get('/api/customers/:id', async (c) => {
     const detail = await read((db) => d.loadCustomerDetail(db, c.req.param('id')));
@@ -61,8 +65,8 @@ export function dashboardApp(options: DashboardOptions): Hono {
   app.get('/api/csv/:table', async (c) => {
     const name = c.req.param('table') as CsvTable;
     if (!CSV_TABLES.includes(name)) return c.text(`unknown table; one of ${CSV_TABLES.join(', ')}`, 404);
-    const filter = filterOf(c);
     const rows = await read(async (db): Promise<readonly object[]> => {
+      const filter = await filterOf(c, db);
       if (name === 'customers') return (await d.loadCustomers(db, filter, c.req.query('q'), 100_000)).rows;
       if (name === 'top-risk') return d.loadTopRisk(db, filter, 1000);
       if (name === 'segments') return d.loadSegments(db, filter);

@@ -24,7 +24,7 @@ const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const int = (v) => v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-GB');
 const money = (v) => v === null || v === undefined ? '–' : v.toLocaleString('en-GB', { maximumFractionDigits: Math.abs(v) >= 1000 ? 0 : 2 });
 const pct = (v) => v === null || v === undefined ? '–' : (v * 100).toFixed(1) + '%';
-const FILTERS = ['segment', 'rfmSegment', 'country'];
+const FILTERS = ['segment', 'rfmSegment', 'country', 'cardTier', 'province'];
 
 function query(extra = {}) {
   const p = new URLSearchParams();
@@ -93,7 +93,11 @@ function fail(error) { $('#status').textContent = 'error: ' + error.message; doc
 
 (async () => {
   const options = await api('/api/options');
-  for (const f of FILTERS) $('#f-' + f).innerHTML = '<option value="">all</option>' + options[f].map((v) => '<option>' + esc(v) + '</option>').join('');
+  for (const f of FILTERS) {
+    $('#f-' + f).innerHTML = '<option value="">all</option>' + options[f].map((v) => '<option>' + esc(v) + '</option>').join('');
+    // domain filters (card tier, province) only where the domain's gold is published
+    $('#f-' + f).parentElement.hidden = options[f].length === 0 && (f === 'cardTier' || f === 'province');
+  }
   for (const f of FILTERS) $('#f-' + f).addEventListener('change', () => refresh().catch(fail));
   let timer;
   $('#search').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(() => {
@@ -115,6 +119,8 @@ export function dashboardPage(): string {
   <label>Segment<select id="f-segment"></select></label>
   <label>RFM segment<select id="f-rfmSegment"></select></label>
   <label>Country<select id="f-country"></select></label>
+  <label hidden>Card tier<select id="f-cardTier"></select></label>
+  <label hidden>Province<select id="f-province"></select></label>
 </div>
 <div id="tiles" class="tiles"></div>
 <div id="charts" class="panel-grid"></div>

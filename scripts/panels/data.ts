@@ -3,7 +3,7 @@
  * turn rows into plain data the charts and tables receive. Unit tests check these against
  * independent queries on a fixture build.
  */
-import { filterParams, type CustomerFilter } from './filter.ts';
+import { filterParams, withDomainFilters, type CustomerFilter, type DomainDimensions } from './filter.ts';
 import { num, num0, str, type Queryable, type Row } from './run.ts';
 import * as q from './sql.ts';
 
@@ -21,8 +21,13 @@ async function rows(db: Queryable, sql: string, params: readonly unknown[] = [])
   return (await db.query(sql, [...params])).rows as Row[];
 }
 
+/** A customer-grain panel: the filter as $1 (with the domain conditions that exist), then `extra`. */
+async function filtered(db: Queryable, sql: string, filter: CustomerFilter, extra: readonly unknown[] = []): Promise<readonly Row[]> {
+  return rows(db, withDomainFilters(sql, filter.domains), [...filterParams(filter), ...extra]);
+}
+
 export async function loadKpis(db: Queryable, filter: CustomerFilter = {}): Promise<Kpis> {
-  return kpisOf((await rows(db, q.KPIS, filterParams(filter)))[0]!);
+  return kpisOf((await filtered(db, q.KPIS, filter))[0]!);
 }
 
 function kpisOf(r: Row): Kpis {
@@ -83,7 +88,7 @@ export interface SegmentRow {
 }
 
 export async function loadSegments(db: Queryable, filter: CustomerFilter = {}): Promise<SegmentRow[]> {
-  return (await rows(db, q.SEGMENTS, filterParams(filter))).map((r) => ({
+  return (await filtered(db, q.SEGMENTS, filter)).map((r) => ({
     segmentId: num0(r.segment_id),
     segment: str(r.segment_name),
     customers: num0(r.customers),
@@ -103,7 +108,7 @@ export interface ProfileCell {
 }
 
 export async function loadSegmentProfile(db: Queryable, filter: CustomerFilter = {}): Promise<ProfileCell[]> {
-  return (await rows(db, q.SEGMENT_PROFILE, filterParams(filter))).map((r) => ({
+  return (await filtered(db, q.SEGMENT_PROFILE, filter)).map((r) => ({
     segment: str(r.segment_name),
     feature: str(r.feature),
     segmentMean: num0(r.segment_mean),
@@ -136,7 +141,7 @@ export interface RfmCell {
 }
 
 export async function loadRfmGrid(db: Queryable, filter: CustomerFilter = {}): Promise<RfmCell[]> {
-  return (await rows(db, q.RFM_GRID, filterParams(filter))).map((r) => ({
+  return (await filtered(db, q.RFM_GRID, filter)).map((r) => ({
     r: num0(r.r_score),
     f: num0(r.f_score),
     customers: num0(r.customers),
@@ -151,7 +156,7 @@ export interface NamedCount {
 }
 
 export async function loadRfmSegments(db: Queryable, filter: CustomerFilter = {}): Promise<NamedCount[]> {
-  return (await rows(db, q.RFM_SEGMENTS, filterParams(filter))).map((r) => ({
+  return (await filtered(db, q.RFM_SEGMENTS, filter)).map((r) => ({
     segment: str(r.rfm_segment),
     customers: num0(r.customers),
     revenue: num0(r.revenue),
@@ -166,7 +171,7 @@ export interface ClvBin {
 }
 
 export async function loadClvDistribution(db: Queryable, filter: CustomerFilter = {}): Promise<ClvBin[]> {
-  return (await rows(db, q.CLV_DISTRIBUTION, [...filterParams(filter), q.CLV_BINS])).map((r) => ({
+  return (await filtered(db, q.CLV_DISTRIBUTION, filter, [q.CLV_BINS])).map((r) => ({
     bin: num0(r.bin),
     start: num0(r.bin_start),
     end: num0(r.bin_end),
@@ -183,7 +188,7 @@ export interface ChurnPoint {
 }
 
 export async function loadChurnVsClv(db: Queryable, filter: CustomerFilter = {}, limit = q.SCATTER_POINTS): Promise<ChurnPoint[]> {
-  return (await rows(db, q.CHURN_VS_CLV, [...filterParams(filter), limit])).map((r) => ({
+  return (await filtered(db, q.CHURN_VS_CLV, filter, [limit])).map((r) => ({
     customerId: str(r.customer_id),
     clv: num0(r.clv_12m),
     churn: num0(r.churn_probability),
@@ -204,7 +209,7 @@ export interface RiskRow {
 }
 
 export async function loadTopRisk(db: Queryable, filter: CustomerFilter = {}, limit = 20): Promise<RiskRow[]> {
-  return (await rows(db, q.TOP_RISK, [...filterParams(filter), limit])).map((r) => ({
+  return (await filtered(db, q.TOP_RISK, filter, [limit])).map((r) => ({
     rank: num0(r.rank),
     customerId: str(r.customer_id),
     valueAtRisk: num0(r.value_at_risk),
@@ -234,9 +239,9 @@ export async function loadCustomers(
   search?: string,
   limit = 100,
 ): Promise<{ rows: CustomerRow[]; total: number }> {
-  const params = [...filterParams(filter), search?.trim() || null];
-  const [count] = await rows(db, q.CUSTOMERS_COUNT, params);
-  const list = (await rows(db, q.CUSTOMERS, [...params, limit])).map((r) => ({
+  const text = search?.trim() || null;
+  const [count] = await filtered(db, q.CUSTOMERS_COUNT, filter, [text]);
+  const list = (await filtered(db, q.CUSTOMERS, filter, [text, limit])).map((r) => ({
     customerId: str(r.customer_id),
     country: str(r.country),
     segment: str(r.segment_name),
@@ -265,11 +270,21 @@ export interface FilterOptions {
   readonly segment: readonly string[];
   readonly rfmSegment: readonly string[];
   readonly country: readonly string[];
+  /** empty unless the airline domain's gold.loyalty_members is published */
+  readonly cardTier: readonly string[];
+  readonly province: readonly string[];
 }
 
-export async function loadFilterOptions(db: Queryable): Promise<FilterOptions> {
-  const options = { segment: [] as string[], rfmSegment: [] as string[], country: [] as string[] };
+export async function loadFilterOptions(db: Queryable, domains: DomainDimensions = {}): Promise<FilterOptions> {
+  const options = { segment: [] as string[], rfmSegment: [] as string[], country: [] as string[], cardTier: [] as string[], province: [] as string[] };
   for (const r of await rows(db, q.FILTER_OPTIONS)) options[str(r.filter) as keyof typeof options].push(str(r.value));
+  if (domains.loyalty) {
+    const tier = `"${domains.loyalty.tierColumn}"`;
+    const values = async (column: string): Promise<string[]> =>
+      (await rows(db, `select distinct ${column}::text as v from gold.loyalty_members where ${column} is not null order by 1`)).map((r) => str(r.v));
+    options.cardTier = await values(tier);
+    options.province = await values('province');
+  }
   return options;
 }
 

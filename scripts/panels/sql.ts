@@ -1,6 +1,6 @@
 /**
  * The SQL behind every panel of the report and the dashboard, in one place. Customer-grain panels
- * start from FILTERED_CUSTOMERS ($1 segment, $2 RFM segment, $3 country; null = any), so the
+ * start from FILTERED_CUSTOMERS ($1, the filter as JSON; panels' own parameters from $2), so the
  * dashboard's filters narrow all of them alike and the report (no filter) shows everyone.
  * Everything reads published gold; build records come from strata_meta.
  */
@@ -112,7 +112,7 @@ left join filtered on filtered.rfm_segment = names.segment
 group by names.segment
 order by customers desc, names.segment`;
 
-/** Bins of the CLV histogram ($4): equal widths from 0 to the 99th percentile; the last bin takes the tail. */
+/** Bins of the CLV histogram ($2): equal widths from 0 to the 99th percentile; the last bin takes the tail. */
 export const CLV_BINS = 20;
 
 /** CLV distribution: every bin, even an empty one. */
@@ -122,7 +122,7 @@ values_ as (
     select c.clv_12m::float8 as clv from filtered join gold.customer_clv as c using (customer_id)
 ),
 bounds as (
-    select greatest(percentile_cont(0.99) within group (order by clv), 1e-9) as top, $4::int as bins from values_
+    select greatest(percentile_cont(0.99) within group (order by clv), 1e-9) as top, $2::int as bins from values_
 ),
 binned as (
     select least(floor(clv / bounds.top * bounds.bins)::int, bounds.bins - 1) as bin from values_, bounds
@@ -135,7 +135,7 @@ left join binned on binned.bin = b
 group by b, bounds.top, bounds.bins
 order by b`;
 
-/** Points drawn in the churn × CLV scatter ($4); the most valuable are kept when there are more. */
+/** Points drawn in the churn × CLV scatter ($2); the most valuable are kept when there are more. */
 export const SCATTER_POINTS = 1500;
 
 /**
@@ -158,9 +158,9 @@ select s.customer_id, s.clv_12m, s.churn_probability, t.clv_median, 0.5 as churn
             else 'low value, active' end as quadrant
 from scored as s cross join thresholds as t
 order by s.clv_12m * s.churn_probability desc, s.customer_id
-limit $4`;
+limit $2`;
 
-/** The top customers to save ($4 = how many), ranked by value at risk. */
+/** The top customers to save ($2 = how many), ranked by value at risk. */
 export const TOP_RISK = `
 with ${FILTERED_CUSTOMERS}
 select p.rank, p.customer_id, p.value_at_risk, p.churn_probability, p.clv_12m,
@@ -168,25 +168,25 @@ select p.rank, p.customer_id, p.value_at_risk, p.churn_probability, p.clv_12m,
 from gold.retention_priorities as p
 join filtered as f using (customer_id)
 order by p.rank
-limit $4`;
+limit $2`;
 
-/** The customer table: $4 = a search text (customer id or country, null = all), $5 = rows. */
+/** The customer table: $2 = a search text (customer id or country, null = all), $3 = rows. */
 export const CUSTOMERS = `
 with ${FILTERED_CUSTOMERS}
 select f.customer_id, f.country, f.segment_name, f.rfm_segment, f.recency_days, f.frequency,
        f.monetary, c.clv_12m, c.churn_probability
 from filtered as f
 left join gold.customer_clv as c using (customer_id)
-where $4::text is null or f.customer_id ilike '%' || $4 || '%' or f.country ilike '%' || $4 || '%'
+where $2::text is null or f.customer_id ilike '%' || $2 || '%' or f.country ilike '%' || $2 || '%'
 order by f.monetary desc, f.customer_id
-limit $5`;
+limit $3`;
 
 /** How many customers the customer table's search matches (it shows at most its limit). */
 export const CUSTOMERS_COUNT = `
 with ${FILTERED_CUSTOMERS}
 select count(*) as customers
 from filtered as f
-where $4::text is null or f.customer_id ilike '%' || $4 || '%' or f.country ilike '%' || $4 || '%'`;
+where $2::text is null or f.customer_id ilike '%' || $2 || '%' or f.country ilike '%' || $2 || '%'`;
 
 /** One customer's features, scores, segment, CLV and churn ($1 = customer id). */
 export const CUSTOMER_DETAIL = `

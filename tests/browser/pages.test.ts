@@ -102,6 +102,8 @@ describe('dashboard', () => {
   it('a filter changes the KPI tiles and the table to what SQL gives for it', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const seen = watch(page);
+    // under the whole suite on two cores a view can take long to come: waits are generous, checks exact
+    page.setDefaultTimeout(90_000);
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready="true"]');
     const tile = async (key: string): Promise<number> => Number(await page.getAttribute(`.tile[data-kpi="${key}"]`, 'data-value'));

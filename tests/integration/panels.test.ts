@@ -191,8 +191,11 @@ describe('panel data on a fixture build', () => {
     expect([before.airline, before.travel, before.drift]).toEqual([undefined, undefined, undefined]);
     await fx.db.pool.query(`
       create table gold.loyalty_members as
-        select * from (values ('1', 'Ontario', 'Star', true), ('2', 'Ontario', 'Star', false), ('3', 'Quebec', 'Aurora', false), ('4', 'Quebec', 'Star', true))
-          as v(customer_id, province, loyalty_card, is_cancelled);
+        select customer_id,
+               case when n % 2 = 0 then 'Ontario' else 'Quebec' end as province,
+               case when n % 3 = 0 then 'Aurora' else 'Star' end as loyalty_card,
+               n % 4 = 0 as is_cancelled
+        from (select customer_id, row_number() over (order by customer_id) as n from gold.customer_features) as numbered;
       create table gold.perk_assignments as
         select * from (values ('a', 'Dreamers', 'free hotel meal', 'treatment'), ('b', 'Dreamers', 'free hotel meal', 'control'), ('c', 'Families', 'free checked bag', 'treatment'))
           as v(customer_id, stratum_segment_name, perk_name, arm);
@@ -201,11 +204,30 @@ describe('panel data on a fixture build', () => {
       create table gold.feature_drift as
         select * from (values ('feature', 'monetary', 0.02::float8), ('feature', 'recency_days', 0.31), ('segment', 'mix', null)) as v(kind, name, psi);`);
     const report = await readReport();
+    // n = 1..400: Aurora is every third (133 members), cancelled every fourth; of Aurora, n divisible by 12 (33)
     expect(report.airline?.byTier).toEqual([
-      { category: 'Aurora', members: 1, cancelled: 0, rate: 0 },
-      { category: 'Star', members: 3, cancelled: 2, rate: expect.closeTo(2 / 3, 6) },
+      { category: 'Aurora', members: 133, cancelled: 33, rate: expect.closeTo(33 / 133, 6) },
+      { category: 'Star', members: 267, cancelled: 67, rate: expect.closeTo(67 / 267, 6) },
     ]);
-    expect(report.airline?.byProvince.map((r) => [r.category, r.rate])).toEqual([['Ontario', 0.5], ['Quebec', 0.5]]);
+    expect(report.airline?.byProvince.map((r) => [r.category, r.members, r.cancelled])).toEqual([['Ontario', 200, 100], ['Quebec', 200, 0]]);
+    // the dashboard's filters gain card tier and province, narrowing every panel
+    const { domainDimensions } = await import('../../scripts/panels/filter.ts');
+    const { readGoldCatalog } = await import('../../scripts/panels/catalog.ts');
+    const domains = domainDimensions(await readGoldCatalog(fx.db.pool));
+    expect(domains).toEqual({ loyalty: { tierColumn: 'loyalty_card' } });
+    const options = await d.loadFilterOptions(fx.db.pool, domains);
+    expect([options.cardTier, options.province]).toEqual([['Aurora', 'Star'], ['Ontario', 'Quebec']]);
+    const aurora = await d.loadKpis(fx.db.pool, { cardTier: 'Aurora', province: 'Ontario', domains });
+    const expected = await one<{ n: string; revenue: string }>(
+      `select count(*) as n, sum(f.monetary) as revenue from gold.customer_features f join gold.loyalty_members m using (customer_id)
+        where m.loyalty_card = 'Aurora' and m.province = 'Ontario'`,
+    );
+    expect(aurora.customers).toBe(Number(expected.n));
+    expect(aurora.customers).toBe(66);
+    expect(aurora.revenue).toBeCloseTo(Number(expected.revenue), 2);
+    expect((await d.loadCustomers(fx.db.pool, { cardTier: 'Aurora', province: 'Ontario', domains })).total).toBe(66);
+    // without the domain dimensions the values are ignored, never an error
+    expect((await d.loadKpis(fx.db.pool, { cardTier: 'Aurora' })).customers).toBe(400);
     expect(report.travel?.perksByArm).toEqual([
       { segment: 'Dreamers', perk: 'free hotel meal', arm: 'control', users: 1 },
       { segment: 'Dreamers', perk: 'free hotel meal', arm: 'treatment', users: 1 },

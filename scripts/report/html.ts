@@ -53,7 +53,8 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 section h2 { margin: 0 0 4px; font-size: 17px; }
 p.reading { margin: 0 0 12px; color: var(--muted); }
 .grid { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
-figure.chart { margin: 0; overflow-x: auto; max-width: 100%; }
+figure.chart { margin: 0; max-width: 100%; }
+figure.chart svg { max-width: 100%; height: auto; }
 figure.chart figcaption { color: var(--muted); font-size: 12px; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 10px; }
 .tile { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: #fff; }

@@ -78,7 +78,7 @@ describe('report', () => {
     expect(await page.locator('table[data-table="recommendations"] tbody tr').count()).toBe(11 + k);
     await page.screenshot({ path: join(SCREENSHOTS, 'report.png'), fullPage: true });
     // the top of the page, small enough for the README (docs/img/ holds a copy)
-    await page.screenshot({ path: join(SCREENSHOTS, 'readme-report.png'), clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+    await page.screenshot({ path: join(SCREENSHOTS, 'readme-report.png'), clip: { x: 0, y: 0, width: 1280, height: 1500 }, fullPage: true });
     await page.close();
   });
 });
@@ -159,7 +159,7 @@ describe('dashboard', () => {
     await page.locator('table[data-table="top-risk"] tbody tr').first().click();
     await page.waitForSelector('#detail h3');
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'readme-dashboard.png'), clip: { x: 0, y: 0, width: 1400, height: 1500 } });
+    await page.screenshot({ path: join(SCREENSHOTS, 'readme-dashboard.png'), clip: { x: 0, y: 0, width: 1400, height: 1500 }, fullPage: true });
     await page.close();
   });
 

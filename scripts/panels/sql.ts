@@ -28,15 +28,17 @@ order by p.publication_id desc
 limit 1`;
 
 /**
- * Where the previous published build keeps a gold model: its physical table, if retention has
- * not dropped it. $1 = the current build id, $2 = the model's node id (model.kpis).
+ * Where the previous published build keeps a gold model's rows: the physical table its
+ * publication pointed at (a build's partition in strata_store, docs/storage.md), if retention has
+ * not dropped it. $1 = the current build id, $2 = the model's node id (model.kpis). Right for
+ * table models, whose partition holds exactly that build's rows.
  */
 export const PREVIOUS_RELATION = `
 select r.physical_schema, r.physical_name, p.build_id
 from strata_meta.publications as p
 join strata_meta.published_relations as r using (publication_id)
-join strata_meta.build_schemas as s on s.schema_name = r.physical_schema and s.dropped_at is null
 where p.build_id < $1 and p.kind = 'publish' and r.node_id = $2
+  and to_regclass(format('%I.%I', r.physical_schema, r.physical_name)) is not null
 order by p.publication_id desc
 limit 1`;
 

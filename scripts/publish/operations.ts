@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
-import { quoteIdent, quoteLiteral } from '../core/ts-model.ts';
+import { quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { Operation, OperationsProject } from '../load/operations.ts';
 
 /** The schema the operations live in: the public gold views they read are beside them. */
@@ -14,18 +14,28 @@ export const OPERATIONS_SCHEMA = 'gold';
  * A function that no longer compiles against the new views fails the publish: nothing is
  * published. Each function gets its description from operations/_operations.yml as a comment;
  * an undocumented function, or a documented one no file creates, is an error.
+ * A file that reads a gold view this project has not published (a model left out with --exclude,
+ * or one the project does not have) is not installed: that is said, not an error. Returns those
+ * notes.
  */
-export async function installOperations(client: pg.PoolClient, project: OperationsProject, biRole: string | undefined): Promise<void> {
-  if (project.files.length === 0) return;
+export async function installOperations(client: pg.PoolClient, project: OperationsProject, biRole: string | undefined): Promise<readonly string[]> {
+  if (project.files.length === 0) return [];
   await client.query(`create schema if not exists ${quoteIdent(OPERATIONS_SCHEMA)}`);
-  for (const file of project.files) await runFile(client, file);
+  const notes: string[] = [];
+  const skippedNames = new Set<string>();
+  for (const file of project.files) {
+    const skipped = await runFile(client, file);
+    if (skipped === undefined) continue;
+    notes.push(`operations: ${file.file} not installed: ${skipped}`);
+    for (const name of createdNames(file.sql)) skippedNames.add(name);
+  }
   const created = await functionsIn(client);
   const documented = new Map(project.operations.map((o) => [o.name, o]));
   const undocumented = [...new Set(created.map((f) => f.name))].filter((n) => !documented.has(n));
   if (undocumented.length > 0) {
     throw new StrataError(`operations: ${undocumented.map((n) => `gold.${n}`).join(', ')} not documented in operations/_operations.yml`);
   }
-  const missing = project.operations.filter((o) => !created.some((f) => f.name === o.name)).map((o) => o.name);
+  const missing = project.operations.filter((o) => !skippedNames.has(o.name) && !created.some((f) => f.name === o.name)).map((o) => o.name);
   if (missing.length > 0) throw new StrataError(`operations/_operations.yml documents ${missing.join(', ')}, which no operations/*.sql creates`);
   const role = biRole && (await client.query('select 1 from pg_roles where rolname = $1', [biRole])).rowCount ? quoteIdent(biRole) : undefined;
   for (const fn of created) {
@@ -35,14 +45,22 @@ export async function installOperations(client: pg.PoolClient, project: Operatio
     await client.query(`revoke all on function ${signature} from public`);
     if (role) await client.query(`grant execute on function ${signature} to ${role}`);
   }
+  return notes;
 }
 
-/** Runs one file; a function whose result columns changed is dropped and created again. */
-async function runFile(client: pg.PoolClient, file: { file: string; sql: string }): Promise<void> {
+/**
+ * Runs one file; a function whose result columns changed is dropped and created again. Returns
+ * why the file was not installed when it reads a gold relation that does not exist (42P01).
+ */
+async function runFile(client: pg.PoolClient, file: { file: string; sql: string }): Promise<string | undefined> {
   await client.query('savepoint operation_file');
   try {
     await client.query(file.sql);
   } catch (error) {
+    if ((error as { code?: string }).code === '42P01') {
+      await client.query('rollback to savepoint operation_file');
+      return `${(error as Error).message}: a gold model it reads is not published`;
+    }
     // 42P13: create or replace cannot change a function's result type
     if ((error as { code?: string }).code !== '42P13') throw located(file.file, error);
     await client.query('rollback to savepoint operation_file');
@@ -58,6 +76,7 @@ async function runFile(client: pg.PoolClient, file: { file: string; sql: string 
     }
   }
   await client.query('release savepoint operation_file');
+  return undefined;
 }
 
 function located(file: string, error: unknown): StrataError {

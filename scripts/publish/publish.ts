@@ -59,7 +59,9 @@ export async function publish(pool: pg.Pool, request: PublishRequest): Promise<n
              from strata_meta.live`,
           [publicationId],
         );
-        if (request.operations) await installOperations(client, request.operations, request.bi.role);
+        if (request.operations) {
+          for (const note of await installOperations(client, request.operations, request.bi.role)) request.retry?.log?.(note);
+        }
         await applyBiAccess(client, request.bi, request.manifest);
         if (request.kind === 'publish') {
           await client.query('update strata_meta.builds set published = true where build_id = $1', [request.buildId]);

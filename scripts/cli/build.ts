@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import type pg from 'pg';
 import { runTests } from '../audit/run-tests.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
+import { describeNode } from '../core/errors.ts';
 import type { NodeResult, Plan, PlannedNode, PublishedState } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { endAbandonedSessions } from '../db/build-sessions.ts';
@@ -127,7 +128,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     buildId,
     published,
     log,
-    onServerLost: (reason, nodeId) => (lost ??= `${reason} while ${nodeId} ran`),
+    onServerLost: (reason, nodeId) => (lost ??= `${reason} while ${describeNode(nodeId, undefined)} ran`),
   };
   const outcome = await schedule(manifest, plan, threads, {
     cancelled: () => (run.cancelled?.() ?? false) || lost !== undefined,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { Manifest } from '../core/types.ts';
@@ -20,6 +19,30 @@ export function biAccessOf(settings: { readonly biRole: string; readonly biLayer
 }
 
 /**
+ * The password kept in `file`, or a new one kept there. Two builds of one project may start at
+ * once (test files do): the file is created exclusively, so one password wins and the other
+ * process reads it, waiting out the moment between the file's creation and its content. An empty
+ * file (left by a strata that wrote it non-atomically) is replaced.
+ */
+async function keptPassword(file: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  const fresh = randomBytes(18).toString('base64url');
+  try {
+    await writeFile(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    return fresh;
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const kept = (await readFile(file, 'utf8')).trim();
+    if (kept) return kept;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await writeFile(file, `${fresh}\n`, { mode: 0o600 });
+  return fresh;
+}
+
+/**
  * Creates the read-only BI role when it is missing. Its password is generated once and kept in
  * `.strata/bi-password` (gitignored, mode 600); it is never printed. Returns a note for the user,
  * or a warning when the connecting user may not create roles.
@@ -28,12 +51,8 @@ export async function ensureBiRole(pool: pg.Pool, role: string, stateDir: string
   const exists = await pool.query('select 1 from pg_roles where rolname = $1', [role]);
   const passwordFile = join(stateDir, 'bi-password');
   if (exists.rowCount && exists.rowCount > 0) return `BI role ${role} exists`;
-  const password = existsSync(passwordFile)
-    ? (await readFile(passwordFile, 'utf8')).trim()
-    : randomBytes(18).toString('base64url');
   // the file first: a role whose password nobody kept would be useless
-  await mkdir(stateDir, { recursive: true });
-  await writeFile(passwordFile, password + '\n', { mode: 0o600 });
+  const password = await keptPassword(passwordFile);
   try {
     await pool.query(`create role ${quoteIdent(role)} login password ${quoteLiteral(password)} nosuperuser nocreatedb nocreaterole`);
   } catch (error) {

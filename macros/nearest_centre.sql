@@ -1,7 +1,7 @@
 {#-
   nearest_centre(features, centres, rows): every row of `rows` (a relation with customer_id and
   the feature columns) with the nearest k-means centre of `centres` (a segment centres table
-  written by scripts/segment/model-run.ts): customer_id, segment_id, segment_name, distance.
+  written by scripts/segment/pipeline/): customer_id, segment_id, segment_name, distance.
   The arithmetic of scripts/segment (applyTransform, nearestCentreSql), per feature x:
 
     v = ln(1 + max(x, 0))  when log1p_x, else x     (long-tailed features are logged)

@@ -1,6 +1,7 @@
 import { defineModel } from '../../scripts/core/ts-model.ts';
-import { runSegmentCentres } from '../../scripts/segment/pipeline/run.ts';
-import { segmentSettings } from '../../scripts/segment/pipeline/settings.ts';
+import { nameSegments } from '../../scripts/segment/namer.ts';
+import { runSegmentModel, type SegmentDomain } from '../../scripts/segment/pipeline/run.ts';
+import { CUSTOMER_SEGMENT_VARS } from '../../scripts/segment/pipeline/settings.ts';
 
 /**
  * Gold: the k-means segments, one row per segment. Fits on a deterministic sample of
@@ -11,20 +12,18 @@ import { segmentSettings } from '../../scripts/segment/pipeline/settings.ts';
  * Vars segment_features, segment_k, segment_k_range, segment_seed, segment_sample,
  * segment_restarts: defaults and rules in scripts/segment/pipeline/settings.ts.
  */
+export const CUSTOMER_SEGMENTS: SegmentDomain = {
+  model: 'segment_centres',
+  vars: CUSTOMER_SEGMENT_VARS,
+  overrides: 'segment_name_overrides',
+  fits: { schema: 'strata_meta', name: 'segment_fits' },
+  name: nameSegments,
+  // customer_features always has rows and values in a built project: anything else is an error
+  tolerant: false,
+};
+
 export default defineModel({
-  dependsOn: ['customer_features', 'segment_name_overrides'],
+  dependsOn: [CUSTOMER_SEGMENTS.vars.table, CUSTOMER_SEGMENTS.overrides],
   description: 'k-means segment centres fitted on a deterministic sample of customer_features.',
-  async run(ctx) {
-    const result = await runSegmentCentres({
-      db: ctx.db,
-      features: ctx.ref('customer_features'),
-      nameOverrides: ctx.ref('segment_name_overrides'),
-      published: ctx.published('segment_centres'),
-      out: ctx.this,
-      settings: segmentSettings(ctx.vars),
-      buildId: ctx.buildId,
-      log: ctx.log,
-    });
-    return { rows: result.segments };
-  },
+  run: (ctx) => runSegmentModel(ctx, CUSTOMER_SEGMENTS),
 });

@@ -1,10 +1,10 @@
 import { defineModel } from '../../scripts/core/ts-model.ts';
-import { readSegmentSettings, runSegmentModel, type SegmentSettings } from '../../scripts/segment/model-run.ts';
+import { runSegmentModel, type SegmentDomain } from '../../scripts/segment/pipeline/run.ts';
 import { nameTravellerSegments } from '../../scripts/segment/travel-names.ts';
 
 /**
  * Gold: traveller segments, one row per segment: the same k-means step as segment_centres
- * (sample, transform, choice of k, stable ids; scripts/segment/model-run.ts) on
+ * (sample, transform, choice of k, stable ids; scripts/segment/pipeline/) on
  * gold.traveler_features, named in the case study's words (scripts/segment/travel-names.ts) with
  * overrides from seed traveler_segment_name_overrides. Fits go to
  * strata_meta.traveler_segment_fits. traveler_segments.sql assigns every traveller.
@@ -32,27 +32,22 @@ export const TRAVELER_SEGMENT_FEATURES = [
   'cancellation_rate',
 ] as const;
 
-export default defineModel({
-  dependsOn: ['traveler_features', 'traveler_segment_name_overrides'],
-  description: 'k-means traveller segment centres fitted on a deterministic sample of traveler_features.',
-  run: (ctx) =>
-    runSegmentModel(ctx, {
-      features: 'traveler_features',
-      overrides: 'traveler_segment_name_overrides',
-      self: 'traveler_segment_centres',
-      fitsTable: 'strata_meta.traveler_segment_fits',
-      settings: travelerSegmentSettings(ctx.vars),
-      featuresVar: 'traveler_segment_features',
-      name: nameTravellerSegments,
-      tolerant: true,
-    }),
-});
+export const TRAVELER_SEGMENTS: SegmentDomain = {
+  model: 'traveler_segment_centres',
+  vars: {
+    prefix: 'traveler_',
+    table: 'traveler_features',
+    defaults: { features: TRAVELER_SEGMENT_FEATURES, k: null, kRange: [3, 8], seed: 42, sample: 10_000, restarts: 10 },
+  },
+  overrides: 'traveler_segment_name_overrides',
+  fits: { schema: 'strata_meta', name: 'traveler_segment_fits' },
+  name: nameTravellerSegments,
+  // no TravelTide data loaded, or an extract without sessions, still builds (see above)
+  tolerant: true,
+};
 
-/** The traveller segment vars, checked; a bad value is a UsageError naming the var. */
-export function travelerSegmentSettings(vars: Readonly<Record<string, unknown>>): SegmentSettings {
-  return readSegmentSettings(
-    vars,
-    { features: TRAVELER_SEGMENT_FEATURES, k: null, kRange: [3, 8], seed: 42, sample: 10_000, restarts: 10 },
-    'traveler_',
-  );
-}
+export default defineModel({
+  dependsOn: [TRAVELER_SEGMENTS.vars.table, TRAVELER_SEGMENTS.overrides],
+  description: 'k-means traveller segment centres fitted on a deterministic sample of traveler_features.',
+  run: (ctx) => runSegmentModel(ctx, TRAVELER_SEGMENTS),
+});

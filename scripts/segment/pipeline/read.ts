@@ -1,4 +1,4 @@
-/** What the segment step reads: the feature columns' presence, the fitted sample, the published centres, the name overrides. */
+/** What the segment step reads: the feature columns' presence, the fitted sample, the published centres and ids ever used, the name overrides. */
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../../core/errors.ts';
 import { qualified, quoteIdent } from '../../core/sql.ts';
@@ -10,17 +10,21 @@ import type { SegmentSettings } from './settings.ts';
 /** One sampled customer's features, by column name. */
 export type FeatureRow = Readonly<Record<string, number>>;
 
-/** Fails, naming the var, when a configured feature is not a column of customer_features. */
-export async function checkFeatureColumns(db: Kysely<unknown>, relation: Relation, features: readonly string[]): Promise<void> {
+/** Fails, naming the var, when a configured feature is not a column of the feature table. */
+export async function checkFeatureColumns(
+  db: Kysely<unknown>,
+  relation: Relation,
+  features: readonly string[],
+  table: string,
+  featuresVar: string,
+): Promise<void> {
   const result = await sql<{ name: string }>`
     select attname as name from pg_attribute
     where attrelid = ${qualified(relation)}::regclass and attnum > 0 and not attisdropped`.execute(db);
   const columns = new Set(result.rows.map((r) => r.name));
   const missing = features.filter((f) => !columns.has(f));
   if (missing.length > 0) {
-    throw new UsageError(
-      `var segment_features names ${missing.join(', ')}, not a column of customer_features (columns: ${[...columns].join(', ')})`,
-    );
+    throw new UsageError(`var ${featuresVar} names ${missing.join(', ')}, not a column of ${table} (columns: ${[...columns].join(', ')})`);
   }
 }
 
@@ -48,7 +52,12 @@ export async function readSample(db: Kysely<unknown>, relation: Relation, settin
  * nothing (its length differs), and matchSegmentIds numbers new segments above it, so an id that
  * lapsed in an earlier build is never handed to a different segment.
  */
-export async function previousCentres(db: Kysely<unknown>, published: Relation | undefined, transform: FeatureTransform): Promise<PreviousCentre[]> {
+export async function previousCentres(
+  db: Kysely<unknown>,
+  published: Relation | undefined,
+  fits: Relation,
+  transform: FeatureTransform,
+): Promise<PreviousCentre[]> {
   const rows = published
     ? (await sql.raw<Record<string, unknown>>(`select * from ${qualified(published)}`).execute(db)).rows
     : [];
@@ -61,9 +70,9 @@ export async function previousCentres(db: Kysely<unknown>, published: Relation |
       : [];
     return { id: Number(row['segment_id']), centre };
   });
-  const ever = await sql<{ id: number | null }>`
+  const ever = await sql.raw<{ id: number | null }>(`
     select max((s ->> 'segment_id')::integer) as id
-    from strata_meta.segment_fits, jsonb_array_elements(segments) as s`.execute(db);
+    from ${qualified(fits)}, jsonb_array_elements(segments) as s`).execute(db);
   const highest = ever.rows[0]?.id ?? 0;
   return [...previous, { id: highest, centre: [] }];
 }

@@ -1,7 +1,7 @@
 /**
- * The segment vars and their defaults: the one place the default list of segmentation features
- * is written (customer_segments.sql reads the same var, which strata's schema.yml sets; docs/segments.md
- * points here).
+ * The segment vars and their defaults: the one place the default list of customer segmentation
+ * features is written (customer_segments.sql reads the same var, which strata's schema.yml sets;
+ * docs/segments.md points here), and the one reader of every segmented table's vars.
  *
  *   segment_features  customer_features columns to cluster (default below)
  *   segment_k         null (choose k in segment_k_range)  or a fixed number of segments
@@ -9,6 +9,10 @@
  *   segment_seed      42
  *   segment_sample    10000   customers fitted on, at most 50,000
  *   segment_restarts  10      k-means++ restarts of the final fit, at least 10
+ *
+ * A sibling feature table reads its own `<prefix>segment_features`, `<prefix>segment_k` and
+ * `<prefix>segment_k_range` (the range falling back to segment_k_range); seed, sample and
+ * restarts are always the shared segment_* vars.
  */
 import { UsageError } from '../../core/errors.ts';
 
@@ -34,28 +38,61 @@ export interface SegmentSettings {
   readonly restarts: number;
 }
 
-/** Reads and checks the segment vars; a bad value is a UsageError naming the var. */
+/** Which vars a segmented feature table reads, and what they fall back to. */
+export interface SegmentVars {
+  /** '' for the segment_* vars; 'traveler_' reads traveler_segment_features, _k and _k_range */
+  readonly prefix: string;
+  /** the feature table the feature list names columns of, for messages */
+  readonly table: string;
+  /** what the vars fall back to; k null: choose k in kRange */
+  readonly defaults: Omit<SegmentSettings, 'k'> & { readonly k: number | null };
+}
+
+/** The customer segments' vars (segment_centres over customer_features). */
+export const CUSTOMER_SEGMENT_VARS: SegmentVars = {
+  prefix: '',
+  table: 'customer_features',
+  defaults: {
+    features: SEGMENT_VAR_DEFAULTS.segment_features,
+    k: SEGMENT_VAR_DEFAULTS.segment_k,
+    kRange: SEGMENT_VAR_DEFAULTS.segment_k_range,
+    seed: SEGMENT_VAR_DEFAULTS.segment_seed,
+    sample: SEGMENT_VAR_DEFAULTS.segment_sample,
+    restarts: SEGMENT_VAR_DEFAULTS.segment_restarts,
+  },
+};
+
+/** Reads and checks the customer segment vars; a bad value is a UsageError naming the var. */
 export function segmentSettings(vars: Readonly<Record<string, unknown>>): SegmentSettings {
-  const get = <K extends keyof typeof SEGMENT_VAR_DEFAULTS>(name: K): unknown =>
-    vars[name] === undefined ? SEGMENT_VAR_DEFAULTS[name] : vars[name];
-  const features = get('segment_features');
+  return readSegmentSettings(vars, CUSTOMER_SEGMENT_VARS);
+}
+
+/** Reads and checks one feature table's segment vars; a bad value is a UsageError naming the var. */
+export function readSegmentSettings(vars: Readonly<Record<string, unknown>>, spec: SegmentVars): SegmentSettings {
+  const { prefix, defaults } = spec;
+  const get = (name: string, fallback: unknown): unknown => (vars[name] === undefined ? fallback : vars[name]);
+  const featuresVar = `${prefix}segment_features`;
+  const features = get(featuresVar, defaults.features);
   if (!Array.isArray(features) || features.length === 0 || !features.every((f) => typeof f === 'string' && /^[a-z_][a-z0-9_]*$/.test(f))) {
-    throw new UsageError(`var segment_features must be a non-empty list of lower-case column names of customer_features, got ${JSON.stringify(features)}`);
+    throw new UsageError(`var ${featuresVar} must be a non-empty list of lower-case column names of ${spec.table}, got ${JSON.stringify(features)}`);
   }
-  if (new Set(features).size !== features.length) throw new UsageError(`var segment_features lists a column twice: ${features.join(', ')}`);
-  const k = get('segment_k');
-  const range = get('segment_k_range');
+  if (new Set(features).size !== features.length) throw new UsageError(`var ${featuresVar} lists a column twice: ${features.join(', ')}`);
+  const kVar = `${prefix}segment_k`;
+  const k = get(kVar, defaults.k);
+  const rangeVar = `${prefix}segment_k_range`;
+  // a sibling's range falls back to the shared segment_k_range before the default
+  const range = get(rangeVar, prefix ? get('segment_k_range', defaults.kRange) : defaults.kRange);
   if (!Array.isArray(range) || range.length !== 2 || !range.every(Number.isInteger)) {
-    throw new UsageError(`var segment_k_range must be two integers [low, high], got ${JSON.stringify(range)}`);
+    throw new UsageError(`var ${rangeVar} must be two integers [low, high], got ${JSON.stringify(range)}`);
   }
-  const sample = integer('segment_sample', get('segment_sample'), 2, MAX_SAMPLE);
+  const sample = integer('segment_sample', get('segment_sample', defaults.sample), 2, MAX_SAMPLE);
   return {
     features: features as string[],
-    k: k === null ? undefined : integer('segment_k', k, 2, Infinity),
+    k: k === null ? undefined : integer(kVar, k, 2, Infinity),
     kRange: [range[0] as number, range[1] as number],
-    seed: integer('segment_seed', get('segment_seed'), -(2 ** 31), 2 ** 31 - 1),
+    seed: integer('segment_seed', get('segment_seed', defaults.seed), -(2 ** 31), 2 ** 31 - 1),
     sample,
-    restarts: integer('segment_restarts', get('segment_restarts'), MIN_RESTARTS, 1000),
+    restarts: integer('segment_restarts', get('segment_restarts', defaults.restarts), MIN_RESTARTS, 1000),
   };
 }
 

@@ -1,4 +1,4 @@
-/** What the segment step writes: the centres table and its history row in strata_meta.segment_fits. */
+/** What the segment step writes: the centres table and its history row in the fits table (strata_meta.segment_fits or a sibling). */
 import { sql, type Kysely } from 'kysely';
 import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
@@ -11,8 +11,9 @@ export interface Segment {
   readonly id: number;
   readonly name: string;
   readonly size: number;
-  /** standardised */
+  /** standardised, one value per feature of the written transform */
   readonly centre: readonly number[];
+  /** in original units, for the features that were fitted */
   readonly original: Readonly<Record<string, number>>;
 }
 
@@ -43,13 +44,16 @@ export async function writeCentres(
     { name: 'build_id', type: 'bigint not null' },
   ];
   await sql.raw(`create table ${qualified(out)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`).execute(db);
+  // an empty feature table (a tolerant domain with no data yet) gives the table without rows
+  if (segments.length === 0) return;
   const values = segments.map((s) =>
     sql`(${sql.join([
       s.id,
       s.name,
       s.size,
       s.size / sampleSize,
-      ...t.features.map((f) => s.original[f]!),
+      // a feature left out of the fit has no centre in original units
+      ...t.features.map((f) => s.original[f] ?? null),
       ...s.centre,
       ...t.log1p,
       ...t.mean,
@@ -61,9 +65,10 @@ export async function writeCentres(
   await sql`insert into ${sql.raw(qualified(out))} (${sql.raw(names)}) values ${sql.join(values)}`.execute(db);
 }
 
-/** The fit's history row (migration 3); candidates as measured during the search. */
+/** The fit's history row (migration 3, or a sibling table like it); candidates as measured during the search. */
 export async function recordFit(
   db: Kysely<unknown>,
+  fits: Relation,
   buildId: number,
   t: FeatureTransform,
   fit: SearchedFit,
@@ -81,7 +86,7 @@ export async function recordFit(
   }));
   const stored = segments.map((s) => ({ segment_id: s.id, segment_name: s.name, customers_in_sample: s.size, centre: s.original }));
   await sql`
-    insert into strata_meta.segment_fits (
+    insert into ${sql.raw(qualified(fits))} (
       build_id, features, transform, candidates, chosen_k, seed, sample_size, restarts, inertia,
       search_sample_size, search_restarts, segments
     ) values (

@@ -192,7 +192,17 @@ describe('panel data on a fixture build', () => {
     // (branches built in parallel); created here in this test's own database
     const readReport = async () => (await import('../../scripts/report/report-data.ts')).readReportData(fx.db.pool);
     const before = await readReport();
-    expect([before.airline, before.travel, before.drift]).toEqual([undefined, undefined, undefined]);
+    // the project's own travel, airline and drift models are published (empty of travel and
+    // airline rows: only retail data is loaded), so their sections are there with nothing in them
+    expect(before.airline?.byTier).toEqual([]);
+    expect(before.travel?.perksByArm).toEqual([]);
+    const drift = await all<{ feature: string; psi: number }>(`select kind || ': ' || name as feature, psi from gold.feature_drift where psi is not null`);
+    const byFeature = (a: { feature: string }, b: { feature: string }): number => a.feature.localeCompare(b.feature);
+    expect([...(before.drift?.psi ?? [])].sort(byFeature)).toEqual(drift.map((r) => ({ feature: r.feature, psi: Number(r.psi) })).sort(byFeature));
+    // the published views step aside for tables of known content (renamed back at the end: their
+    // dependants follow the rename, and the next build finds them as it left them)
+    const SHAPED = ['loyalty_members', 'perk_assignments', 'experiment_results', 'feature_drift'];
+    for (const name of SHAPED) await fx.db.pool.query(`alter table if exists gold.${name} rename to ${name}__published`);
     await fx.db.pool.query(`
       create table gold.loyalty_members as
         select customer_id,
@@ -245,6 +255,7 @@ describe('panel data on a fixture build', () => {
       expect(html).toContain(`data-chart="${chart}" data-expected-marks="${marks}"`);
     }
     await fx.db.pool.query('drop table gold.loyalty_members, gold.perk_assignments, gold.experiment_results, gold.feature_drift');
+    for (const name of SHAPED) await fx.db.pool.query(`alter table if exists gold.${name}__published rename to ${name}`);
   });
 });
 

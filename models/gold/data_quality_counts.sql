@@ -18,17 +18,17 @@ with batches as (
 
 landing_counts as (
 
-    select 1 as ordinal, 'landing' as stage, 'read' as step, 'lines read from files' as rule, coalesce(sum(lines_read), 0)::bigint as rows from batches
+    select 1 as ordinal, 'all' as source, 'load_batches' as model, 'landing' as stage, 'read' as step, 'lines read from files' as rule, coalesce(sum(lines_read), 0)::bigint as rows from batches
     union all
-    select 2, 'landing', 'kept', 'lines landed', coalesce(sum(lines_loaded), 0)::bigint from batches
+    select 2, 'all', 'load_batches', 'landing', 'kept', 'lines landed', coalesce(sum(lines_loaded), 0)::bigint from batches
     union all
-    select 3, 'landing', 'set aside', 'lines quarantined', coalesce(sum(lines_rejected), 0)::bigint from batches
+    select 3, 'all', 'load_batches', 'landing', 'set aside', 'lines quarantined', coalesce(sum(lines_rejected), 0)::bigint from batches
 
 ),
 
 quarantine_reasons as (
 
-    select 10 as ordinal, 'landing' as stage, 'quarantined' as step, reason as rule, count(*)::bigint as rows
+    select 10 as ordinal, 'all' as source, 'quarantine' as model, 'landing' as stage, 'quarantined' as step, reason as rule, count(*)::bigint as rows
     from {{ source('landing', 'quarantine') }}
     group by reason
 
@@ -36,7 +36,7 @@ quarantine_reasons as (
 
 bronze_counts as (
 
-    select 20 as ordinal, 'bronze' as stage, 'kept' as step, 'order lines as landed' as rule, count(*)::bigint as rows
+    select 20 as ordinal, 'retail' as source, 'retail_order_lines' as model, 'bronze' as stage, 'kept' as step, 'order lines as landed' as rule, count(*)::bigint as rows
     from {{ ref('retail_order_lines') }}
 
 ),
@@ -46,6 +46,8 @@ silver_rules as (
     -- one row per cleaning rule of stg_retail_order_lines; 'purchase' is what silver keeps
     select
         case when line_status = 'purchase' then 30 else 31 end as ordinal,
+        'retail' as source,
+        'stg_retail_order_lines' as model,
         'silver' as stage,
         case when line_status = 'purchase' then 'kept' else 'set aside' end as step,
         line_status as rule,
@@ -55,9 +57,76 @@ silver_rules as (
 
 ),
 
+-- The travel and airline staging models keep every landed row of a loaded batch and name in a
+-- status column either the kept value or the rule that set the row aside. Per model: the rows
+-- landed (counted on the bronze model, not on silver, so a row silver lost would show), then
+-- the rows kept and set aside per rule. A source with nothing loaded contributes no row.
+-- stg_travel_order_lines is not here: it is built from silver trips, not from landed rows.
+
+travel_airline_landed as (
+
+    select 50 as ordinal, 'travel' as source, 'stg_travel_users' as model, count(*)::bigint as rows
+    from {{ ref('travel_users') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    union all
+    select 53, 'travel', 'stg_travel_sessions', count(*)::bigint
+    from {{ ref('travel_sessions') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    union all
+    select 56, 'travel', 'stg_travel_flights', count(*)::bigint
+    from {{ ref('travel_flights') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    union all
+    select 59, 'travel', 'stg_travel_hotels', count(*)::bigint
+    from {{ ref('travel_hotels') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    union all
+    select 62, 'airline', 'stg_airline_members', count(*)::bigint
+    from {{ ref('airline_members') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    union all
+    select 65, 'airline', 'stg_airline_flight_activity', count(*)::bigint
+    from {{ ref('airline_flight_activity') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+
+),
+
+travel_airline_statuses as (
+
+    -- each model's status, and the value that means kept
+    select 'stg_travel_users' as model, user_status as status, user_status = 'ok' as kept from {{ ref('stg_travel_users') }}
+    union all
+    select 'stg_travel_sessions', session_status, session_status = 'ok' from {{ ref('stg_travel_sessions') }}
+    union all
+    select 'stg_travel_flights', flight_status, flight_status = 'booked' from {{ ref('stg_travel_flights') }}
+    union all
+    select 'stg_travel_hotels', hotel_status, hotel_status = 'booked' from {{ ref('stg_travel_hotels') }}
+    union all
+    select 'stg_airline_members', member_status, member_status = 'current' from {{ ref('stg_airline_members') }}
+    union all
+    select 'stg_airline_flight_activity', line_status, line_status = 'purchase' from {{ ref('stg_airline_flight_activity') }}
+
+),
+
+travel_airline_counts as (
+
+    select ordinal, source, model, 'silver' as stage, 'landed' as step, 'rows landed' as rule, rows
+    from travel_airline_landed
+    where rows > 0
+
+    union all
+
+    select
+        landed.ordinal + case when statuses.kept then 1 else 2 end,
+        landed.source,
+        statuses.model,
+        'silver',
+        case when statuses.kept then 'kept' else 'set aside' end,
+        statuses.status,
+        count(*)::bigint
+    from travel_airline_statuses as statuses
+    join travel_airline_landed as landed using (model)
+    group by landed.ordinal, landed.source, statuses.model, statuses.kept, statuses.status
+
+),
+
 gold_counts as (
 
-    select 40 as ordinal, 'gold' as stage, 'kept' as step, 'customers' as rule, count(*)::bigint as rows
+    select 90 as ordinal, 'all' as source, 'customer_features' as model, 'gold' as stage, 'kept' as step, 'customers' as rule, count(*)::bigint as rows
     from {{ ref('customer_features') }}
 
 ),
@@ -68,9 +137,10 @@ final as (
     union all select * from quarantine_reasons
     union all select * from bronze_counts
     union all select * from silver_rules
+    union all select * from travel_airline_counts
     union all select * from gold_counts
 
 )
 
-select stage, step, rule, rows, ordinal
+select source, model, stage, step, rule, rows, ordinal
 from final

@@ -254,7 +254,7 @@ export function monthlySpec(rows: readonly MonthRow[], field: 'revenue' | 'activ
 
 /** Rows kept and set aside per step from landing to gold. */
 export function dataQualitySpec(rows: readonly QualityRow[]): TopLevelSpec {
-  const labelled = rows.map((r) => ({ ...r, label: `${r.stage}: ${r.rule}` }));
+  const labelled = rows.map((r) => ({ ...r, label: `${r.stage} ${r.model}: ${r.rule}` }));
   return {
     ...bars(labelled, 'label', 'rows', 'rows'),
     layer: [
@@ -264,8 +264,8 @@ export function dataQualitySpec(rows: readonly QualityRow[]): TopLevelSpec {
         encoding: {
           y: { field: 'label', type: 'nominal', sort: null, title: null },
           x: { field: 'rows', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog scale)' },
-          color: { field: 'step', type: 'nominal', scale: { domain: ['read', 'kept', 'set aside', 'quarantined'], range: ['#bab0ac', '#54a24b', '#f58518', '#e45756'] } },
-          tooltip: [{ field: 'stage' }, { field: 'rule' }, { field: 'rows', format: ',' }],
+          color: { field: 'step', type: 'nominal', scale: { domain: ['read', 'landed', 'kept', 'set aside', 'quarantined'], range: ['#bab0ac', '#4c78a8', '#54a24b', '#f58518', '#e45756'] } },
+          tooltip: [{ field: 'stage' }, { field: 'model' }, { field: 'rule' }, { field: 'rows', format: ',' }],
         },
       },
       {

@@ -7,9 +7,12 @@ import { benchCommand } from '../bench/index.ts';
 import { validateChurnCommand } from '../churn/validate-cli.ts';
 import { clvCommand } from '../clv/cli.ts';
 import { validateClvCommand } from '../clv/validate-cli.ts';
+import { dashboardCommand } from '../dashboard/cli.ts';
 import { generateCommand } from '../ingest/generate-cli.ts';
 import { loadCommand } from '../ingest/load-cli.ts';
+import { docsCommand } from '../report/docs-cli.ts';
 import { goldDocsCommand } from '../report/gold-docs.ts';
+import { reportCommand } from '../report/report-cli.ts';
 import type { CommandFactory } from './command.ts';
 import {
   buildCommand,
@@ -38,4 +41,7 @@ export const COMMANDS: readonly CommandFactory[] = [
   validateChurnCommand,
   benchCommand,
   goldDocsCommand,
+  reportCommand,
+  dashboardCommand,
+  docsCommand,
 ];

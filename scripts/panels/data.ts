@@ -332,6 +332,10 @@ export function isoDay(value: unknown): string {
 }
 
 export interface QualityRow {
+  /** retail, travel, airline, or all (landing, gold) */
+  readonly source: string;
+  /** the model whose rows are counted */
+  readonly model: string;
   readonly stage: string;
   readonly step: string;
   readonly rule: string;
@@ -339,7 +343,7 @@ export interface QualityRow {
 }
 
 export async function loadDataQuality(db: Queryable): Promise<QualityRow[]> {
-  return (await rows(db, q.DATA_QUALITY)).map((r) => ({ stage: str(r.stage), step: str(r.step), rule: str(r.rule), rows: num0(r.rows) }));
+  return (await rows(db, q.DATA_QUALITY)).map((r) => ({ source: str(r.source), model: str(r.model), stage: str(r.stage), step: str(r.step), rule: str(r.rule), rows: num0(r.rows) }));
 }
 
 export interface TestRow {

@@ -234,7 +234,7 @@ order by month`;
 
 /** Rows kept and set aside from landing to gold. */
 export const DATA_QUALITY = `
-select stage, step, rule, rows
+select source, model, stage, step, rule, rows
 from gold.data_quality_counts
 order by ordinal, rows desc, rule`;
 

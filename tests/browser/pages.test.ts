@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -168,6 +169,38 @@ describe('dashboard', () => {
     expect((await app.request('/api/options')).status).toBe(401);
     expect((await app.request('/api/options?token=s3cret')).status).toBe(200);
     expect((await app.request('/api/csv/anything?token=s3cret')).status).toBe(404);
+  });
+
+  it('`strata dashboard` keeps serving until Ctrl-C, then stops cleanly with exit 0', async () => {
+    // the one command line exits when a command returns: the dashboard must return only on Ctrl-C
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/cli/index.ts', 'dashboard', '--port', '0'], {
+      cwd: PROJECT,
+      env: { ...process.env, DATABASE_URL: fx.testDb.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /dashboard: (http:\/\/\S+\/)/.exec(out);
+        if (found) resolve(found[1]!);
+      });
+      void exited.then((code) => reject(new Error(`strata dashboard exited ${code} before serving: ${err}`)));
+    });
+    const options = await fetch(`${url}api/options`);
+    expect(options.status).toBe(200);
+    // still serving a while later, with the request's keep-alive connection idle
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(child.exitCode).toBeNull();
+    expect((await fetch(`${url}api/view`)).status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited, err).toBe(0);
+    expect(err).toContain('stopping the dashboard');
+    expect(err).not.toMatch(/unexpected error/);
+    await expect(fetch(url)).rejects.toThrow();
   });
 });
 

@@ -23,7 +23,7 @@ describe('the strata command line', () => {
   it('every command and sub-command answers --help with exit 0', async () => {
     const top = await strata('--help');
     expect(top.code).toBe(0);
-    for (const name of ['load', 'generate', 'build', 'seed', 'test', 'compile', 'ls', 'rollback', 'clean', 'db', 'clv', 'validate-clv', 'bench', 'gold-docs']) {
+    for (const name of ['load', 'generate', 'build', 'seed', 'test', 'compile', 'ls', 'rollback', 'clean', 'db', 'clv', 'validate-clv', 'bench', 'gold-docs', 'report', 'dashboard', 'docs']) {
       expect(top.out).toContain(`  ${name} `);
       const help = await strata(name, '--help');
       expect(help.code, name).toBe(0);
@@ -40,6 +40,9 @@ describe('the strata command line', () => {
     expect(flags((await strata('rollback', '--help')).out)).toEqual(['--vars', '--project-dir']);
     expect(flags((await strata('clean', '--help')).out)).toEqual(['--project-dir']);
     expect(flags((await strata('compile', '--help')).out)).toEqual(['--vars', '--project-dir']);
+    expect(flags((await strata('report', '--help')).out)).toEqual(['--out', '--project-dir']);
+    expect(flags((await strata('dashboard', '--help')).out)).toEqual(['--port', '--host', '--token', '--statement-timeout', '--project-dir']);
+    expect(flags((await strata('docs', '--help')).out)).toEqual(['--out', '--offline', '--project-dir']);
   });
 
   it('gold-docs --help does not rewrite README.md', async () => {
@@ -66,6 +69,12 @@ describe('the strata command line', () => {
       [['bench', 'nothing'], /unknown command 'nothing'/],
       [['bench', 'clv', '5'], /sizes must be whole numbers >= 100/],
       [['ls', '--threads', '2'], /unknown option '--threads'/],
+      [['report', '--select', 'x'], /unknown option '--select'/],
+      [['docs', '--bogus'], /unknown option '--bogus'/],
+      [['dashboard', '--port', 'eighty'], /expected a port number/],
+      [['dashboard', '--port', '70000'], /expected a port number/],
+      [['dashboard', '--statement-timeout', '0'], /expected a whole number of milliseconds/],
+      [['dashboard', '--host', '0.0.0.0'], /give --token <secret>/],
     ];
     for (const [argv, message] of cases) {
       const run = await strata(...argv);

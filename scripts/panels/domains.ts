@@ -33,7 +33,7 @@ export interface AirlineSection {
 const MEMBERS = 'loyalty_members';
 const TIER_COLUMNS = ['card_tier', 'loyalty_card', 'card'] as const;
 
-/** Cancellation rate by card tier and by province, from gold.loyalty_members (airline). */
+/** Cancellation rate by card tier and by province, from gold.loyalty_members (airline); undefined when it has no members. */
 export async function loadAirline(db: Queryable, catalog: GoldCatalog): Promise<AirlineSection | undefined> {
   const tier = pick(catalog, MEMBERS, TIER_COLUMNS);
   if (!tier || !catalog.has(MEMBERS, 'province', 'is_cancelled')) return undefined;
@@ -48,7 +48,10 @@ export async function loadAirline(db: Queryable, catalog: GoldCatalog): Promise<
     );
     return (rows as Row[]).map((r) => ({ category: str(r.category), members: num0(r.members), cancelled: num0(r.cancelled), rate: num0(r.rate) }));
   };
-  return { byTier: await by(tier), byProvince: await by('province'), tierColumn: tier };
+  const byTier = await by(tier);
+  // published but empty (a project without airline data): the domain is not present
+  if (byTier.length === 0) return undefined;
+  return { byTier, byProvince: await by('province'), tierColumn: tier };
 }
 
 export interface PerkArmRow {
@@ -75,7 +78,7 @@ const EXPERIMENT_COLUMNS = [
   'spend_diff', 'spend_ci_low', 'spend_ci_high',
 ] as const;
 
-/** Users per segment, perk and experiment arm (gold.perk_assignments), with experiment_results. */
+/** Users per segment, perk and experiment arm (gold.perk_assignments), with experiment_results; undefined when nobody is assigned. */
 export async function loadTravel(db: Queryable, catalog: GoldCatalog): Promise<TravelSection | undefined> {
   const segment = pick(catalog, ASSIGNMENTS, SEGMENT_COLUMNS);
   const perk = pick(catalog, ASSIGNMENTS, PERK_COLUMNS);
@@ -86,6 +89,8 @@ export async function loadTravel(db: Queryable, catalog: GoldCatalog): Promise<T
       group by 1, 2, 3
       order by 1, 2, 3`,
   );
+  // published but empty (a project without travel data): the domain is not present
+  if (rows.length === 0) return undefined;
   const shown = EXPERIMENT_COLUMNS.filter((c) => catalog.has('experiment_results', c));
   const experiment = shown.length
     ? ((await db.query(`select ${shown.map(quoteIdent).join(', ')} from gold.experiment_results limit 200`)).rows as Row[])

@@ -185,6 +185,15 @@ describe('panel data on a fixture build', () => {
     expect(previous?.kpis.activeCustomers).toBe(before.activeCustomers);
     expect(previous?.kpis.valueAtRisk).toBeCloseTo(before.valueAtRisk, 4);
     expect((await d.loadKpis(fx.db.pool)).activeCustomers).toBeLessThan(before.activeCustomers);
+
+    // the dashboard shows the drift against the previous build: one bar per measure with a PSI,
+    // the same whatever the customer filter
+    const drifted = await one<{ n: number }>('select count(*)::int as n from gold.feature_drift where psi is not null');
+    expect(drifted.n).toBeGreaterThan(0);
+    const { dashboardView } = await import('../../scripts/dashboard/views.ts');
+    const view = await dashboardView(fx.db.pool, {});
+    expect(view.charts['feature-drift']?.marks).toBe(drifted.n);
+    expect(view.charts['feature-drift']?.svg).toContain('<svg');
   });
 
   it('domain sections appear when their gold tables exist, with the columns their property files name', async () => {

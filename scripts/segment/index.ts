@@ -8,7 +8,7 @@ export { adjustedRandIndex } from './ari.ts';
 export { chooseK, MIN_SEGMENT_SHARE, SILHOUETTE_TIE, type KCandidate } from './choose-k.ts';
 export { daviesBouldin } from './davies-bouldin.ts';
 export { DEFAULT_K_RANGE, DEFAULT_RESTARTS, fitSegments, SILHOUETTE_SAMPLE, type FitOptions, type SegmentFit } from './fit.ts';
-export { kmeansRestarts, type KmeansRun, type RestartsResult } from './kmeans.ts';
+export { kmeansFrom, kmeansRestarts, type KmeansRun, type RestartsResult } from './kmeans.ts';
 export { DEFAULT_MATCH_THRESHOLD, matchSegmentIds, type PreviousCentre } from './match.ts';
 export { LEVEL_Z, nameSegments } from './namer.ts';
 export { NAME_RULES } from './names.ts';

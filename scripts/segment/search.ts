@@ -1,7 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_RESTARTS, canonicalOrder, fitSegments, type FitOptions, type SegmentFit } from './fit.ts';
-import type { KmeansRun } from './kmeans.ts';
-import { lloydRestarts } from './lloyd.ts';
+import { kmeansFrom, kmeansRestarts } from './kmeans.ts';
 import { deriveSeed, sampleIndices } from './random.ts';
 
 /** Candidate k are compared on a seeded subsample of at most this many points of the sample. */
@@ -25,10 +24,11 @@ export interface SearchedFit extends SegmentFit {
 /**
  * Two-stage fit, for speed (docs/segments.md §4, "The search"): choose k with `fitSegments` on a
  * seeded subsample of at most `searchSample` points and `searchRestarts` restarts per k (the same
- * rule, `chooseK`, on cheaper estimates), then fit only the chosen k on every point with the full
- * `restarts` (default 10), by `lloydRestarts` (the same seeded k-means++ and Lloyd iterations as
- * `kmeansRestarts`, on flat arrays, faster). With `k` set the search measures that one k, so it
- * is still recorded.
+ * rule, `chooseK`, on cheaper estimates), then fit only the chosen k on every point, by ml-kmeans:
+ * the search's centres for that k refined on every point (`kmeansFrom`) and `restarts` (default
+ * 10) seeded k-means++ restarts (`kmeansRestarts`); the lowest inertia is kept, the refined search
+ * centres on a tie, so the final fit is never worse than what the search found. With `k` set the
+ * search measures that one k, so it is still recorded.
  *
  * The final centres are listed largest segment first, as `fitSegments` lists them. The whole
  * result is a function of the points and `seed`.
@@ -47,7 +47,9 @@ export function searchSegments(points: readonly (readonly number[])[], options: 
   // fitSegments checks the seed, k, the range and the points
   const indices = sampleIndices(points.length, searchSample, deriveSeed(seed, 0, 2));
   const search = fitSegments(indices.map((i) => points[i]!), { ...options, restarts: searchRestarts });
-  const final = canonicalOrder(lloydRestarts(points, search.k, restarts, seed).best);
+  const refined = kmeansFrom(points, search.centres);
+  const restarted = kmeansRestarts(points, search.k, restarts, seed).best;
+  const final = canonicalOrder(restarted.inertia < refined.inertia ? restarted : refined);
   return {
     k: search.k,
     centres: final.centres,

@@ -5,8 +5,7 @@
  * year's end; order values from the Gamma-Gamma model. Parameters: the CDNOW fits.
  */
 import type pg from 'pg';
-import { gammaVariate } from '../clv/simulate.ts';
-import { seededRandom } from '../core/random.ts';
+import { Random } from '../core/random.ts';
 import { CopyIn } from '../ingest/copy-stream.ts';
 
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -25,21 +24,20 @@ export async function writeBenchOrders(pool: pg.Pool, schema: string, customers:
   let orders = 0;
   try {
     const copy = new CopyIn(client, `copy ${schema}.orders (customer_id, ordered_at, order_amount) from stdin`);
-    const random = seededRandom(seed);
+    const random = new Random(seed);
     let text = '';
     for (let c = 0; c < customers; c++) {
       const id = `C${c + 1}`;
-      const lambda = gammaVariate(BG.r, random) / BG.alpha / 7; // per day
-      const ga = gammaVariate(BG.a, random);
-      const p = ga / (ga + gammaVariate(BG.b, random));
-      const nu = gammaVariate(SPEND.q, random) / SPEND.v;
-      let t = random() * DAYS;
+      const lambda = random.gamma(BG.r, 1) / BG.alpha / 7; // per day
+      const p = random.beta(BG.a, BG.b);
+      const nu = random.gamma(SPEND.q, 1) / SPEND.v;
+      let t = random.between(0, DAYS);
       for (let n = 0; ; n++) {
-        const amount = Math.max(0.01, gammaVariate(SPEND.p, random) / nu);
+        const amount = Math.max(0.01, random.gamma(SPEND.p, 1) / nu);
         text += `${id}\t${new Date(START + t * 86_400_000).toISOString().slice(0, 19)}\t${amount.toFixed(2)}\n`;
         orders++;
-        if (n > 0 && random() < p) break;
-        t += -Math.log(1 - random()) / lambda;
+        if (n > 0 && random.chance(p)) break;
+        t += random.exponential(lambda);
         if (t >= DAYS) break;
       }
       if (text.length > 1 << 20) {

@@ -24,7 +24,7 @@ export function deriveSeed(base: number, ...path: readonly number[]): number {
   return h;
 }
 
-import { seededRandom } from '../core/random.ts';
+import { Random } from '../core/random.ts';
 
 /**
  * At most `size` distinct indices of 0..n-1, chosen uniformly by a seeded partial
@@ -34,10 +34,10 @@ import { seededRandom } from '../core/random.ts';
  */
 export function sampleIndices(n: number, size: number, seed: number): number[] {
   if (n <= size) return Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed);
+  const random = new Random(seed);
   const pool = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < size; i++) {
-    const j = i + Math.floor(random() * (n - i));
+    const j = i + random.int(n - i);
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return pool.slice(0, size).sort((a, b) => a - b);

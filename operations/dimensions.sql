@@ -1,58 +1,25 @@
 -- gold.dimensions(): the customer dimensions the *_by and kpis_slice operations accept in this
--- build, discovered from the published gold views rather than listed by hand, so a domain that
--- adds a customer-grain gold view with a province or card_tier column gets those dimensions
--- without touching the operations.
---
--- Two names are aliases of the generic gold: segment (the k-means segment's name) and
--- rfm_segment. Every other dimension is a text or boolean column of a gold view that has a
--- customer_id column and is not a history (no dbt_scd_id): the first such view by name wins,
--- after the generic customer tables. Columns that are the same on every row of a build (model,
--- time_unit) and ids are not dimensions.
+-- build. A dimension is declared in the property files, on the column of a gold model:
+-- `meta: {dimension: true}` (named after the column) or `meta: {dimension: <name>}`
+-- (customer_segments.segment_name is `segment`). Publish writes those flags into
+-- gold.dimension_columns(); this function keeps the ones whose view is published and readable
+-- by the caller, has a customer_id column and is not a history (no dbt_scd_id), so a domain
+-- that is not built has no dimensions here. Before the flags every text or boolean column of a
+-- customer-grain view was listed, model outputs such as churn_scores.driver_1 and model_label
+-- among them.
 create or replace function gold.dimensions()
 returns table (dimension text, source_view text, source_column text, description text)
 language sql stable
 set search_path = pg_catalog, pg_temp
 as $$
-    with core (view_name, priority) as (
-        values ('customer_features', 1), ('customer_rfm', 2), ('customer_segments', 3),
-               ('customer_clv', 4), ('retention_priorities', 5)
-    ),
-    customer_views as (
-        select c.oid, c.relname::text as view_name, coalesce(core.priority, 100) as priority
-        from pg_class c
-        join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'gold'
-        left join core on core.view_name = c.relname
-        where c.relkind in ('v', 'r', 'm')
-          and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'customer_id' and not a.attisdropped)
-          and not exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'dbt_scd_id' and not a.attisdropped)
-    ),
-    candidates as (
-        select
-            a.attname::text as column_name,
-            v.view_name,
-            v.priority,
-            col_description(v.oid, a.attnum) as description
-        from customer_views v
-        join pg_attribute a on a.attrelid = v.oid and a.attnum > 0 and not a.attisdropped
-        where format_type(a.atttypid, a.atttypmod) in ('text', 'boolean', 'character varying')
-           or format_type(a.atttypid, a.atttypmod) like 'character varying(%'
-           or format_type(a.atttypid, a.atttypmod) like 'character(%'
-    ),
-    discovered as (
-        select distinct on (column_name)
-            column_name as dimension, view_name, column_name, description
-        from candidates
-        where column_name not in ('customer_id', 'model', 'time_unit', 'segment_name', 'kmeans_segment')
-        order by column_name, priority, view_name
-    ),
-    aliases as (
-        select 'segment'::text, 'customer_segments'::text, 'segment_name'::text,
-               'The k-means segment''s name (customer_segments.segment_name).'::text
-        where exists (select 1 from customer_views where view_name = 'customer_segments')
-    )
-    select * from aliases
-    union all
-    select * from discovered
+    select d.dimension, d.source_view, d.source_column, col_description(c.oid, a.attnum) as description
+    from gold.dimension_columns() as d
+    join pg_namespace n on n.nspname = 'gold'
+    join pg_class c on c.relnamespace = n.oid and c.relname = d.source_view and c.relkind in ('v', 'r', 'm')
+    join pg_attribute a on a.attrelid = c.oid and a.attname = d.source_column and not a.attisdropped
+    where has_table_privilege(c.oid, 'select')
+      and exists (select 1 from pg_attribute k where k.attrelid = c.oid and k.attname = 'customer_id' and not k.attisdropped)
+      and not exists (select 1 from pg_attribute h where h.attrelid = c.oid and h.attname = 'dbt_scd_id' and not h.attisdropped)
     order by 1
 $$;
 

@@ -81,6 +81,12 @@ export interface ColumnSpec {
   readonly description?: string;
   readonly dataType?: string;
   readonly tests: readonly TestSpec[];
+  /**
+   * The customer dimension this column is, under this name, when the property file says so
+   * (`meta: {dimension: true}` for the column's own name, or `meta: {dimension: <name>}`).
+   * gold.dimensions(), the dashboard's filters and the MCP description list only these.
+   */
+  readonly dimension?: string;
 }
 
 export interface FreshnessSpec {

@@ -5,7 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type pg from 'pg';
-import { readGoldCatalog } from '../panels/catalog.ts';
 import { domainDimensions, type CustomerFilter } from '../panels/filter.ts';
 import * as d from '../panels/data.ts';
 import { readOnly, type Queryable } from '../panels/run.ts';
@@ -34,7 +33,7 @@ async function filterOf(c: Context, db: Queryable): Promise<CustomerFilter> {
     const value = c.req.query(name);
     return value ? [[name, value] as const] : [];
   });
-  return { ...Object.fromEntries(chosen), domains: domainDimensions(await readGoldCatalog(db)) };
+  return { ...Object.fromEntries(chosen), domains: await domainDimensions(db) };
 }
 
 /** Builds the app; the caller serves it (cli.ts) or a test does. */
@@ -52,7 +51,7 @@ export function dashboardApp(options: DashboardOptions): Hono {
 
   app.get('/', (c) => c.html(dashboardPage()));
   app.get('/favicon.ico', (c) => c.body(null, 204));
-  app.get('/api/options', async (c) => c.json(await read(async (db) => d.loadFilterOptions(db, domainDimensions(await readGoldCatalog(db))))));
+  app.get('/api/options', async (c) => c.json(await read(async (db) => d.loadFilterOptions(db, await domainDimensions(db)))));
   app.get('/api/view', async (c) => c.json(await read(async (db) => dashboardView(db, await filterOf(c, db)))));
   app.get('/api/customers', async (c) => {
     const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 100) || 100, 1), 1000);

@@ -56,12 +56,34 @@ export function readColumns(r: YamlReader, entry: YamlRecord, path: YamlPath): C
     r.checkKeys(column, columnPath, COLUMN_KEYS, `column '${column['name']}'`);
     const description = r.string(column['description'], [...columnPath, 'description'], 'description');
     const dataType = r.string(column['data_type'], [...columnPath, 'data_type'], 'data_type');
+    const dimension = readDimension(r, column, columnPath);
     columns.push({
       name: column['name'],
       ...(description === undefined ? {} : { description }),
       ...(dataType === undefined ? {} : { dataType }),
       tests: readTests(r, column, columnPath, column['name']),
+      ...(dimension === undefined ? {} : { dimension }),
     });
   });
   return columns;
+}
+
+/**
+ * A column's `meta: {dimension: …}`: true names the dimension after the column, a string gives
+ * it another name (customer_segments.segment_name is the dimension `segment`); false or absent:
+ * not a dimension. Other meta keys are the project's own and are ignored.
+ */
+function readDimension(r: YamlReader, column: YamlRecord, path: YamlPath): string | undefined {
+  const meta = column['meta'];
+  if (meta === undefined || meta === null) return undefined;
+  if (!isRecord(meta)) {
+    r.fail([...path, 'meta'], 'meta must be a mapping');
+    return undefined;
+  }
+  const flag = meta['dimension'];
+  if (flag === undefined || flag === false) return undefined;
+  if (flag === true) return column['name'] as string;
+  if (typeof flag === 'string' && /^[a-z_][a-z0-9_]*$/.test(flag)) return flag;
+  r.fail([...path, 'meta', 'dimension'], `meta.dimension must be true, false or a lower-case dimension name, got ${JSON.stringify(flag)}`);
+  return undefined;
 }

@@ -3,7 +3,8 @@ import type { Operation } from '../load/operations.ts';
 
 /**
  * describe_gold's answer: the published build and when it was published, every gold view with
- * its description and columns (type and description, from the comments publish writes), and
+ * its description and columns (type, the dimension a column is when the property files declare
+ * one, and description, from the comments publish writes), the declared dimensions, and
  * the operations. Catalog reads run as the BI role, so it describes exactly what that role can
  * read; the publication record (strata_meta, which the role cannot read) comes from the owner.
  */
@@ -23,6 +24,7 @@ export async function describeGold(owner: pg.Pool, bi: pg.Pool, operations: read
       group by c.oid, c.relname order by c.relname`,
     [table ?? null],
   );
+  const dimensions = await declaredDimensions(bi);
   const head = publication.rows[0];
   const lines = [
     head
@@ -33,7 +35,13 @@ export async function describeGold(owner: pg.Pool, bi: pg.Pool, operations: read
   if (table && views.rows.length === 0) return `There is no gold view named ${table} that you can read. Call describe_gold without a table to list them.`;
   for (const view of views.rows) {
     lines.push('', `gold.${view.name}: ${oneLine(view.description)}`);
-    for (const column of view.columns) lines.push(`  - ${column.name} (${column.type}): ${oneLine(column.description)}`);
+    for (const column of view.columns) {
+      const dimension = dimensions.get(`${view.name}.${column.name}`);
+      lines.push(`  - ${column.name} (${column.type}${dimension ? `; dimension ${dimension}` : ''}): ${oneLine(column.description)}`);
+    }
+  }
+  if (!table && dimensions.size > 0) {
+    lines.push('', `Dimensions (the \`dimension\` argument of the operations): ${[...dimensions.values()].sort().join(', ')}.`);
   }
   if (!table) {
     lines.push('', 'Operations (SQL functions in gold; each is also a tool here):');
@@ -46,4 +54,17 @@ export async function describeGold(owner: pg.Pool, bi: pg.Pool, operations: read
 
 function oneLine(text: string | null): string {
   return (text ?? '(no description)').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The customer dimensions the property files declare (gold.dimensions()), keyed by
+ * `view.column`; none when the operations are not installed.
+ */
+async function declaredDimensions(bi: pg.Pool): Promise<Map<string, string>> {
+  const installed = await bi.query<{ present: boolean }>(`select to_regprocedure('gold.dimensions()') is not null as present`);
+  if (!installed.rows[0]?.present) return new Map();
+  const { rows } = await bi.query<{ dimension: string; source_view: string; source_column: string }>(
+    'select dimension, source_view, source_column from gold.dimensions()',
+  );
+  return new Map(rows.map((r) => [`${r.source_view}.${r.source_column}`, r.dimension]));
 }

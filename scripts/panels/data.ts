@@ -3,6 +3,7 @@
  * turn rows into plain data the charts and tables receive. Unit tests check these against
  * independent queries on a fixture build.
  */
+import { quoteIdent } from '../core/sql.ts';
 import { filterParams, withDomainFilters, type CustomerFilter, type DomainDimensions } from './filter.ts';
 import { num, num0, str, type Queryable, type Row } from './run.ts';
 import * as q from './sql.ts';
@@ -278,12 +279,14 @@ export interface FilterOptions {
 export async function loadFilterOptions(db: Queryable, domains: DomainDimensions = {}): Promise<FilterOptions> {
   const options = { segment: [] as string[], rfmSegment: [] as string[], country: [] as string[], cardTier: [] as string[], province: [] as string[] };
   for (const r of await rows(db, q.FILTER_OPTIONS)) options[str(r.filter) as keyof typeof options].push(str(r.value));
-  if (domains.loyalty) {
-    const tier = `"${domains.loyalty.tierColumn}"`;
-    const values = async (column: string): Promise<string[]> =>
-      (await rows(db, `select distinct ${column}::text as v from gold.loyalty_members where ${column} is not null order by 1`)).map((r) => str(r.v));
-    options.cardTier = await values(tier);
-    options.province = await values('province');
+  for (const filter of ['cardTier', 'province'] as const) {
+    const source = domains[filter];
+    if (!source) continue;
+    const column = quoteIdent(source.column);
+    const { rows: values } = await db.query(
+      `select distinct ${column}::text as v from gold.${quoteIdent(source.view)} where ${column} is not null order by 1`,
+    );
+    options[filter] = (values as Row[]).map((r) => str(r.v));
   }
   return options;
 }

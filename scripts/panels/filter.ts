@@ -3,12 +3,24 @@
  * `filtered` CTE, so one filter narrows every panel the same way; an empty filter keeps every
  * customer (which is what the report shows).
  */
-import type { GoldCatalog } from './catalog.ts';
+import { quoteIdent } from '../core/sql.ts';
+import type { Queryable } from './run.ts';
 
-/** Dimensions a domain adds to the filters, when its gold tables are published. */
+/** Where a domain dimension is read: a customer-grain gold view and its column. */
+export interface DimensionSource {
+  readonly view: string;
+  readonly column: string;
+}
+
+/**
+ * Dimensions a domain adds to the filters, as the property files declare them (meta.dimension,
+ * listed by gold.dimensions()) when the domain's gold is published.
+ */
 export interface DomainDimensions {
-  /** airline: gold.loyalty_members, with its card tier column (property file: loyalty_card) */
-  readonly loyalty?: { readonly tierColumn: string };
+  /** the airline card tier: the dimension loyalty_card */
+  readonly cardTier?: DimensionSource;
+  /** the airline province: the dimension province */
+  readonly province?: DimensionSource;
 }
 
 export interface CustomerFilter {
@@ -32,12 +44,24 @@ export function filterParams(filter: CustomerFilter): [string] {
   return [JSON.stringify(Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'string' && v !== '')))];
 }
 
-const LOYALTY_TIER_COLUMNS = ['loyalty_card', 'card_tier'] as const;
+/** The dashboard's domain filters and the dimension each one is. */
+const DOMAIN_FILTERS = { cardTier: 'loyalty_card', province: 'province' } as const;
 
-/** The domain dimensions the published catalog offers. */
-export function domainDimensions(catalog: GoldCatalog): DomainDimensions {
-  const tierColumn = LOYALTY_TIER_COLUMNS.find((c) => catalog.has('loyalty_members', c, 'province', 'customer_id'));
-  return tierColumn ? { loyalty: { tierColumn } } : {};
+/**
+ * The domain filters whose dimension this build declares and publishes (gold.dimensions(), which
+ * reads the property files' flags); none when the operations are not installed.
+ */
+export async function domainDimensions(db: Queryable): Promise<DomainDimensions> {
+  // asked first: a failed call would end the caller's (read-only) transaction
+  const installed = await db.query(`select to_regprocedure('gold.dimensions()') is not null as present`);
+  if (!installed.rows[0]?.present) return {};
+  const { rows } = await db.query(`select dimension, source_view, source_column from gold.dimensions() where dimension = any($1::text[])`, [
+    Object.values(DOMAIN_FILTERS),
+  ]);
+  const found = new Map((rows as { dimension: string; source_view: string; source_column: string }[]).map((r) => [r.dimension, { view: r.source_view, column: r.source_column }]));
+  return Object.fromEntries(
+    Object.entries(DOMAIN_FILTERS).flatMap(([filter, dimension]) => (found.has(dimension) ? [[filter, found.get(dimension)!]] : [])),
+  );
 }
 
 /** Where FILTERED_CUSTOMERS takes the domain conditions (see withDomainFilters). */
@@ -62,19 +86,17 @@ filtered as (
 
 /**
  * The panel's SQL with the conditions of the domain dimensions that exist put in the filtered
- * CTE. The SQL text depends only on which tables exist (column names are constants); the values
- * are still parameters.
+ * CTE. The SQL text depends only on the declared dimensions' views and columns (from
+ * gold.dimensions(), quoted); the values are still parameters.
  */
 export function withDomainFilters(sql: string, domains: DomainDimensions = {}): string {
   if (!sql.includes(DOMAIN_SLOT)) return sql;
-  const conditions: string[] = [];
-  if (domains.loyalty) {
-    const tier = `"${domains.loyalty.tierColumn}"`;
-    conditions.push(`and (($1::jsonb ->> 'cardTier') is null and ($1::jsonb ->> 'province') is null or exists (
-          select 1 from gold.loyalty_members as m
-          where m.customer_id = f.customer_id
-            and ($1::jsonb ->> 'cardTier' is null or m.${tier}::text = $1::jsonb ->> 'cardTier')
-            and ($1::jsonb ->> 'province' is null or m.province::text = $1::jsonb ->> 'province')))`);
-  }
+  const conditions = (Object.keys(DOMAIN_FILTERS) as (keyof DomainDimensions)[]).flatMap((filter) => {
+    const source = domains[filter];
+    if (!source) return [];
+    return [`and ($1::jsonb ->> '${filter}' is null or exists (
+          select 1 from gold.${quoteIdent(source.view)} as m
+          where m.customer_id = f.customer_id and m.${quoteIdent(source.column)}::text = $1::jsonb ->> '${filter}'))`];
+  });
   return sql.replace(DOMAIN_SLOT, conditions.join('\n      '));
 }

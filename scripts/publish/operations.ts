@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { StrataError } from '../core/errors.ts';
 import { quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { Operation, OperationsProject } from '../load/operations.ts';
+import { dimensionColumnsSql, type DimensionColumn } from './dimensions.ts';
 
 /** The schema the operations live in: the public gold views they read are beside them. */
 export const OPERATIONS_SCHEMA = 'gold';
@@ -12,15 +13,23 @@ export const OPERATIONS_SCHEMA = 'gold';
  * they run with the caller's rights), so they always answer from the published build, and a BI
  * role that cannot read silver, bronze or a pii view cannot read them through a function either.
  * A function that no longer compiles against the new views fails the publish: nothing is
- * published. Each function gets its description from operations/_operations.yml as a comment;
+ * published. First `gold.dimension_columns()` is written from the property files' dimension
+ * flags (`dimensions`; see dimensions.ts). Each function gets its description from operations/_operations.yml as a comment;
  * an undocumented function, or a documented one no file creates, is an error.
  * A file that reads a gold view this project has not published (a model left out with --exclude,
  * or one the project does not have) is not installed: that is said, not an error. Returns those
  * notes.
  */
-export async function installOperations(client: pg.PoolClient, project: OperationsProject, biRole: string | undefined): Promise<readonly string[]> {
+export async function installOperations(
+  client: pg.PoolClient,
+  project: OperationsProject,
+  biRole: string | undefined,
+  dimensions: readonly DimensionColumn[],
+): Promise<readonly string[]> {
   if (project.files.length === 0) return [];
   await client.query(`create schema if not exists ${quoteIdent(OPERATIONS_SCHEMA)}`);
+  // the property files' dimension flags, which the operation files read
+  await client.query(dimensionColumnsSql(OPERATIONS_SCHEMA, dimensions));
   const notes: string[] = [];
   const skippedNames = new Set<string>();
   for (const file of project.files) {

@@ -4,7 +4,8 @@ import type { CompiledNode, Manifest } from '../core/types.ts';
 import type { OperationsProject } from '../load/operations.ts';
 import { applyBiAccess, type BiAccess } from './bi-role.ts';
 import { DEFAULT_RETRY, inShortLockTransaction, type RetryOptions } from './lock-retry.ts';
-import { installOperations } from './operations.ts';
+import { dimensionColumns } from './dimensions.ts';
+import { installOperations, OPERATIONS_SCHEMA } from './operations.ts';
 import type { LiveRow } from './published-state.ts';
 import { swapView } from './swap-view.ts';
 
@@ -60,7 +61,8 @@ export async function publish(pool: pg.Pool, request: PublishRequest): Promise<n
           [publicationId],
         );
         if (request.operations) {
-          for (const note of await installOperations(client, request.operations, request.bi.role)) request.retry?.log?.(note);
+          const dimensions = dimensionColumns(request.manifest, OPERATIONS_SCHEMA);
+          for (const note of await installOperations(client, request.operations, request.bi.role, dimensions)) request.retry?.log?.(note);
         }
         await applyBiAccess(client, request.bi, request.manifest);
         if (request.kind === 'publish') {

@@ -160,21 +160,48 @@ describe('each operation against an independent query', () => {
     expect(values).toEqual([...values].sort((a, b) => b - a));
   });
 
-  it('a domain dimension works when a customer-grain gold view has it, and is named as missing when not', async () => {
-    expect(await biError('select * from gold.summary_by($1)', ['card_tier'])).toMatch(
-      /dimension "card_tier" does not exist in this build's gold; available dimensions: .*country.*rfm_segment.*segment/,
+  it('dimensions() lists the columns the property files flag (meta.dimension), not every text column', async () => {
+    const listed = await asBi<{ dimension: string; source_view: string; source_column: string }>(
+      'select dimension, source_view, source_column from gold.dimensions()',
     );
+    const names = listed.map((d) => d.dimension);
+    // the generic gold's and the (published, empty) domains' real dimensions
+    expect(names).toEqual(expect.arrayContaining(['country', 'segment', 'rfm_segment', 'is_active', 'province', 'loyalty_card', 'home_country', 'arm']));
+    expect(listed.find((d) => d.dimension === 'segment')).toEqual({ dimension: 'segment', source_view: 'customer_segments', source_column: 'segment_name' });
+    // text and boolean columns that are model outputs, ids or constants are not dimensions any more
+    for (const junk of ['driver_1', 'driver_2', 'driver_3', 'model_label', 'rfm_cell', 'kmeans_segment', 'model', 'time_unit', 'label', 'role', 'loyalty_number', 'user_id']) {
+      expect(names, junk).not.toContain(junk);
+    }
+    // exactly the flags of the property files, each once
+    const { loadProject } = await import('../../scripts/load/index.ts');
+    const loaded = await loadProject(project);
+    const flagged = [...loaded.properties.values()].flatMap((p) => p.columns.flatMap((c) => (c.dimension ? [c.dimension] : [])));
+    expect([...names].sort()).toEqual([...flagged].sort());
+  });
+
+  it('a declared domain dimension works when its view has rows; an undeclared column is named as missing', async () => {
+    // a text column of a customer-grain view is not a dimension unless a property file says so
     await owner(`create view gold.test_member_tiers as
       select customer_id, case when frequency >= 5 then 'Gold' else 'Star' end as card_tier from gold.customer_features`);
     await owner('grant select on gold.test_member_tiers to strata_bi');
+    // loyalty_members (airline, published empty here) steps aside for a view with tiers
+    await owner('alter view gold.loyalty_members rename to loyalty_members__published');
+    await owner(`create view gold.loyalty_members as
+      select customer_id, case when frequency >= 5 then 'Aurora' else 'Star' end as loyalty_card, 'Ontario'::text as province
+        from gold.customer_features`);
+    await owner('grant select on gold.loyalty_members to strata_bi');
     try {
-      const tiers = await asBi('select dimension_value, customers from gold.summary_by($1)', ['card_tier']);
-      const [counts] = await owner<{ gold: number; star: number }>(
-        `select count(*) filter (where frequency >= 5)::int as gold, count(*) filter (where frequency < 5)::int as star from gold.customer_features`,
+      expect(await biError('select * from gold.summary_by($1)', ['card_tier'])).toMatch(
+        /dimension "card_tier" does not exist in this build's gold; available dimensions: .*country.*loyalty_card.*rfm_segment.*segment/,
       );
-      expect(Object.fromEntries(tiers.map((t) => [t['dimension_value'], Number(t['customers'])]))).toEqual({ Gold: counts!.gold, Star: counts!.star });
+      const tiers = await asBi('select dimension_value, customers from gold.summary_by($1)', ['loyalty_card']);
+      const [counts] = await owner<{ aurora: number; star: number }>(
+        `select count(*) filter (where frequency >= 5)::int as aurora, count(*) filter (where frequency < 5)::int as star from gold.customer_features`,
+      );
+      expect(Object.fromEntries(tiers.map((t) => [t['dimension_value'], Number(t['customers'])]))).toEqual({ Aurora: counts!.aurora, Star: counts!.star });
     } finally {
-      await owner('drop view gold.test_member_tiers');
+      await owner('drop view gold.test_member_tiers, gold.loyalty_members');
+      await owner('alter view gold.loyalty_members__published rename to loyalty_members');
     }
   });
 

@@ -233,10 +233,10 @@ describe('panel data on a fixture build', () => {
     ]);
     expect(report.airline?.byProvince.map((r) => [r.category, r.members, r.cancelled])).toEqual([['Ontario', 200, 100], ['Quebec', 200, 0]]);
     // the dashboard's filters gain card tier and province, narrowing every panel
+    // found through the property files' dimension flags (gold.dimensions())
     const { domainDimensions } = await import('../../scripts/panels/filter.ts');
-    const { readGoldCatalog } = await import('../../scripts/panels/catalog.ts');
-    const domains = domainDimensions(await readGoldCatalog(fx.db.pool));
-    expect(domains).toEqual({ loyalty: { tierColumn: 'loyalty_card' } });
+    const domains = await domainDimensions(fx.db.pool);
+    expect(domains).toEqual({ cardTier: { view: 'loyalty_members', column: 'loyalty_card' }, province: { view: 'loyalty_members', column: 'province' } });
     const options = await d.loadFilterOptions(fx.db.pool, domains);
     expect([options.cardTier, options.province]).toEqual([['Aurora', 'Star'], ['Ontario', 'Quebec']]);
     const aurora = await d.loadKpis(fx.db.pool, { cardTier: 'Aurora', province: 'Ontario', domains });

@@ -44,7 +44,7 @@ begin
         select string_agg(d.dimension, ', ' order by d.dimension) into available from gold.dimensions() d;
         raise exception 'dimension "%" does not exist in this build''s gold; available dimensions: %', dimension, available
             using errcode = '22023',
-                  hint = 'domain dimensions (e.g. province, card_tier) exist only when their domain''s gold models are built';
+                  hint = 'domain dimensions (e.g. province, loyalty_card) exist only when their domain''s gold models are built';
     end if;
     -- a view with several rows per customer would count customers twice: refuse it
     execute format('select count(*) - count(distinct customer_id) from gold.%I', source.source_view) into duplicated;

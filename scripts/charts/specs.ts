@@ -264,7 +264,7 @@ export function dataQualitySpec(rows: readonly QualityRow[]): TopLevelSpec {
         encoding: {
           y: { field: 'label', type: 'nominal', sort: null, title: null },
           x: { field: 'rows', type: 'quantitative', scale: { type: 'symlog' }, title: 'rows (symlog scale)' },
-          color: { field: 'step', type: 'nominal', scale: { domain: ['read', 'landed', 'kept', 'set aside', 'quarantined'], range: ['#bab0ac', '#4c78a8', '#54a24b', '#f58518', '#e45756'] } },
+          color: { field: 'step', type: 'nominal', scale: { domain: ['read', 'landed', 'kept', 'noted', 'set aside', 'quarantined'], range: ['#bab0ac', '#4c78a8', '#54a24b', '#b279a2', '#f58518', '#e45756'] } },
           tooltip: [{ field: 'stage' }, { field: 'model' }, { field: 'rule' }, { field: 'rows', format: ',' }],
         },
       },

@@ -69,6 +69,69 @@ describe('airline loyalty, end to end on the real files', () => {
     expect(salary).toEqual([{ missing: 4_238, negative: 20 }]);
   });
 
+  it("gold.data_quality_counts has each airline rule's count, as a query over landing counts it", async () => {
+    // independent of silver: loaded batches' landed rows, exact duplicates as rows beyond the
+    // first of the same content (every landed column but lineage), rules on what is left
+    const [landing] = await rows<Record<string, number>>(`
+      with loaded as (select batch_id from landing.load_batches where status = 'loaded'),
+      members as (select * from landing.airline_members where batch_id in (select batch_id from loaded)),
+      activity as (select * from landing.airline_flight_activity where batch_id in (select batch_id from loaded)),
+      distinct_activity as (
+        select distinct loyalty_number, year, month, total_flights, distance, points_accumulated, points_redeemed, dollar_cost_points_redeemed
+          from activity
+      )
+      select
+        (select count(*) from members)::int                                              as members_landed,
+        (select count(distinct loyalty_number) from members)::int                        as members_current,
+        (select count(*) from members where salary < 0)::int                             as negative_salary,
+        (select count(*) from members where salary is null)::int                         as missing_salary,
+        (select count(*) from activity)::int                                             as activity_landed,
+        ((select count(*) from activity) - (select count(*) from distinct_activity))::int as duplicate,
+        (select count(*) from distinct_activity where coalesce(total_flights, 0) <= 0)::int as no_flights,
+        (select count(*) from distinct_activity where total_flights > 0 and distance > 0)::int as purchase,
+        ((select count(*) from distinct_activity)
+          - (select count(distinct (loyalty_number, year, month)) from distinct_activity))::int as repeated_member_month`);
+    // the figures docs/airline.md quotes
+    expect(landing).toMatchObject({ duplicate: 1_922, repeated_member_month: 1_949, negative_salary: 20, missing_salary: 4_238 });
+    const { rows: quality } = await db.pool.query<{ model: string; step: string; rule: string; rows: string }>(
+      `select model, step, rule, rows from gold.data_quality_counts where source = 'airline' order by model, step, rule`,
+    );
+    const got = (model: string, step: string, rule: string): number | undefined => {
+      const found = quality.filter((q) => q.model === model && q.step === step && q.rule === rule);
+      expect(found, `${model} ${step} ${rule}`).toHaveLength(1);
+      return Number(found[0]!.rows);
+    };
+    const l = landing!;
+    expect({
+      membersLanded: got('stg_airline_members', 'landed', 'rows landed'),
+      membersCurrent: got('stg_airline_members', 'kept', 'current'),
+      negativeSalary: got('stg_airline_members', 'noted', 'negative salary read as its absolute value'),
+      missingSalary: got('stg_airline_members', 'noted', 'salary missing, left missing'),
+      activityLanded: got('stg_airline_flight_activity', 'landed', 'rows landed'),
+      duplicate: got('stg_airline_flight_activity', 'set aside', 'duplicate'),
+      noFlights: got('stg_airline_flight_activity', 'set aside', 'no_flights'),
+      purchase: got('stg_airline_flight_activity', 'kept', 'purchase'),
+      repeated: got('stg_airline_flight_activity', 'noted', 'repeated member-month kept as another line'),
+    }).toEqual({
+      membersLanded: l['members_landed'],
+      membersCurrent: l['members_current'],
+      negativeSalary: l['negative_salary'],
+      missingSalary: l['missing_salary'],
+      activityLanded: l['activity_landed'],
+      duplicate: l['duplicate'],
+      noFlights: l['no_flights'],
+      purchase: l['purchase'],
+      repeated: l['repeated_member_month'],
+    });
+    // nothing else: every airline row of the view is one of those (no rule without a count here)
+    expect(quality).toHaveLength(9);
+    // landed = kept + set aside for both models: no row lost between landing and silver
+    for (const model of ['stg_airline_members', 'stg_airline_flight_activity']) {
+      const sum = quality.filter((q) => q.model === model && (q.step === 'kept' || q.step === 'set aside')).reduce((n, q) => n + Number(q.rows), 0);
+      expect(sum, model).toBe(Number(quality.find((q) => q.model === model && q.step === 'landed')!.rows));
+    }
+  });
+
   it('gold equals a hand-written query over landing, per province and card tier', async () => {
     const independent = await rows(`
       with members as (

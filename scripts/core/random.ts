@@ -1,7 +1,8 @@
 /**
  * strata's one seeded random generator: `Random` (sfc32 seeded through splitmix32, with the
- * distributions the generators, the segment fit and the CLV simulations draw from). A seed fixes
- * every draw on every machine; Math.random is never used for data.
+ * distributions the data generators and the CLV benchmark's orders draw from; the segment fit's
+ * subsamples and the CLV simulation take their uniforms from it too). A seed fixes every draw on
+ * every machine; Math.random is never used for data.
  *
  * The implementation is scripts/ingest/synthetic/random.ts, where the synthetic generator (its
  * first user) defines it; everything outside the generator imports it from here. (Moving the file

@@ -26,8 +26,8 @@
   The model declares the index the probe uses: a partial index of its first occurrences,
   `{'columns': [key], 'where': first}`, where `first` is SQL over the model's own columns that holds
   for the first row of every key (e.g. "status <> 'duplicate'"). It may hold for some later rows
-  too (a repeat the model set aside for another reason first): `exists` only asks whether any row
-  matches, so a key counts as seen when any earlier row has it, as a scan would find it.
+  too (a repeat the model set aside for another reason first): the probe only asks whether any row
+  matches (`limit 1`), so a key counts as seen when any earlier row has it, as a scan would find it.
 
   relation: the landing relation (ref('travel_flights')), with batch_id and source_line.
   key:      the column of {{ this }} naming what repeats (trip_id, user_id, line_key).
@@ -43,14 +43,20 @@ select
     {%- endif %}
     row_number() over (partition by {{ key_of }} order by landed.batch_id, landed.source_line) as occurrence,
     {%- if is_incremental() %}
-    exists (
-        select 1 from {{ this }} as earlier
-        where earlier.{{ key }} = {{ key_of }} and ({{ first }})
-    ) as seen_before
+    earlier.seen is not null as seen_before
     {%- else %}
     false as seen_before
     {%- endif %}
 from {{ relation }} as landed
+{%- if is_incremental() %}
+-- one probe per new row; `limit 1` also keeps the planner from turning the look-up into a hashed
+-- subplan over every earlier key, as it does for `exists` when it guesses the batch is large
+left join lateral (
+    select true as seen from {{ this }} as earlier
+    where earlier.{{ key }} = {{ key_of }} and ({{ first }})
+    limit 1
+) as earlier on true
+{%- endif %}
 where landed.batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
 {%- if is_incremental() %}
   and landed.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})

@@ -62,43 +62,64 @@ touched as (
     where batch_id > (select batch_id from read_through) and trip_id is not null
     union
     -- … and the trips of travellers whose user row is new: held here, or only now booked (their
-    -- flight, hotel or booking session names the user)
-    select trip_id from {{ this }} where user_id in (select user_id from new_users)
+    -- flight, hotel or booking session names the user); index probes per new user (rows_by_key)
+    select trip_id from ({{ rows_by_key(this, 'user_id', 'new_users') }}) as held
     union
-    select trip_id from {{ ref('stg_travel_flights') }} where user_id in (select user_id from new_users)
+    select trip_id from ({{ rows_by_key(ref('stg_travel_flights'), 'user_id', 'new_users') }}) as f
     union
-    select trip_id from {{ ref('stg_travel_hotels') }} where user_id in (select user_id from new_users)
+    select trip_id from ({{ rows_by_key(ref('stg_travel_hotels'), 'user_id', 'new_users') }}) as h
     union
-    select trip_id from {{ ref('stg_travel_sessions') }}
-    where user_id in (select user_id from new_users) and trip_id is not null
+    select trip_id from ({{ rows_by_key(ref('stg_travel_sessions'), 'user_id', 'new_users') }}) as s
+    where trip_id is not null
 
 ),
 {% endif %}
 
+-- Incremental: the rows of the touched trips only, one index probe per trip (rows_by_key)
+
 flights as (
 
-    select * from {{ ref('stg_travel_flights') }} where flight_status = 'booked'
-    {% if is_incremental() %} and trip_id in (select trip_id from touched) {% endif %}
+    select *
+    from {% if is_incremental() %}({{ rows_by_key(ref('stg_travel_flights'), 'trip_id', 'touched') }}){% else %}{{ ref('stg_travel_flights') }}{% endif %} as f
+    where flight_status = 'booked'
 
 ),
 
 hotels as (
 
-    select * from {{ ref('stg_travel_hotels') }} where hotel_status = 'booked'
-    {% if is_incremental() %} and trip_id in (select trip_id from touched) {% endif %}
-
-),
-
-users as (
-
-    select * from {{ ref('stg_travel_users') }} where user_status = 'ok'
+    select *
+    from {% if is_incremental() %}({{ rows_by_key(ref('stg_travel_hotels'), 'trip_id', 'touched') }}){% else %}{{ ref('stg_travel_hotels') }}{% endif %} as h
+    where hotel_status = 'booked'
 
 ),
 
 sessions as (
 
-    select * from {{ ref('stg_travel_sessions') }} where session_status = 'ok' and trip_id is not null
-    {% if is_incremental() %} and trip_id in (select trip_id from touched) {% endif %}
+    select *
+    from {% if is_incremental() %}({{ rows_by_key(ref('stg_travel_sessions'), 'trip_id', 'touched') }}){% else %}{{ ref('stg_travel_sessions') }}{% endif %} as s
+    where session_status = 'ok' and trip_id is not null
+
+),
+
+{% if is_incremental() %}
+travellers as (
+
+    -- the users the touched trips can name (a trip's user is its booking session's, else the
+    -- trip id's prefix, which flights and hotels carry)
+    select user_id from flights
+    union
+    select user_id from hotels
+    union
+    select user_id from sessions
+
+),
+{% endif %}
+
+users as (
+
+    select *
+    from {% if is_incremental() %}({{ rows_by_key(ref('stg_travel_users'), 'user_id', 'travellers') }}){% else %}{{ ref('stg_travel_users') }}{% endif %} as u
+    where user_status = 'ok'
 
 ),
 

@@ -61,10 +61,9 @@ touched as (
     select trip_id from {{ ref('stg_travel_sessions') }}
     where batch_id > (select batch_id from read_through) and trip_id is not null
     union
-    -- … and the trips of travellers whose user row is new: held here, or only now booked (their
-    -- flight, hotel or booking session names the user); index probes per new user (rows_by_key)
-    select trip_id from ({{ rows_by_key(this, 'user_id', 'new_users') }}) as held
-    union
+    -- … and the trips of travellers whose user row is new: a trip's user is its booking
+    -- session's, else its trip id's prefix, which flights and hotels carry; index probes per new
+    -- user (rows_by_key), over every row of the staging models, old ones too
     select trip_id from ({{ rows_by_key(ref('stg_travel_flights'), 'user_id', 'new_users') }}) as f
     union
     select trip_id from ({{ rows_by_key(ref('stg_travel_hotels'), 'user_id', 'new_users') }}) as h

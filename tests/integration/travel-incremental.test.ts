@@ -23,15 +23,19 @@ const HOTELS = 'trip_id,hotel_name,nights,rooms,check_in_time,check_out_time,hot
 const USERS = 'user_id,birthdate,gender,married,has_children,home_country,home_city,home_airport,home_airport_lat,home_airport_lon,sign_up_date\n';
 const SESSIONS =
   'session_id,user_id,trip_id,session_start,session_end,flight_discount,hotel_discount,flight_discount_amount,hotel_discount_amount,flight_booked,hotel_booked,page_clicks,cancellation\n';
-// users 9000001 (known from the first load) and 9000002 (its user row comes in the second)
+// users 9000001 (known from the first load), 9000002 and 9000003 (their user rows come in the
+// second; 9000003's trip has nothing else new, so only the late user row can touch it)
 const EARLY = {
   'late-users-1.csv': `${USERS}9000001,1980-01-01,F,true,false,usa,boston,BOS,42.364,-71.005,2023-01-02\n`,
   'late-flights-1.csv':
     `${FLIGHTS}9000001-aa,BOS,new york,JFK,2,true,2023-03-01 08:00:00,2023-03-05 18:00:00,1,Delta Air Lines,40.640,-73.779,300\n` +
-    `9000002-bb,JFK,boston,BOS,1,false,2023-04-01 09:00:00,,0,Delta Air Lines,42.364,-71.005,150\n`,
+    `9000002-bb,JFK,boston,BOS,1,false,2023-04-01 09:00:00,,0,Delta Air Lines,42.364,-71.005,150\n` +
+    `9000003-cc,JFK,chicago,ORD,1,false,2023-05-01 09:00:00,,0,United Airlines,41.979,-87.904,120\n`,
 };
 const LATE = {
-  'late-users-2.csv': `${USERS}9000002,1990-05-05,M,false,false,canada,toronto,YYZ,43.677,-79.631,2023-02-01\n`,
+  'late-users-2.csv':
+    `${USERS}9000002,1990-05-05,M,false,false,canada,toronto,YYZ,43.677,-79.631,2023-02-01\n` +
+    `9000003,1975-07-07,F,true,true,usa,new york,JFK,40.640,-73.779,2023-02-15\n`,
   'late-hotels-2.csv': `${HOTELS}9000001-aa,Hilton - new york,4,1,2023-03-01 15:00:00.250000,2023-03-05 11:00:00,180\n`,
   'late-flights-2.csv': `${FLIGHTS}9000001-aa,BOS,new york,JFK,2,true,2023-03-01 08:00:00,2023-03-05 18:00:00,1,Delta Air Lines,40.640,-73.779,300\n`,
   'late-sessions-2.csv':
@@ -72,8 +76,8 @@ describe('travel models, incrementally', () => {
     await generateTravel(db.pool, { users: 400, seed: 11 });
     await load(EARLY);
     await build();
-    const before = (await db.pool.query(`select user_known from silver.travel_trips where trip_id = '9000002-bb'`)).rows;
-    expect(before).toEqual([{ user_known: false }]);
+    const before = (await db.pool.query(`select user_known from silver.travel_trips where trip_id in ('9000002-bb', '9000003-cc')`)).rows;
+    expect(before).toEqual([{ user_known: false }, { user_known: false }]);
 
     await generateTravel(db.pool, { users: 150, seed: 12, firstUserId: 2_100_001 });
     await load(LATE);
@@ -86,6 +90,7 @@ describe('travel models, incrementally', () => {
     expect(late.rows).toEqual([
       { trip_id: '9000001-aa', has_flight: true, has_hotel: true, user_known: true, cancelled: false, booked: true },
       { trip_id: '9000002-bb', has_flight: true, has_hotel: false, user_known: true, cancelled: true, booked: false },
+      { trip_id: '9000003-cc', has_flight: true, has_hotel: false, user_known: true, cancelled: false, booked: false },
     ]);
     const repeat = await db.pool.query(`select flight_status, count(*)::int as n from silver.stg_travel_flights where trip_id = '9000001-aa' group by 1 order by 1`);
     expect(repeat.rows).toEqual([{ flight_status: 'booked', n: 1 }, { flight_status: 'duplicate', n: 1 }]);

@@ -5,7 +5,8 @@
         indexes=[
             {'columns': ['batch_id']},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']}
+            {'columns': ['invoice_no']},
+            {'columns': ['line_key'], 'where': "line_status <> 'duplicate'"}
         ]
     )
 }}
@@ -25,85 +26,60 @@
 -- Identifiers: customer_id is 'airline-<loyalty number>' and the "invoice" is
 -- 'airline-<loyalty number>-<YYYY-MM>', so neither can collide with a retail invoice or customer.
 --
--- Incremental (append) exactly as stg_retail_order_lines: a build reads only batches newer than
--- the newest here; a row's status depends only on itself and on rows loaded before it.
+-- Incremental (append) as the travel staging models (macros/new_landed_rows.sql): a build reads
+-- only batches newer than the newest here, and finds exact duplicates of earlier rows through the
+-- partial index on line_key (first occurrences), so its cost follows the batch, not the history;
+-- a row's status depends only on itself and on rows loaded before it.
 -- Counts are for the current release's Customer Flight Activity (392,936 rows, one batch).
 
-with loaded_batches as (
+with ranked as (
 
-    -- Rule: read only batches whose load finished (status 'loaded'), as for order lines.
-    select batch_id
-    from {{ ref('load_batches') }}
-    where status = 'loaded'
-
-),
-
-landed as (
-
-    select activity.*
-    from {{ ref('airline_flight_activity') }} as activity
-    where activity.batch_id in (select batch_id from loaded_batches)
-    {% if is_incremental() %}
-      -- only the batches this table has not seen yet
-      and activity.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
+    -- Rule: read only batches whose load finished, as for order lines, and (incremental) only
+    -- those not read yet; each row with its content key (an md5 of every landed column except
+    -- lineage, to find exact duplicates), its occurrence, and whether that content was landed
+    -- before, looked up in the partial index on line_key (macros/new_landed_rows.sql)
+    {{ new_landed_rows(
+        ref('airline_flight_activity'), 'line_key', "line_status <> 'duplicate'",
+        key_sql='md5(row(
+            landed.loyalty_number, landed.activity_year, landed.activity_month, landed.total_flights,
+            landed.distance_km, landed.points_accumulated, landed.points_redeemed,
+            landed.dollar_cost_points_redeemed
+        )::text)::uuid'
+    ) }}
 
 ),
 
-keyed as (
+dated as (
 
     select
-        landed.*,
+        ranked.*,
         -- the period as a date: its first day stands for the month (the data has no day)
         case when activity_month between 1 and 12 and activity_year is not null
-             then make_date(activity_year, activity_month, 1) end            as period_start,
-        -- the row's content, to find exact duplicates: every landed column except lineage
-        md5(row(
-            loyalty_number, activity_year, activity_month, total_flights, distance_km,
-            points_accumulated, points_redeemed, dollar_cost_points_redeemed
-        )::text)::uuid                                                        as line_key
-    from landed
-
-),
-
-ranked as (
-
-    select
-        keyed.*,
-        row_number() over (partition by keyed.line_key order by keyed.batch_id, keyed.source_line) as occurrence,
-        {% if is_incremental() %}
-        earlier.line_key is not null as seen_before
-        {% else %}
-        false as seen_before
-        {% endif %}
-    from keyed
-    {% if is_incremental() %}
-    left join (select distinct line_key from {{ this }}) as earlier
-        on earlier.line_key = keyed.line_key
-    {% endif %}
+             then make_date(activity_year, activity_month, 1) end            as period_start
+    from ranked
 
 ),
 
 classified as (
 
     select
-        ranked.*,
+        dated.*,
         -- The rules, in this order; the first that applies names the row's status.
         case
             -- Rule: an exact duplicate of an earlier row, in this batch or an earlier one, counts
             -- once (1,922 rows; every one of them an all-zero month, so dropping them changes no
             -- total). The first occurrence keeps the status it earns below.
-            when ranked.occurrence > 1 or ranked.seen_before then 'duplicate'
+            when dated.occurrence > 1 or dated.seen_before then 'duplicate'
 
             -- Rule: a row without a member or a valid year and month cannot be placed (0 rows).
-            when ranked.loyalty_number is null or ranked.period_start is null then 'incomplete'
+            when dated.loyalty_number is null or dated.period_start is null then 'incomplete'
 
             -- Rule: a month without flights is no purchase occasion (212,200 rows once duplicates
             -- are out; 2,948 of them redeem points, which gold.loyalty_members still counts).
-            when coalesce(ranked.total_flights, 0) <= 0 then 'no_flights'
+            when coalesce(dated.total_flights, 0) <= 0 then 'no_flights'
 
             -- Rule: flights without a positive distance have no value to count (0 rows).
-            when ranked.distance_km is null or ranked.distance_km <= 0 then 'no_amount'
+            when dated.distance_km is null or dated.distance_km <= 0 then 'no_amount'
 
             -- Rule: the same member and month on two or more rows that are not exact duplicates
             -- (1,949 rows beyond the first of their member-month, of 3,871 surplus rows in all)
@@ -112,7 +88,7 @@ classified as (
             -- flights the file records; no rule can tell which row is "the" month.
             else 'purchase'
         end as line_status
-    from ranked
+    from dated
 
 ),
 

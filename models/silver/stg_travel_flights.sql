@@ -2,7 +2,10 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        indexes=[{'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']}]
+        indexes=[
+            {'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']},
+            {'columns': ['trip_id'], 'where': "flight_status <> 'duplicate'"}
+        ]
     )
 }}
 
@@ -12,39 +15,12 @@
 -- Incremental (append, watermark on batch_id), as stg_retail_order_lines.
 -- Counts on the real cohort extract (13,193 flights): booked 13,193.
 
-with loaded_batches as (
+with ranked as (
 
-    -- Rule: read only batches whose load finished (see stg_retail_order_lines)
-    select batch_id from {{ ref('load_batches') }} where status = 'loaded'
-
-),
-
-landed as (
-
-    select f.*
-    from {{ ref('travel_flights') }} as f
-    where f.batch_id in (select batch_id from loaded_batches)
-    {% if is_incremental() %}
-      and f.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
-
-),
-
-ranked as (
-
-    select
-        landed.*,
-        row_number() over (partition by landed.trip_id order by landed.batch_id, landed.source_line) as occurrence,
-        {% if is_incremental() %}
-        earlier.trip_id is not null as seen_before
-        {% else %}
-        false as seen_before
-        {% endif %}
-    from landed
-    {% if is_incremental() %}
-    left join (select distinct trip_id from {{ this }}) as earlier
-        on earlier.trip_id = landed.trip_id
-    {% endif %}
+    -- Rule: read only batches whose load finished, and (incremental) only those not read yet; each
+    -- row with its occurrence and whether its trip_id was landed before, looked up in the partial
+    -- index on trip_id (macros/new_landed_rows.sql)
+    {{ new_landed_rows(ref('travel_flights'), 'trip_id', "flight_status <> 'duplicate'") }}
 
 ),
 

@@ -2,7 +2,10 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        indexes=[{'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']}]
+        indexes=[
+            {'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']},
+            {'columns': ['trip_id'], 'where': "hotel_status <> 'duplicate'"}
+        ]
     )
 }}
 
@@ -13,41 +16,12 @@
 -- Counts on the real cohort extract (13,772 stays): booked 13,772; nights as landed 12,513,
 -- recomputed from the dates 844, set to one night 415.
 
-with loaded_batches as (
+with ranked as (
 
-    -- Rule: read only batches whose load finished (see stg_retail_order_lines)
-    select batch_id from {{ ref('load_batches') }} where status = 'loaded'
-
-),
-
-landed as (
-
-    select h.*
-    from {{ ref('travel_hotels') }} as h
-    where h.batch_id in (select batch_id from loaded_batches)
-    {% if is_incremental() %}
-      and h.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
-
-),
-
-ranked as (
-
-    select
-        landed.*,
-        -- calendar nights between the check-in and check-out dates
-        landed.check_out_time::date - landed.check_in_time::date as date_nights,
-        row_number() over (partition by landed.trip_id order by landed.batch_id, landed.source_line) as occurrence,
-        {% if is_incremental() %}
-        earlier.trip_id is not null as seen_before
-        {% else %}
-        false as seen_before
-        {% endif %}
-    from landed
-    {% if is_incremental() %}
-    left join (select distinct trip_id from {{ this }}) as earlier
-        on earlier.trip_id = landed.trip_id
-    {% endif %}
+    -- Rule: read only batches whose load finished, and (incremental) only those not read yet; each
+    -- row with its occurrence and whether its trip_id was landed before, looked up in the partial
+    -- index on trip_id (macros/new_landed_rows.sql)
+    {{ new_landed_rows(ref('travel_hotels'), 'trip_id', "hotel_status <> 'duplicate'") }}
 
 ),
 
@@ -55,6 +29,7 @@ classified as (
 
     select
         ranked.*,
+        dates.date_nights,
         case
             -- Rule: nights as landed when positive. (TravelTide counts whole 24-hour periods
             -- from check-in to the 11:00 check-out, one less than the calendar nights on 8,292
@@ -63,12 +38,14 @@ classified as (
             -- Rule: nights <= 0 (1,259 rows: 1,158 at 0, 101 negative) is a known defect of the
             -- course data: a booked stay has at least one night. Recomputed from the check-in and
             -- check-out dates where those give a positive number (844 rows).
-            when ranked.date_nights > 0 then 'recomputed'
+            when dates.date_nights > 0 then 'recomputed'
             -- Rule: where the dates give none either (415 rows: 389 check out on the check-in
             -- day, 26 the day before), the stay counts as one night, the least a hotel charges.
             else 'one_night'
         end as nights_rule
     from ranked
+    -- calendar nights between the check-in and check-out dates
+    cross join lateral (select ranked.check_out_time::date - ranked.check_in_time::date as date_nights) as dates
 
 ),
 

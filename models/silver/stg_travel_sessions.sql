@@ -2,7 +2,10 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        indexes=[{'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']}]
+        indexes=[
+            {'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']},
+            {'columns': ['session_id'], 'where': "session_status <> 'duplicate'"}
+        ]
     )
 }}
 
@@ -11,39 +14,12 @@
 -- cohort extract, which has no sessions file; generated data has them.
 -- Incremental (append, watermark on batch_id), as stg_retail_order_lines.
 
-with loaded_batches as (
+with ranked as (
 
-    -- Rule: read only batches whose load finished (see stg_retail_order_lines)
-    select batch_id from {{ ref('load_batches') }} where status = 'loaded'
-
-),
-
-landed as (
-
-    select s.*
-    from {{ ref('travel_sessions') }} as s
-    where s.batch_id in (select batch_id from loaded_batches)
-    {% if is_incremental() %}
-      and s.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
-    {% endif %}
-
-),
-
-ranked as (
-
-    select
-        landed.*,
-        row_number() over (partition by landed.session_id order by landed.batch_id, landed.source_line) as occurrence,
-        {% if is_incremental() %}
-        earlier.session_id is not null as seen_before
-        {% else %}
-        false as seen_before
-        {% endif %}
-    from landed
-    {% if is_incremental() %}
-    left join (select distinct session_id from {{ this }}) as earlier
-        on earlier.session_id = landed.session_id
-    {% endif %}
+    -- Rule: read only batches whose load finished, and (incremental) only those not read yet; each
+    -- row with its occurrence and whether its session_id was landed before, looked up in the partial
+    -- index on session_id (macros/new_landed_rows.sql)
+    {{ new_landed_rows(ref('travel_sessions'), 'session_id', "session_status <> 'duplicate'") }}
 
 ),
 

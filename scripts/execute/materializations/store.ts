@@ -78,10 +78,12 @@ async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
     // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys
     await client.query(`create index on ${qualified(partition)} (${FROM})`);
     await client.query(`create index on ${qualified(partition)} (${TO}) where ${TO} is not null`);
-    // configured indexes cover the current versions: a unique key is unique among current rows
+    // configured indexes cover the current versions: a unique key is unique among current rows;
+    // a partial index (`where`) keeps its own condition too (e.g. first occurrences of a key)
     for (const ix of p.node.config.indexes) {
+      const where = ix.where === undefined ? `${TO} is null` : `(${ix.where}) and ${TO} is null`;
       await client.query(
-        `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')}) where ${TO} is null`,
+        `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')}) where ${where}`,
       );
     }
     const keys = p.node.config.uniqueKey ?? [];

@@ -5,8 +5,8 @@ import { copyRaw, copyText } from '../copy-text.ts';
 import type { InspectedFile } from './inspect.ts';
 import { CsvRecordSplitter } from './records.ts';
 import { visibleNul, type Rejection } from './rows.ts';
-import { readSource } from './source.ts';
-import { landingTarget } from './target.ts';
+import { readSource, type SourceFile } from './source.ts';
+import { landingTarget, type LandingTarget } from './target.ts';
 
 /** How far a load has got; updated in place so a failed load can still say how far. */
 export interface Tally {
@@ -27,20 +27,15 @@ const QUARANTINE_SQL =
 /** Quarantine text held before it is sent; bounds memory when most of a file is bad. */
 const QUARANTINE_FLUSH_CHARS = 4 * 1024 * 1024;
 /**
- * Rows per order-lines COPY before a new one begins. Each COPY keeps the file line of every row it
- * was sent, so that a row the server refuses is reported by its line in the file (the server
+ * Rows per landing-table COPY before a new one begins. Each COPY keeps the file line of every row
+ * it was sent, so that a row the server refuses is reported by its line in the file (the server
  * counts rows within its COPY); this bounds that list.
  */
 const COPY_SEGMENT_ROWS = 1_000_000;
 
 /**
- * Streams the file's records into landing.order_lines (and bad ones into landing.quarantine) on
- * `client`, inside the caller's transaction. Never holds more than one read chunk of rows: each
- * chunk's COPY text is sent, with back-pressure, before the next chunk is read.
- *
- * Both tables get their own COPY on the one connection (the transaction must cover both), so
- * quarantine text waits in a buffer; when the buffer fills, the order-lines COPY is ended, the
- * quarantine sent, and a new order-lines COPY begun.
+ * Streams an inspected file's records into its landing table: landing.order_lines, or the landing
+ * table of a table format (e.g. airline members). See streamRows.
  */
 export async function landRows(
   client: pg.PoolClient,
@@ -49,10 +44,30 @@ export async function landRows(
   tally: Tally,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<void> {
-  const { source, layout } = inspected;
+  await streamRows(client, batchId, inspected.source, landingTarget(inspected.layout), tally, onProgress);
+}
+
+/**
+ * The one streaming loop of every loader (order lines, table formats, TravelTide files): the
+ * file's records, converted by `target.convert`, into `target.table` (and bad ones into
+ * landing.quarantine) on `client`, inside the caller's transaction. Never holds more than one read
+ * chunk of rows: each chunk's COPY text is sent, with back-pressure, before the next chunk is read.
+ * The file's first record is its header, read and checked by the caller.
+ *
+ * Both tables get their own COPY on the one connection (the transaction must cover both), so
+ * quarantine text waits in a buffer; when the buffer fills, the landing COPY is ended, the
+ * quarantine sent, and a new landing COPY begun.
+ */
+export async function streamRows(
+  client: pg.PoolClient,
+  batchId: number,
+  source: SourceFile,
+  target: LandingTarget,
+  tally: Tally,
+  onProgress?: (progress: LoadProgress) => void,
+): Promise<void> {
   const prefix = `${batchId}\t${copyRaw(source.path)}\t`;
-  // landing.order_lines, or the landing table of a table format (e.g. airline members)
-  const { copySql: LINES_SQL, convert } = landingTarget(layout);
+  const { copySql: LINES_SQL, convert } = target;
   let out = '';
   let quarantine = '';
   let headerSeen = false;
@@ -70,7 +85,7 @@ export async function landRows(
   const splitter = new CsvRecordSplitter({
     record(fields, line, raw) {
       if (!headerSeen) {
-        headerSeen = true; // inspectFile has read and checked it
+        headerSeen = true; // the caller has read and checked it
         return;
       }
       tally.linesRead++;
@@ -126,10 +141,10 @@ export async function landRows(
   } catch (error) {
     stream.destroy();
     await lines.abort(error instanceof Error ? error : new Error(String(error)));
-    throw refusedAtFileLine(error, source.path, { order_lines: lineRows, quarantine: quarantineRows });
+    throw refusedAtFileLine(error, source.path, { [bareName(target.table)]: lineRows, quarantine: quarantineRows });
   }
   if (copied !== tally.linesLoaded) {
-    throw new Error(`the server took ${copied} order lines but ${tally.linesLoaded} were sent`);
+    throw new Error(`the server took ${copied} rows into ${target.table} but ${tally.linesLoaded} were sent`);
   }
   onProgress?.({ bytesRead: source.bytes, bytesTotal: source.bytes, linesRead: tally.linesRead });
 }
@@ -144,8 +159,13 @@ export function refusedAtFileLine(error: unknown, path: string, sent: Readonly<R
   const at = pgError.severity ? /COPY (\w+), line (\d+)/.exec(pgError.where ?? '') : null;
   const fileLine = at ? sent[at[1]!]?.[Number(at[2]) - 1] : undefined;
   if (fileLine === undefined) return error;
-  const table = at![1] === 'quarantine' ? 'landing.quarantine' : 'landing.order_lines';
-  return new InputError(path, fileLine, `PostgreSQL refused this line for ${table}: ${pgError.message}`);
+  // every landing table is in schema landing; the COPY context names the table without it
+  return new InputError(path, fileLine, `PostgreSQL refused this line for landing.${at![1]}: ${pgError.message}`);
+}
+
+/** `landing.order_lines` → `order_lines`, as PostgreSQL's COPY context names the table. */
+function bareName(table: string): string {
+  return table.slice(table.lastIndexOf('.') + 1);
 }
 
 /** The byte stream's chunks, with read and decompression errors named as the file's. */

@@ -8,6 +8,8 @@ export type AnyLayout = Layout | TableLayout;
 
 /** Where a layout's rows land: the COPY statement and the converter feeding it. */
 export interface LandingTarget {
+  /** the landing table, schema-qualified (landing.order_lines), for messages */
+  readonly table: string;
   readonly copySql: string;
   readonly convert: RowConverter;
 }
@@ -19,8 +21,9 @@ export function isTableLayout(layout: AnyLayout): layout is TableLayout {
 
 /** The COPY and row converter for a layout. */
 export function landingTarget(layout: AnyLayout): LandingTarget {
-  if (isTableLayout(layout)) return { copySql: tableCopySql(layout), convert: tableRowConverter(layout) };
+  if (isTableLayout(layout)) return { table: layout.table.table, copySql: tableCopySql(layout), convert: tableRowConverter(layout) };
   return {
+    table: 'landing.order_lines',
     copySql: `copy landing.order_lines (batch_id, source_file, source_line, ${ROW_COLUMNS.join(', ')}) from stdin`,
     convert: rowConverter(layout),
   };

@@ -47,3 +47,4 @@ select
 from sources as s
 left join failures as f on f.source = s.source
 where s.source not in (select source from fitted_sources)
+order by s.source

@@ -247,7 +247,10 @@ describe('lifetime value in a full build', () => {
     expect(mixed.report.tests.filter((t) => t.status !== 'pass' && t.id.includes('clv')).map((t) => [t.id, t.status])).toEqual([
       ['test.singular.clv_sources_without_lifetime_value', 'warn'],
     ]);
-    expect(formatSummary(mixed.report)).toMatch(/WARN +test\.singular\.clv_sources_without_lifetime_value .*: 1 failing row/);
+    // the summary's warning names the source, the failed model and the reason
+    expect(formatSummary(mixed.report)).toMatch(
+      /WARN +test\.singular\.clv_sources_without_lifetime_value .*: 1 failing row: source=stg_travel_order_lines, customers=\d+, model=(bgnbd|mbgnbd|pareto), build_id=\d+, reason=\w+ fit: too few repeat customers/,
+    );
 
     // retail: its own as-of day and fits, so every value equals the retail-only build's exactly
     expect(await rows(AS_OF)).toEqual([retailOnly.asOf[0], { source: 'stg_travel_order_lines', as_of_day: expect.any(String) }]);

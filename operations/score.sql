@@ -32,7 +32,8 @@ as $$
         values ('x', 1, 'Repeat purchase days: distinct purchase days - 1 (as customer_clv_summary).'),
                ('t_x', 2, 'Time from the first to the last purchase, in the fit''s time unit (gold.clv_parameters.time_unit).'),
                ('age', 3, 'Time from the first purchase to the as-of day, in the same unit (T in the papers), at least 1.'),
-               ('repeat_order_value', 4, 'Mean value of the repeat purchase days; null when x = 0.')
+               ('repeat_order_value', 4, 'Mean value of the repeat purchase days; null when x = 0.'),
+               ('source', 5, 'Text: the source whose lifetime-value models score the customer (gold.clv_parameters.source); omitted, the source with the most customers in gold.customer_clv_summary.')
     )
     select r.key, true, r.description from rfm r
     union all
@@ -41,7 +42,7 @@ as $$
                                  'A k-means feature (customer_features.' || f.key || ').') || ' (k-means feature; null counts as the mean)'
     from features f where f.key not in (select key from rfm)
     union all
-    select c.key, c.key <> 'repeat_order_value', c.description from clv c
+    select c.key, c.key not in ('repeat_order_value', 'source'), c.description from clv c
 $$;
 
 create or replace function gold.score_customer(customer jsonb)
@@ -86,7 +87,7 @@ begin
     end if;
     select string_agg(format('%s = %s', i.key, customer -> i.key), ', ') into wrong
     from gold.score_customer_inputs() i
-    where customer ? i.key and jsonb_typeof(customer -> i.key) not in ('number', 'null');
+    where customer ? i.key and i.key <> 'source' and jsonb_typeof(customer -> i.key) not in ('number', 'null');
     if wrong is not null then
         raise exception 'score_customer: not a number: %', wrong using errcode = '22023';
     end if;
@@ -140,8 +141,16 @@ begin
     into scores
     from gold.customer_rfm as r;
 
-    -- lifetime value
-    select * into params from gold.clv_parameters limit 1;
+    -- lifetime value: the models of the customer's source (each source is fitted on its own)
+    select p.* into params
+    from gold.clv_parameters as p
+    where p.source = coalesce(customer ->> 'source',
+                              (select s.source from gold.customer_clv_summary as s
+                               group by s.source order by count(*) desc, s.source limit 1));
+    if not found then
+        raise exception 'score_customer: source % has no lifetime value in the published build', coalesce(customer ->> 'source', '(the largest)')
+            using errcode = '22023', hint = 'gold.clv_parameters lists the sources that have one; a source whose fit failed has none (strata_meta.clv_fits says why)';
+    end if;
     alive_now := gold.clv_p_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, t_x, age);
     for month in 1..params.horizon_months loop
         up_to := gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, month * params.units_per_month);

@@ -1,5 +1,6 @@
--- Gold: the lifetime-value models this build applied, as one row of fitted parameters and
--- settings, so that SQL can score a customer who is not in gold yet (gold.score_customer) with
+-- Gold: the lifetime-value models this build applied, one row of fitted parameters and settings
+-- per source that has lifetime value (each source is fitted on its own customers; a source whose
+-- fit failed has no row, see strata_meta.clv_fits), so that SQL can score a customer who is not in gold yet (gold.score_customer) with
 -- exactly the arithmetic clv_predictions and customer_clv used. The parameters come from the
 -- build's record in strata_meta.clv_fits (written by clv_predictions; JSON numbers, which read
 -- back as the same doubles), the settings and spend parameters from clv_predictions itself.
@@ -10,16 +11,17 @@
 
 with applied as (
 
-    -- the same on every row of clv_predictions
-    select model, time_unit, horizon_months, discount_rate, gg_p, gg_q, gg_v, build_id
+    -- the same on every row of a source in clv_predictions
+    select distinct on (source)
+        source, model, time_unit, horizon_months, discount_rate, gg_p, gg_q, gg_v, build_id
     from {{ ref('clv_predictions') }}
-    limit 1
+    order by source
 
 ),
 
 fits as (
 
-    select build_id, model, params
+    select build_id, source, model, params
     from {{ source('strata_meta', 'clv_fits') }}
 
 ),
@@ -27,6 +29,7 @@ fits as (
 final as (
 
     select
+        a.source,
         a.model,
         a.time_unit,
 
@@ -56,6 +59,7 @@ final as (
     from applied as a
     join fits as f
         on f.build_id = a.build_id
+       and f.source = a.source
        and f.model = a.model
 
 )

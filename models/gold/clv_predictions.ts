@@ -4,12 +4,15 @@ import { runClvPredictions } from '../../scripts/clv/pipeline/run.ts';
 import { clvSettings } from '../../scripts/clv/settings.ts';
 
 /**
- * Gold: the lifetime-value models' predictions, one row per distinct (x, t_x, age) of
- * customer_clv_summary. Chooses the purchase model (var clv_model; 'auto' by holdout error),
- * fits it by maximum likelihood on the distinct combinations with their counts, fits the
- * Gamma-Gamma spend model on a deterministic sample of repeat customers, and records both fits in
- * strata_meta.clv_fits. customer_clv then joins every customer to its row in SQL. A fit that does
- * not converge, or too few repeat customers, stops the build (nothing is published).
+ * Gold: the lifetime-value models' predictions, one row per source and distinct (x, t_x, age) of
+ * customer_clv_summary. Each source (silver orders.source) is fitted on its own customers: it
+ * chooses the purchase model (var clv_model; 'auto' by holdout error), fits it by maximum
+ * likelihood on the distinct combinations with their counts, fits the Gamma-Gamma spend model on
+ * a deterministic sample of repeat customers, and records both fits in strata_meta.clv_fits.
+ * customer_clv then joins every customer to her source's row in SQL. A source whose fit does not
+ * converge, or has too few repeat customers, gets no rows (its customers are published without
+ * lifetime value), its failure is recorded in clv_fits and logged, and the data test
+ * clv_sources_without_lifetime_value warns in the build summary; the other sources are unaffected.
  *
  * Vars (defaults in scripts/clv/settings.ts): clv_model auto | bgnbd | mbgnbd | pareto,
  * clv_time_unit day | week | month (week), clv_horizon_months (12), clv_discount_rate (0.01 a

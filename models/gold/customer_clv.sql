@@ -15,7 +15,9 @@
 --                                            expected purchases, discounted at the month's end
 --
 -- The join reads only the small prediction table, so each customer is computed on its own row
--- (Citus-friendly, no cross-customer work).
+-- (Citus-friendly, no cross-customer work). Each source was fitted on its own customers, so the
+-- join matches the source too; a source whose fit failed has no prediction rows, and its
+-- customers have no row here (strata_meta.clv_fits says why; docs/clv.md, "Per-source fits").
 
 with summary as (
 
@@ -33,6 +35,7 @@ valued as (
 
     select
         s.customer_id,
+        s.source,
         p.p_alive,
         p.expected_purchases_90d,
         p.discounted_purchases,
@@ -46,7 +49,7 @@ valued as (
         p.build_id
     from summary as s
     join predictions as p
-        on p.x = s.x and p.t_x = s.t_x and p.age = s.age
+        on p.source = s.source and p.x = s.x and p.t_x = s.t_x and p.age = s.age
 
 ),
 
@@ -65,7 +68,8 @@ final as (
         expected_avg_order_value * discounted_purchases                 as clv_12m,
         expected_avg_order_value * discounted_purchases_if_alive        as clv_12m_if_active,
 
-        -- how
+        -- how: the source whose customers the models were fitted on, and the models
+        source,
         model,
         time_unit,
         horizon_months,

@@ -42,32 +42,64 @@ ceil(({{ days }})::numeric / 30.4375)::integer
 -- with freq 'W' or 'M'), with the periods ending at the as-of day; x still counts days, so x > 0
 -- with t_x = 0 happens (every purchase day in the same unit as the first).
 --
--- The as-of day is customer_features' as-of time as a date; only purchases before it count.
+-- The as-of day is per source (silver orders.source): var as_of when set, else the source's latest
+-- purchase + 1 day (with one source, customer_features' as-of day); only purchases before it count.
 -- The calibration columns (cal_*) split the same purchases at the start of the last
 -- clv_holdout_weeks ({{ holdout_weeks }}) weeks, for the holdout that chooses the model when
 -- clv_model is auto: the summary as it was at the holdout's start, on a grid ending there, and
 -- the purchase days in the holdout. They are null for customers who first bought in the holdout.
 
-with as_of as (
+with features_as_of as (
 
-    -- the same on every row of customer_features
-    select
-        max(as_of)::date                                as as_of_day,
-        max(as_of)::date - {{ 7 * holdout_weeks }}      as holdout_start_day
+    -- the same on every row of customer_features: var as_of, else the latest purchase + 1 day
+    select max(as_of)::date as as_of_day
     from {{ ref('customer_features') }}
+
+),
+
+as_of as (
+
+    -- one as-of day per source (silver's orders.source: the staging model an order came from).
+    -- Var as_of, when set, is every source's. Else each source's own latest purchase + 1 day, so
+    -- a source whose data end earlier (the airline's 2017-2018 months next to 2023 travel) is
+    -- not seen as years without a purchase: a shared as-of day would add those years to every
+    -- member's T and turn the end of its data into a drop-out of all of them. With one source
+    -- this is customer_features' as-of day, as before.
+    select
+        o.source,
+        {%- if var('as_of', none) %}
+        f.as_of_day                                                     as as_of_day
+        {%- else %}
+        (max(o.ordered_at) + interval '1 day')::date                    as as_of_day
+        {%- endif %}
+    from {{ ref('orders') }} as o
+    cross join features_as_of as f
+    group by o.source, f.as_of_day
+
+),
+
+source_days as (
+
+    select
+        source,
+        as_of_day,
+        as_of_day - {{ 7 * holdout_weeks }}             as holdout_start_day
+    from as_of
 
 ),
 
 purchase_days as (
 
-    -- a day's value is the sum of that day's orders
+    -- a day's value is the sum of that day's orders; each order counts in its source
     select
         o.customer_id,
+        o.source,
         o.ordered_at::date                              as purchase_day,
         sum(o.order_amount)                             as day_value
     from {{ ref('orders') }} as o
-    where o.ordered_at < (select as_of_day from as_of)
-    group by o.customer_id, o.ordered_at::date
+    join source_days as a on a.source = o.source
+    where o.ordered_at < a.as_of_day
+    group by o.customer_id, o.source, o.ordered_at::date
 
 ),
 
@@ -76,6 +108,7 @@ customer_days as (
     -- hash aggregates only: no per-customer sort
     select
         d.customer_id,
+        d.source,
         min(d.purchase_day)                                                     as first_purchase_day,
         max(d.purchase_day)                                                     as last_purchase_day,
         count(*)::integer                                                       as purchase_days,
@@ -86,8 +119,8 @@ customer_days as (
         max(d.purchase_day) filter (where d.purchase_day < a.holdout_start_day) as cal_last_purchase_day,
         count(*) filter (where d.purchase_day >= a.holdout_start_day)::integer as holdout_purchase_days
     from purchase_days as d
-    cross join as_of as a
-    group by d.customer_id
+    join source_days as a on a.source = d.source
+    group by d.customer_id, d.source
 
 ),
 
@@ -109,7 +142,7 @@ grid as (
     from customer_days as c
     join purchase_days as f
         on f.customer_id = c.customer_id and f.purchase_day = c.first_purchase_day
-    cross join as_of as a
+    join source_days as a on a.source = c.source
 
 ),
 
@@ -117,6 +150,9 @@ final as (
 
     select
         customer_id,
+        -- the source the customer's orders come from (ids are namespaced per source, so one);
+        -- clv_predictions fits each source on its own customers
+        source,
         first_purchase_day,
         last_purchase_day,
         as_of_day,

@@ -26,15 +26,16 @@ export async function runTest(pool: pg.Pool, planned: PlannedTest): Promise<Test
     );
     const failures = Number(result.rows[0]?.failures ?? 0);
     const status = failures === 0 ? 'pass' : test.severity === 'warn' ? 'warn' : 'fail';
+    const sample = result.rows[0]?.sample ?? [];
     return {
       result: {
         ...base,
         status,
         failures,
         durationMs: Math.round(performance.now() - started),
-        ...(failures > 0 ? { message: `${failures} failing row${failures === 1 ? '' : 's'}` } : {}),
+        ...(failures > 0 ? { message: failureMessage(failures, status, sample) } : {}),
       },
-      sample: result.rows[0]?.sample ?? [],
+      sample,
     };
   } catch (error) {
     const pgError = error as { message?: string; hint?: string };
@@ -49,6 +50,27 @@ export async function runTest(pool: pg.Pool, planned: PlannedTest): Promise<Test
       sample: [],
     };
   }
+}
+
+/** Failing rows a warning's message shows, and the characters each may take. */
+const WARNING_ROWS = 3;
+const WARNING_ROW_CHARS = 240;
+
+/**
+ * "2 failing rows"; a warning adds its first rows (column=value, cut short), because a warning
+ * does not stop the build and its summary line is all most users read of it (e.g. which source
+ * was published without lifetime value, and why). A failure's rows are in strata_meta.test_failures.
+ */
+function failureMessage(failures: number, status: string, sample: readonly unknown[]): string {
+  const count = `${failures} failing row${failures === 1 ? '' : 's'}`;
+  if (status !== 'warn' || sample.length === 0) return count;
+  const rows = sample.slice(0, WARNING_ROWS).map((row) => {
+    const text = Object.entries(row as Record<string, unknown>)
+      .map(([column, value]) => `${column}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+      .join(', ');
+    return text.length > WARNING_ROW_CHARS ? `${text.slice(0, WARNING_ROW_CHARS - 1)}…` : text;
+  });
+  return `${count}: ${rows.join('; ')}${failures > rows.length ? '; …' : ''}`;
 }
 
 /** True when a test result must stop publishing. */

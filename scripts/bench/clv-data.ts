@@ -14,12 +14,12 @@ const DAYS = 365;
 const START = Date.UTC(2024, 0, 1);
 
 /**
- * Creates `schema`.orders (customer_id, ordered_at, order_amount: the silver.orders columns the
- * CLV summary reads) with `customers` customers' orders, and `schema`.customer_features
+ * Creates `schema`.orders (customer_id, source, ordered_at, order_amount: the silver.orders columns
+ * the CLV summary reads; one source, 'bench') with `customers` customers' orders, and `schema`.customer_features
  * (customer_id, as_of). Returns the number of orders.
  */
 export async function writeBenchOrders(pool: pg.Pool, schema: string, customers: number, seed: number): Promise<number> {
-  await pool.query(`create table ${schema}.orders (customer_id text not null, ordered_at timestamp not null, order_amount numeric not null)`);
+  await pool.query(`create table ${schema}.orders (customer_id text not null, source text not null default 'bench', ordered_at timestamp not null, order_amount numeric not null)`);
   const client = await pool.connect();
   let orders = 0;
   try {

@@ -73,14 +73,16 @@ async function benchSize(pool: pg.Pool, customers: number, sqlOf: (name: string)
         log: () => {},
       }),
     );
-    const r = run.value;
+    // one source (the bench's orders have one): its outcome carries the timings
+    const r = run.value.sources[0]!;
+    if (r.status !== 'fitted') throw new Error(`the bench's fit failed: ${r.error}`);
     const t = r.timings;
     log(
       `fit step (clv_predictions, auto): ${ms(run.ms)} = read ${ms(t.read)} + choose ${ms(t.choose)} + fit ${r.model} ${ms(t.fit)} ` +
         `+ spend ${ms(t.spend)} + predict ${ms(t.predict)} + write ${ms(t.write)}; ${r.combinations.toLocaleString('en-US')} distinct (x, t_x, age) in weeks`,
     );
     log(`  chosen: ${r.selection}`);
-    const combinations = await readCombinations(kysely, { schema, name: 'customer_clv_summary' });
+    const combinations = await readCombinations(kysely, { schema, name: 'customer_clv_summary' }, r.source);
     for (const model of PURCHASE_MODELS) {
       const fit = await timed(async () => fitModel(model, combinations, { requireConvergence: false }));
       log(`  ${model} alone on the ${combinations.length.toLocaleString('en-US')} distinct rows: ${ms(fit.ms)}, ${fit.value.iterations} iterations, converged ${fit.value.converged}`);

@@ -245,12 +245,16 @@ from strata_meta.test_results
 where build_id = $1
 order by status <> 'pass' desc, test_id`;
 
-/** The lifetime-value fits of the build behind gold.customer_clv. */
+/**
+ * The lifetime-value fits of the build behind gold.customer_clv, of the sources with lifetime value
+ * (each source is fitted on its own), the source with most customers first.
+ */
 export const CLV_FITS = `
-select f.model, f.role, f.selection, f.holdout, f.log_likelihood, f.converged, f.customers, f.build_id
+select f.source, f.model, f.role, f.selection, f.holdout, f.log_likelihood, f.converged, f.customers, f.build_id
 from strata_meta.clv_fits as f
 where f.build_id = (select max(build_id) from gold.customer_clv)
-order by f.role, f.model`;
+  and f.source in (select distinct source from gold.customer_clv)
+order by f.role, f.customers desc nulls last, f.source, f.model`;
 
 /** Recommendations per segment, from the seed segment_playbook via gold. */
 export const RECOMMENDATIONS = `

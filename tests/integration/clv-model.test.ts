@@ -7,7 +7,9 @@ import { generate } from '../../scripts/ingest/generate.ts';
 import { predictClv, predictPAlive, predictPurchases, predictSpend, toPurchaseModel } from '../../scripts/clv/predict.ts';
 import { DAYS_PER_UNIT, TIME_UNITS, type TimeUnitVar } from '../../scripts/clv/settings.ts';
 import type { GammaGammaParams } from '../../scripts/clv/types.ts';
-import { buildProject, openTestProjectDb } from '../support/build.ts';
+import { generateTravel } from '../../scripts/ingest/synthetic/travel/generate.ts';
+import { formatSummary } from '../../scripts/report/summary.ts';
+import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -20,6 +22,15 @@ const project = fileURLToPath(new URL('../..', import.meta.url));
 let testDb: TestDatabase;
 let db: Database;
 let first: BuildOutcome;
+/** the first (retail-only) build's customer_clv and as-of day, to compare a build with a second source against */
+let retailOnly: { clv: Record<string, unknown>[]; asOf: Record<string, unknown>[] };
+
+/** customer_clv without its build id, ordered: what a second source must leave unchanged */
+const CLV_VALUES = `
+  select customer_id, p_alive, churn_probability, expected_purchases_90d, expected_avg_order_value, clv_12m,
+         clv_12m_if_active, source, model, time_unit, horizon_months, discount_rate
+  from gold.customer_clv where source = 'retail_order_lines' order by customer_id`;
+const AS_OF = `select distinct source, as_of_day::text from gold.customer_clv_summary order by source`;
 
 async function rows<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
   return (await db.pool.query(text, values)).rows as T[];
@@ -30,6 +41,7 @@ beforeAll(async () => {
   db = await openTestProjectDb(testDb.url, project);
   await generate(db.pool, { customers: 3000, seed: 11 });
   first = await buildProject(db, project, {});
+  retailOnly = { clv: await rows(CLV_VALUES), asOf: await rows(AS_OF) };
 }, 300_000);
 
 afterAll(async () => {
@@ -166,24 +178,29 @@ describe('lifetime value in a full build', () => {
     expect(total!.do_nothing).toBeGreaterThan(total!.value_at_risk);
   });
 
-  it('publishes nothing when too few customers repeat for the fit, and records why', async () => {
-    const before = await rows(`select build_id from gold.customer_clv limit 1`);
+  it('publishes without lifetime value when too few customers repeat for the fit, records why and warns', async () => {
     const failed = await buildProject(db, project, { vars: { clv_min_repeat_customers: 10_000_000 } });
-    expect(failed.exitCode).toBe(1);
-    expect(failed.report.published).toBe(false);
+    expect(failed.exitCode).toBe(0);
+    expect(failed.report.published).toBe(true);
     const byId = new Map(failed.report.nodes.map((n) => [n.id, n]));
-    expect(byId.get('model.clv_predictions')!.status).toBe('error');
-    expect(byId.get('model.clv_predictions')!.error).toMatch(
-      /model clv_predictions \(models\/gold\/clv_predictions\.ts\): .*too few repeat customers \(\d+ with frequency > 0; at least 10000000/,
-    );
-    expect(byId.get('model.customer_clv')!.status).toBe('skipped');
-    expect(byId.get('model.value_at_risk')!.status).toBe('skipped');
-    expect(await rows(`select build_id from gold.customer_clv limit 1`)).toEqual(before);
-    const [record] = await rows<{ converged: boolean; error: string; params: unknown }>(
-      `select converged, error, params from strata_meta.clv_fits where build_id = $1 and role = 'purchase'`,
+    for (const id of ['model.clv_predictions', 'model.customer_clv', 'model.value_at_risk']) expect(byId.get(id)!.status, id).toBe('success');
+    expect(byId.get('model.clv_predictions')!.rows).toBe(0);
+    // the failure is a warning in the build summary, with the source and the reason among its failing rows
+    const warned = failed.report.tests.filter((t) => t.status !== 'pass');
+    expect(warned.map((t) => [t.id, t.status])).toEqual([['test.singular.clv_sources_without_lifetime_value', 'warn']]);
+    const [reason] = await rows<{ source: string; model: string; reason: string }>(
+      `select f.row_data ->> 'source' as source, f.row_data ->> 'model' as model, f.row_data ->> 'reason' as reason
+       from strata_meta.test_failures f where f.build_id = $1 and f.test_id = 'test.singular.clv_sources_without_lifetime_value'`,
       [failed.report.buildId],
     );
-    expect(record).toMatchObject({ converged: false, params: null });
+    expect(reason).toMatchObject({ source: 'retail_order_lines', model: expect.stringMatching(/^(bgnbd|mbgnbd|pareto)$/) });
+    expect(reason!.reason).toMatch(/too few repeat customers \(\d+ with frequency > 0; at least 10000000/);
+    expect(await rows(`select * from gold.customer_clv`)).toEqual([]);
+    const [record] = await rows<{ source: string; converged: boolean; error: string; params: unknown }>(
+      `select source, converged, error, params from strata_meta.clv_fits where build_id = $1 and role = 'purchase'`,
+      [failed.report.buildId],
+    );
+    expect(record).toMatchObject({ source: 'retail_order_lines', converged: false, params: null });
     expect(record!.error).toMatch(/too few repeat customers/);
   }, 300_000);
 
@@ -213,6 +230,55 @@ describe('lifetime value in a full build', () => {
       { model: 'pareto', time_unit: 'day', horizon_months: 6 },
     ]);
     await expectSqlMatchesLibrary(fixed.report.buildId, 'day', 6);
+  }, 300_000);
+
+  it('fits a second source on its own: retail CLV unchanged, the source that fails published without CLV, warned and recorded', async () => {
+    // a retail-only project's summary is measured to customer_features' as-of day, as before per-source fitting
+    expect(retailOnly.asOf).toEqual([{ source: 'retail_order_lines', as_of_day: expect.any(String) }]);
+    const [featuresAsOf] = await rows<{ day: string }>(`select max(as_of)::date::text as day from gold.customer_features`);
+    expect(retailOnly.asOf[0]!['as_of_day']).toBe(featuresAsOf!.day);
+
+    // six generated travellers (trips in 2023, twelve years after the retail data): too few repeat customers to fit
+    await generateTravel(db.pool, { users: 6, seed: 5 });
+    const mixed = await buildProject(db, project, {});
+    expect(mixed.exitCode, whyNot(mixed)).toBe(0);
+    // (the travellers also move the feature mix, which feature_drift_warn reports; not a CLV matter)
+    expect(mixed.report.tests.filter((t) => t.status === 'fail' || t.status === 'error')).toEqual([]);
+    expect(mixed.report.tests.filter((t) => t.status !== 'pass' && t.id.includes('clv')).map((t) => [t.id, t.status])).toEqual([
+      ['test.singular.clv_sources_without_lifetime_value', 'warn'],
+    ]);
+    // the summary's warning names the source, the failed model and the reason
+    expect(formatSummary(mixed.report)).toMatch(
+      /WARN +test\.singular\.clv_sources_without_lifetime_value .*: 1 failing row: source=stg_travel_order_lines, customers=\d+, model=(bgnbd|mbgnbd|pareto), build_id=\d+, reason=\w+ fit: too few repeat customers/,
+    );
+
+    // retail: its own as-of day and fits, so every value equals the retail-only build's exactly
+    expect(await rows(AS_OF)).toEqual([retailOnly.asOf[0], { source: 'stg_travel_order_lines', as_of_day: expect.any(String) }]);
+    expect(await rows(CLV_VALUES)).toEqual(retailOnly.clv);
+    expect(await rows(`select source from gold.clv_parameters`)).toEqual([{ source: 'retail_order_lines' }]);
+
+    // travel: in customer_features, not in customer_clv; the failure recorded with its source, model and reason
+    const [travel] = await rows<{ features: number; clv: number }>(`
+      select (select count(*)::int from gold.customer_features where customer_id like 'tt-%') as features,
+             (select count(*)::int from gold.customer_clv where customer_id like 'tt-%' or source <> 'retail_order_lines') as clv`);
+    expect(travel!.features).toBeGreaterThan(0);
+    expect(travel!.clv).toBe(0);
+    const fits = await rows<{ source: string; role: string; converged: boolean; error: string | null }>(
+      `select source, role, converged, error from strata_meta.clv_fits where build_id = $1 order by source, role`,
+      [mixed.report.buildId],
+    );
+    expect(fits.map((f) => [f.source, f.role, f.converged])).toEqual([
+      ['retail_order_lines', 'purchase', true],
+      ['retail_order_lines', 'spend', true],
+      ['stg_travel_order_lines', 'purchase', false],
+    ]);
+    expect(fits[2]!.error).toMatch(/too few repeat customers \(\d with frequency > 0; at least 10 /);
+    const [warning] = await rows<{ source: string; customers: number; reason: string }>(
+      `select row_data ->> 'source' as source, (row_data ->> 'customers')::int as customers, row_data ->> 'reason' as reason
+       from strata_meta.test_failures where build_id = $1 and test_id = 'test.singular.clv_sources_without_lifetime_value'`,
+      [mixed.report.buildId],
+    );
+    expect(warning).toEqual({ source: 'stg_travel_order_lines', customers: travel!.features, reason: fits[2]!.error });
   }, 300_000);
 });
 

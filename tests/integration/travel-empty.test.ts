@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('a retail-only project', () => {
   it('builds every travel model empty', async () => {
     await generate(db.pool, { customers: 400, seed: 3 });
-    const outcome = await buildProject(db, PROJECT, { exclude: ['clv_predictions+'] });
+    const outcome = await buildProject(db, PROJECT);
     expect(outcome.report.tests.filter((t) => t.status !== 'pass')).toEqual([]);
     expect(outcome.exitCode, whyNot(outcome)).toBe(0);
     const travel = ['traveler_features', 'traveler_segment_centres', 'traveler_segments', 'traveler_segment_perks', 'perk_assignments', 'experiment_results'];

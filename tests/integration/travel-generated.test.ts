@@ -15,8 +15,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 // experiment with a known effect planted in the treatment arm after the start.
 const PROJECT = join(import.meta.dirname, '..', '..');
 const START = '2023-07-02';
-// the lifetime-value models are not what this file tests, and cost most of a build
-const BUILD: BuildOptions = { exclude: ['clv_predictions+'], vars: { perk_experiment_start: START } };
+// everything is built, the lifetime-value models too (a travel source whose fit fails is published
+// without CLV, with the warning clv_sources_without_lifetime_value)
+const BUILD: BuildOptions = { vars: { perk_experiment_start: START } };
+const ALLOWED_WARNINGS = ['test.singular.feature_drift_warn', 'test.singular.clv_sources_without_lifetime_value'];
 const PLANTED = { control: 0.2, treatment: 0.3, fare: 500 };
 
 let testDb: TestDatabase;
@@ -30,7 +32,7 @@ async function rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
 async function build(): Promise<void> {
   const outcome = await buildProject(db, PROJECT, BUILD);
   // a new batch of travellers may legitimately move the features: the drift warning is allowed
-  expect(outcome.report.tests.filter((t) => t.status !== 'pass' && t.id !== 'test.singular.feature_drift_warn')).toEqual([]);
+  expect(outcome.report.tests.filter((t) => t.status !== 'pass' && !(t.status === 'warn' && ALLOWED_WARNINGS.includes(t.id)))).toEqual([]);
   expect(outcome.exitCode, whyNot(outcome)).toBe(0);
 }
 

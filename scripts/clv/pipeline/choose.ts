@@ -36,11 +36,13 @@ export async function choosePurchaseModel(input: {
   readonly db: Kysely<unknown>;
   readonly summary: Relation;
   readonly settings: ClvSettings;
+  /** the source whose customers are compared (customer_clv_summary.source) */
+  readonly source: string;
 }): Promise<Choice> {
   const { settings } = input;
   if (settings.model !== 'auto') return { model: settings.model, selection: `var clv_model = ${settings.model}` };
   const weeks = settings.holdoutWeeks;
-  const rows = await readHoldoutRows(input.db, input.summary);
+  const rows = await readHoldoutRows(input.db, input.summary, input.source);
   const t = daysToUnits(7 * weeks, settings.timeUnit);
   const candidates = rows.length > 0 ? compareCandidates(rows, t, settings.minRepeatCustomers) : [];
   const best = bestCandidate(candidates);

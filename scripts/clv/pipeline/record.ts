@@ -1,12 +1,15 @@
 /**
- * The history row of one fit in strata_meta.clv_fits (migration 5), written whether the fit
- * succeeded or not, so the history also says why a build stopped.
+ * The history row of one fit in strata_meta.clv_fits (migrations 5 and 13: one row per build,
+ * source and model), written whether the fit succeeded or not, so the history also says why a
+ * source has no lifetime value in a build.
  */
 import { sql, type Kysely } from 'kysely';
 import type { FitResult, ModelName } from '../types.ts';
 
 export interface FitRecord {
   readonly buildId: number;
+  /** the source fitted (customer_clv_summary.source) */
+  readonly source: string;
   readonly model: ModelName;
   readonly timeUnit: string;
   /** absent when the fit failed */
@@ -28,14 +31,15 @@ export function jsonSafe(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 
+/** Inserts one fit's row. */
 export async function recordFit(db: Kysely<unknown>, record: FitRecord): Promise<void> {
   const { fit } = record;
   await sql`
     insert into strata_meta.clv_fits (
-      build_id, model, role, time_unit, params, standard_errors, log_likelihood, converged,
+      build_id, source, model, role, time_unit, params, standard_errors, log_likelihood, converged,
       iterations, customers, distinct_rows, warnings, error, selection, holdout, settings, fit_ms
     ) values (
-      ${record.buildId}, ${record.model}, ${record.model === 'gammagamma' ? 'spend' : 'purchase'}, ${record.timeUnit},
+      ${record.buildId}, ${record.source}, ${record.model}, ${record.model === 'gammagamma' ? 'spend' : 'purchase'}, ${record.timeUnit},
       ${fit ? JSON.stringify(fit.params) : null}::jsonb,
       ${fit ? JSON.stringify(finiteOrNull(fit.standardErrors)) : null}::jsonb,
       ${fit?.logLikelihood ?? null}, ${fit?.converged ?? false}, ${fit?.iterations ?? null},

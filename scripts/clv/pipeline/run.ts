@@ -1,8 +1,9 @@
 /**
- * The lifetime-value step of a build (the TypeScript model clv_predictions): choose and fit the
- * purchase model on the distinct (x, t_x, age) combinations of customer_clv_summary, fit the
- * Gamma-Gamma spend model on a bounded sample of repeat customers, record both fits in
- * strata_meta.clv_fits, and write one prediction row per combination. Nothing here reads
+ * The lifetime-value step of a build (the TypeScript model clv_predictions): for each source of
+ * customer_clv_summary, choose and fit the purchase model on its distinct (x, t_x, age)
+ * combinations, fit the Gamma-Gamma spend model on a bounded sample of its repeat customers,
+ * record both fits in strata_meta.clv_fits, and write one prediction row per source and
+ * combination. Nothing here reads
  * customers one by one: every query returns a bounded number of rows.
  */
 import type { Kysely } from 'kysely';
@@ -14,9 +15,9 @@ import { toPurchaseModel } from '../predict.ts';
 import { DAYS_PER_UNIT, TIME_UNITS, daysToUnits, type ClvSettings } from '../settings.ts';
 import type { FitResult, GammaGammaParams, ModelName, PurchaseModelName, SummaryRow } from '../types.ts';
 import { choosePurchaseModel } from './choose.ts';
-import { readCombinations, readSpendSample } from './read.ts';
+import { readCombinations, readSources, readSpendSample } from './read.ts';
 import { recordFit } from './record.ts';
-import { writePredictions } from './write.ts';
+import { createPredictionTable, writePredictions } from './write.ts';
 
 export interface ClvRunInput {
   readonly db: Kysely<unknown>;
@@ -29,37 +30,92 @@ export interface ClvRunInput {
   readonly log: (message: string) => void;
 }
 
+/** What one source's fits gave: its predictions, or why it has none. */
+export type SourceOutcome =
+  | {
+      readonly source: string;
+      readonly status: 'fitted';
+      readonly model: PurchaseModelName;
+      readonly selection: string;
+      readonly customers: number;
+      readonly combinations: number;
+      readonly purchaseFit: FitResult;
+      readonly spendFit: FitResult;
+      /** milliseconds per step */
+      readonly timings: Readonly<Record<'read' | 'choose' | 'fit' | 'spend' | 'predict' | 'write', number>>;
+    }
+  | {
+      readonly source: string;
+      readonly status: 'failed';
+      /** the model whose fit failed (the purchase model or gammagamma) */
+      readonly model: ModelName;
+      readonly error: string;
+    };
+
 export interface ClvRunResult {
-  readonly model: PurchaseModelName;
-  readonly selection: string;
-  readonly customers: number;
+  /** one per source of customer_clv_summary, in source order */
+  readonly sources: readonly SourceOutcome[];
+  /** prediction rows written over all fitted sources */
   readonly combinations: number;
-  readonly purchaseFit: FitResult;
-  readonly spendFit: FitResult;
-  /** milliseconds per step */
-  readonly timings: Readonly<Record<'read' | 'choose' | 'fit' | 'spend' | 'predict' | 'write', number>>;
 }
 
 /** Expected purchases are reported over this many days (the column expected_purchases_90d). */
 export const SHORT_HORIZON_DAYS = 90;
 
-/** The applied fit may take 4,000 Nelder–Mead steps (a normal fit takes 300–500), else the build stops. */
+/** The applied fit may take 4,000 Nelder–Mead steps (a normal fit takes 300–500), else the source has no CLV. */
 export const FINAL_FIT_LIMITS = { maxIterations: 4_000 } as const;
 
+/**
+ * Fits every source of customer_clv_summary on its own customers (silver's orders.source), so one
+ * domain's purchase rhythm never shapes another's parameters, and writes their predictions into
+ * one table. A source whose fit fails (too few repeat customers, no convergence, q ≤ 1) is
+ * recorded with its error in strata_meta.clv_fits, logged as a warning, and gets no prediction
+ * rows: its customers have no row in customer_clv, and the data test
+ * clv_sources_without_lifetime_value warns in the build summary. Non-converged parameters are
+ * never written.
+ */
 export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResult> {
+  const sources = await readSources(input.db, input.summary);
+  if (sources.length === 0) throw new StrataError('customer_clv_summary is empty, so there is nothing to fit');
+  await createPredictionTable(input.db, input.out);
+  const outcomes: SourceOutcome[] = [];
+  for (const source of sources) {
+    try {
+      outcomes.push(await runSource(input, source));
+    } catch (error) {
+      if (!(error instanceof SourceFitFailed)) throw error;
+      input.log(`warning: source ${source} is published without lifetime value: ${error.model} fit failed: ${error.message}`);
+      outcomes.push({ source, status: 'failed', model: error.model, error: error.message });
+    }
+  }
+  let combinations = 0;
+  for (const outcome of outcomes) if (outcome.status === 'fitted') combinations += outcome.combinations;
+  return { sources: outcomes, combinations };
+}
+
+/** A fit of one source that failed, already recorded; the other sources go on. */
+class SourceFitFailed extends StrataError {
+  constructor(
+    readonly model: ModelName,
+    cause: StrataError,
+  ) {
+    super(cause.message, { cause });
+  }
+}
+
+async function runSource(input: ClvRunInput, source: string): Promise<SourceOutcome & { status: 'fitted' }> {
   const { db, summary, settings } = input;
   const clock = stopwatch();
-  const combinations = await readCombinations(db, summary);
-  if (combinations.length === 0) throw new StrataError('customer_clv_summary is empty, so there is nothing to fit');
+  const combinations = await readCombinations(db, summary, source);
   const read = clock();
 
-  const choice = await choosePurchaseModel(input);
+  const choice = await choosePurchaseModel({ ...input, source });
   const choose = clock();
-  const record = { buildId: input.buildId, timeUnit: settings.timeUnit, selection: choice.selection, settings: settingsJson(settings) };
+  const record = { buildId: input.buildId, source, timeUnit: settings.timeUnit, selection: choice.selection, settings: settingsJson(settings) };
   const purchaseFit = await fitRecorded(input, choice.model, combinations, { ...record, holdout: choice.holdout });
   const fit = clock();
 
-  const sample = await readSpendSample(db, summary, settings.spendSample);
+  const sample = await readSpendSample(db, summary, source, settings.spendSample);
   const spendFit = await fitRecorded(input, 'gammagamma', sample.rows, record);
   const spend = spendParams(spendFit);
   const spendMs = clock();
@@ -72,6 +128,7 @@ export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResul
   });
   const predict = clock();
   await writePredictions(db, input.out, predictions, combinations.map((c) => c.count ?? 1), {
+    source,
     model: choice.model,
     timeUnit: settings.timeUnit,
     horizonMonths: settings.horizonMonths,
@@ -81,13 +138,15 @@ export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResul
   });
   const write = clock();
 
-  for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${warning}`);
+  for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${source}: ${warning}`);
   input.log(
-    `${choice.model} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
+    `${source}: ${choice.model} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
       `in ${settings.timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
       `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict)}, write ${ms(write)}`,
   );
   return {
+    source,
+    status: 'fitted',
     model: choice.model,
     selection: choice.selection,
     customers: purchaseFit.customers,
@@ -100,13 +159,13 @@ export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResul
 
 /**
  * Fits one model and records it; a fit that fails (too few repeat customers, no convergence) is
- * recorded with its error and then stops the build.
+ * recorded with its error and then ends its source's run (SourceFitFailed).
  */
 async function fitRecorded(
   input: ClvRunInput,
   model: ModelName,
   rows: readonly SummaryRow[],
-  record: { buildId: number; timeUnit: string; selection: string; settings: unknown; holdout?: unknown },
+  record: { buildId: number; source: string; timeUnit: string; selection: string; settings: unknown; holdout?: unknown },
 ): Promise<FitResult> {
   const started = performance.now();
   let fit: FitResult | undefined;
@@ -139,7 +198,7 @@ async function fitRecorded(
     ...(failure ? { error: failure.message } : {}),
     fitMs: performance.now() - started,
   });
-  if (failure) throw failure;
+  if (failure) throw new SourceFitFailed(model, failure);
   return fit!;
 }
 

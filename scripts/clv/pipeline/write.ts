@@ -1,5 +1,5 @@
 /**
- * Writes the prediction table customer_clv joins every customer to: one row per distinct
+ * Writes the prediction table customer_clv joins every customer to: one row per source and distinct
  * (x, t_x, age), with the fitted spend parameters repeated on every row so that the SQL applying
  * them needs nothing but this table.
  */
@@ -10,6 +10,8 @@ import type { CombinationPrediction } from '../combinations.ts';
 import type { GammaGammaParams, PurchaseModelName } from '../types.ts';
 
 export interface PredictionConstants {
+  /** the source these combinations belong to (customer_clv_summary.source) */
+  readonly source: string;
   readonly model: PurchaseModelName;
   readonly timeUnit: string;
   readonly horizonMonths: number;
@@ -21,16 +23,11 @@ export interface PredictionConstants {
 /** Rows per insert: arrays of this many values per column travel as one parameter each. */
 const CHUNK = 20_000;
 
-/** Creates `out` and fills it; `customers` gives each combination's customer count. */
-export async function writePredictions(
-  db: Kysely<unknown>,
-  out: Relation,
-  predictions: readonly CombinationPrediction[],
-  customers: readonly number[],
-  constants: PredictionConstants,
-): Promise<void> {
+/** Creates the empty prediction table `out`: one row per source and distinct (x, t_x, age). */
+export async function createPredictionTable(db: Kysely<unknown>, out: Relation): Promise<void> {
   await sql.raw(`
     create table ${qualified(out)} (
+      source                          text not null,
       x                               integer not null,
       t_x                             integer not null,
       age                             integer not null,
@@ -47,15 +44,25 @@ export async function writePredictions(
       gg_q                            double precision not null,
       gg_v                            double precision not null,
       build_id                        bigint not null,
-      primary key (x, t_x, age)
+      primary key (source, x, t_x, age)
     )`).execute(db);
-  const { model, timeUnit, horizonMonths, discountRate, spend, buildId } = constants;
+}
+
+/** Fills `out` with one source's predictions; `customers` gives each combination's customer count. */
+export async function writePredictions(
+  db: Kysely<unknown>,
+  out: Relation,
+  predictions: readonly CombinationPrediction[],
+  customers: readonly number[],
+  constants: PredictionConstants,
+): Promise<void> {
+  const { source, model, timeUnit, horizonMonths, discountRate, spend, buildId } = constants;
   for (let start = 0; start < predictions.length; start += CHUNK) {
     const chunk = predictions.slice(start, start + CHUNK);
     const column = (pick: (p: CombinationPrediction) => number): number[] => chunk.map(pick);
     await sql`
       insert into ${sql.raw(qualified(out))}
-      select x, t_x, age, customers, p_alive, expected_purchases_90d, discounted_purchases,
+      select ${source}::text, x, t_x, age, customers, p_alive, expected_purchases_90d, discounted_purchases,
              discounted_purchases_if_alive, ${model}, ${timeUnit}, ${horizonMonths}::integer,
              ${discountRate}::double precision, ${spend.p}::double precision, ${spend.q}::double precision,
              ${spend.v}::double precision, ${buildId}::bigint

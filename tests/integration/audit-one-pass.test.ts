@@ -93,6 +93,36 @@ describe('data tests in one pass per model', () => {
     expect(sample('test.not_null_status')).toBeUndefined();
   });
 
+  it('a unique index on the stored partition proves a unique test on a build view of it', async () => {
+    await db.pool.query(`
+      create table strata_store.audit_versions (id int, _strata_from bigint not null, _strata_to bigint);
+      create unique index on strata_store.audit_versions (id) where _strata_to is null;
+      insert into strata_store.audit_versions values (1, 1, 2), (1, 2, null), (2, 1, null);
+      create table strata_store.audit_table (id int);
+      create unique index on strata_store.audit_table (id);
+      insert into strata_store.audit_table values (1), (2);
+      create view public.v_current as select id from strata_store.audit_versions where _strata_to is null;
+      create view public.v_added as select id from strata_store.audit_versions where _strata_to is null and _strata_from = 2;
+      create view public.v_all as select id from strata_store.audit_versions;
+      create view public.v_since as select id from strata_store.audit_versions where _strata_to is null or _strata_to > 1;
+      create view public.v_table as select id from strata_store.audit_table;
+      create view public.v_elsewhere as select id from public.keyed;`);
+    const unique = (view: string) => planned(`unique_${view}`, uniqueSql(`"public"."${view}"`, 'id'), { kind: 'unique', subjectId: `model.${view}`, subject: `"public"."${view}"`, columns: ['id'] });
+    const views = ['v_current', 'v_added', 'v_all', 'v_since', 'v_table', 'v_elsewhere'];
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const results = await runTests(db.pool, build, views.map(unique), { concurrency: 1 });
+    expect(results.map((r) => ({ id: r.id, status: r.status, proved: r.message === 'proved by a unique index' }))).toEqual([
+      { id: 'test.unique_v_current', status: 'pass', proved: true },
+      { id: 'test.unique_v_added', status: 'pass', proved: true },
+      // superseded versions share keys with current ones: the partial index proves nothing here
+      { id: 'test.unique_v_all', status: 'fail', proved: false },
+      { id: 'test.unique_v_since', status: 'fail', proved: false },
+      { id: 'test.unique_v_table', status: 'pass', proved: true },
+      // only views over a stored partition are looked through
+      { id: 'test.unique_v_elsewhere', status: 'pass', proved: false },
+    ]);
+  });
+
   it('a test scoped to the rows a build added reads only them, in the pass and in its own query', async () => {
     // the plan gives a scoped test its subject's view of the added rows (plan/scoped-tests.ts)
     await db.pool.query(`create view public.child_added as select * from public.child where amount = -1 or id = 1`);

@@ -117,6 +117,8 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
           [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
         `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
         `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added) vs ${testTime(full.report).toFixed(1)} s full`,
+        `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
+          .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
         `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
       ];
     }

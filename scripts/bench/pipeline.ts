@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
@@ -87,9 +88,14 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     let incrementalLines: string[] = [];
     if (split) {
       const batch = await loadFile(db.pool, { file: split.batch });
+      // TypeScript models compute on Node's one thread: while they do, no other node's query
+      // result is handled, so concurrent nodes' times include that wait
+      const loop = monitorEventLoopDelay({ resolution: 20 });
+      loop.enable();
       const incStart = performance.now();
       const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
       const incSeconds = (performance.now() - incStart) / 1000;
+      loop.disable();
       if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
       const fullOptions = { ...options, fullRefresh: true };
       const fullCompiled = await compileSelection(fullOptions);
@@ -119,6 +125,8 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
         `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added) vs ${testTime(full.report).toFixed(1)} s full`,
         `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
           .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+        `event loop: blocked up to ${(loop.max / 1e9).toFixed(1)} s at a time during the incremental build (p99 ${(loop.percentile(99) / 1e9).toFixed(2)} s): ` +
+          `node times of SQL models running beside a TypeScript model include that wait`,
         `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
       ];
     }

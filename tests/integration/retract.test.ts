@@ -167,7 +167,8 @@ describe('npm run load -- --retract', () => {
     expect(kpiRows).toBeGreaterThan(0);
     expect(kpiRows).toBeLessThan(months);
     await compareWithFullRefresh();
-  });
+    // seven builds of a 230-customer project: minutes on a shared 2-core machine
+  }, 600_000);
 
   it('refuses to retract a batch twice or one that does not exist (exit 2), and --list shows who and why', async () => {
     const run = (args: string[]) =>

@@ -6,7 +6,8 @@
         tombstone_column='is_tombstone',
         indexes=[
             {'columns': ['customer_id'], 'unique': true},
-            {'columns': ['last_batch_id']}
+            {'columns': ['last_batch_id']},
+            {'columns': ['first_purchase_at']}
         ]
     )
 }}

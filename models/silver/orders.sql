@@ -7,7 +7,8 @@
         indexes=[
             {'columns': ['invoice_no'], 'unique': true},
             {'columns': ['customer_id']},
-            {'columns': ['last_batch_id']}
+            {'columns': ['last_batch_id']},
+            {'columns': ['ordered_at']}
         ]
     )
 }}

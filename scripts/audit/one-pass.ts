@@ -11,15 +11,15 @@ export function isRowTest(test: PlannedTest): test is RowTest {
 
 /**
  * The one query that counts the failing rows of every row-local test of one subject: one scan,
- * `count(*) filter (where …)` per test, instead of one scan per test. `addedRows` (the rows this
- * build added, when the storage can tell) narrows the scan to them.
+ * `count(*) filter (where …)` per test, instead of one scan per test. A test scoped to the rows a
+ * build added has that build's view of them as its subject (plan/scoped-tests.ts).
  *
  * @example onePassSql('"silver__b7"."orders"', ['(invoice_no is null)', '(not (lines >= 1))'])
  *   // select count(*) filter (where (invoice_no is null)) as "0", … from "silver__b7"."orders" as m
  */
-export function onePassSql(subject: string, failsWhen: readonly string[], addedRows?: string): string {
+export function onePassSql(subject: string, failsWhen: readonly string[]): string {
   const counts = failsWhen.map((condition, i) => `  count(*) filter (where ${condition}) as "${i}"`).join(',\n');
-  return `select\n${counts}\nfrom ${subject} as m${addedRows === undefined ? '' : `\nwhere ${addedRows}`}`;
+  return `select\n${counts}\nfrom ${subject} as m`;
 }
 
 /**
@@ -27,8 +27,8 @@ export function onePassSql(subject: string, failsWhen: readonly string[], addedR
  * cannot run (one test's condition may be broken): the caller then runs the tests one by one, so
  * the broken test reports its own error.
  */
-export async function countInOnePass(pool: pg.Pool, subject: string, tests: readonly RowTest[], addedRows?: string): Promise<readonly number[]> {
-  const result = await pool.query<Record<string, string>>(onePassSql(subject, tests.map((t) => t.check.failsWhen), addedRows));
+export async function countInOnePass(pool: pg.Pool, subject: string, tests: readonly RowTest[]): Promise<readonly number[]> {
+  const result = await pool.query<Record<string, string>>(onePassSql(subject, tests.map((t) => t.check.failsWhen)));
   const row = result.rows[0] ?? {};
   return tests.map((_, i) => Number(row[String(i)] ?? 0));
 }

@@ -9,11 +9,6 @@ import { provedByUniqueIndex } from './unique-index.ts';
 export interface RunTestsOptions {
   /** how many queries run at once (tests only read) */
   readonly concurrency: number;
-  /**
-   * The rows a node's build added, as a SQL condition over its relation (PlannedNode.addedRows),
-   * when the storage can tell: row-local tests of that node then check only those rows.
-   */
-  readonly addedRows?: (nodeId: string) => string | undefined;
 }
 
 /**
@@ -23,18 +18,21 @@ export interface RunTestsOptions {
  *   failure count and failing rows are exactly what its own query returns;
  * - a `unique` test on a column with a unique index passes without a scan;
  * - every other test runs its own query.
+ * A test the plan scoped to the rows this build added (PlannedTest.scopedToAdded) reads only them,
+ * in the pass and in its own query, and says so in its message.
  * Results come back in the tests' order.
  */
 export async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
   const results = new Map<PlannedTest, TestResult>();
   const record = async (test: PlannedTest, outcome: TestOutcome): Promise<void> => {
-    await whileServerReturns(() => recordTest(pool, buildId, outcome.result, outcome.sample));
-    results.set(test, outcome.result);
+    const result = test.scopedToAdded ? scoped(outcome.result) : outcome.result;
+    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample));
+    results.set(test, result);
   };
   const units: (() => Promise<void>)[] = [];
-  for (const [key, group] of groupRowTests(tests)) {
+  for (const group of groupRowTests(tests)) {
     units.push(async () => {
-      for (const [test, outcome] of await runRowGroup(pool, group, options.addedRows?.(key.nodeId))) await record(test, outcome);
+      for (const [test, outcome] of await runRowGroup(pool, group)) await record(test, outcome);
     });
   }
   for (const test of tests.filter((t) => !isRowTest(t))) {
@@ -48,29 +46,21 @@ export async function runTests(pool: pg.Pool, buildId: number, tests: readonly P
   return tests.map((t) => results.get(t)!);
 }
 
-interface GroupKey {
-  readonly nodeId: string;
-  readonly subject: string;
-}
-
-/** Row-local tests by the relation they read (and the node whose rows those are). */
-function groupRowTests(tests: readonly PlannedTest[]): Map<GroupKey, RowTest[]> {
-  const byText = new Map<string, { key: GroupKey; tests: RowTest[] }>();
+/** Row-local tests by the relation they read (a scoped test reads its subject's added rows). */
+function groupRowTests(tests: readonly PlannedTest[]): RowTest[][] {
+  const bySubject = new Map<string, RowTest[]>();
   for (const test of tests.filter(isRowTest)) {
-    const text = `${test.check.subjectId}\n${test.check.subject}`;
-    const entry = byText.get(text) ?? { key: { nodeId: test.check.subjectId, subject: test.check.subject }, tests: [] };
-    entry.tests.push(test);
-    byText.set(text, entry);
+    bySubject.set(test.check.subject, [...(bySubject.get(test.check.subject) ?? []), test]);
   }
-  return new Map([...byText.values()].map((e) => [e.key, e.tests]));
+  return [...bySubject.values()];
 }
 
 /** One pass for the group; tests it finds failing (or all, if the pass cannot run) run alone. */
-async function runRowGroup(pool: pg.Pool, group: readonly RowTest[], addedRows: string | undefined): Promise<[PlannedTest, TestOutcome][]> {
+async function runRowGroup(pool: pg.Pool, group: readonly RowTest[]): Promise<[PlannedTest, TestOutcome][]> {
   const started = performance.now();
   let counts: readonly number[] | undefined;
   try {
-    counts = await countInOnePass(pool, group[0]!.check.subject, group, addedRows);
+    counts = await countInOnePass(pool, group[0]!.check.subject, group);
   } catch {
     counts = undefined;
   }
@@ -92,6 +82,12 @@ async function runUniqueOrQuery(pool: pg.Pool, test: PlannedTest): Promise<TestO
     return passed(test, Math.round(performance.now() - started), 'proved by a unique index');
   }
   return runTest(pool, test);
+}
+
+/** A scoped test's result says what it checked, so a pass is not read as "every row passed". */
+function scoped(result: TestResult): TestResult {
+  const note = 'checked the rows this build added';
+  return { ...result, message: result.message === undefined ? note : `${result.message} (${note})` };
 }
 
 function passed(planned: PlannedTest, durationMs: number, message?: string): TestOutcome {

@@ -1,12 +1,13 @@
 /**
  * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
- * [--lines N | --online-retail]`. Figures go to stdout; docs/benchmarks.md records them.
+ * [--lines N | --online-retail] [--incremental] | publish [--builds N]`. Figures go to stdout; docs/benchmarks.md records them.
  */
 import { Command } from 'commander';
 import type { CommandContext } from '../cli/command.ts';
 import { benchClvFit } from '../clv/bench.ts';
 import { benchClv } from './clv.ts';
 import { benchPipeline, type PipelineBenchOptions } from './pipeline.ts';
+import { benchPublish, type PublishBenchOptions } from './publish.ts';
 import { benchRunner } from './runner.ts';
 
 /** The `bench` command and its sub-commands; registered in scripts/cli/commands.ts. */
@@ -34,5 +35,10 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
     .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
     .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
+  bench
+    .command('publish')
+    .description('publish time of builds of a small project, without readers and with BI readers running and one holding a view open')
+    .option('--builds <n>', 'builds in each series (default 20)')
+    .action(cli.action(async (options: PublishBenchOptions) => (await benchPublish(options, log), 0)));
   return bench;
 }

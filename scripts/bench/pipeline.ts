@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
@@ -87,9 +88,14 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     let incrementalLines: string[] = [];
     if (split) {
       const batch = await loadFile(db.pool, { file: split.batch });
+      // TypeScript models compute on Node's one thread: while they do, no other node's query
+      // result is handled, so concurrent nodes' times include that wait
+      const loop = monitorEventLoopDelay({ resolution: 20 });
+      loop.enable();
       const incStart = performance.now();
       const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
       const incSeconds = (performance.now() - incStart) / 1000;
+      loop.disable();
       if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
       const fullOptions = { ...options, fullRefresh: true };
       const fullCompiled = await compileSelection(fullOptions);
@@ -106,6 +112,8 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
       const incTimes = seconds(inc.report.nodes);
       const fullTimes = seconds(full.report.nodes);
       const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      const testTime = (report: typeof inc.report) => report.tests.reduce((total, t) => total + t.durationMs, 0) / 1000;
+      const scoped = inc.report.tests.filter((t) => (t.message ?? '').includes('checked the rows this build added')).length;
       incrementalLines = [
         `batch:     ${batch.linesLoaded.toLocaleString('en-US')} lines (${(BATCH_SHARE * 100).toFixed(0)}%) loaded in ${batch.seconds.toFixed(1)} s`,
         `incremental build of the batch: ${incSeconds.toFixed(1)} s`,
@@ -114,11 +122,18 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
         `incremental models and snapshots: ${sum(incTimes).toFixed(1)} s incremental vs ${sum(fullTimes).toFixed(1)} s full (` +
           [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
         `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+        `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added) vs ${testTime(full.report).toFixed(1)} s full`,
+        `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
+          .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+        `event loop: blocked up to ${(loop.max / 1e9).toFixed(1)} s at a time during the incremental build (p99 ${(loop.percentile(99) / 1e9).toFixed(2)} s): ` +
+          `node times of SQL models running beside a TypeScript model include that wait`,
+        `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
       ];
     }
 
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
+    log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
     log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
     if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
     log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);

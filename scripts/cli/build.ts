@@ -57,7 +57,9 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
     const { lost, ...results } = await executePlan(run, prepared);
     const cancelled = run.cancelled?.() ?? false;
     const blocked = blockedBy({ ...results, cancelled, ...(lost ? { lost } : {}) });
+    const publishStart = performance.now();
     const publishError = blocked === undefined ? await publishPlan(run, prepared, operations) : undefined;
+    const publishSeconds = blocked === undefined ? (performance.now() - publishStart) / 1000 : undefined;
     // Ctrl-C may also come during the publish, which it then rolls back: the build was cancelled
     const cancelledInPublish = publishError !== undefined && (run.cancelled?.() ?? false);
     const ending = buildEnding(cancelled || cancelledInPublish, cancelledInPublish ? 'the build was cancelled' : blocked, publishError);
@@ -69,6 +71,7 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
       published: ending.published,
       previousBuild: prepared.published.buildId,
       seconds: (performance.now() - started) / 1000,
+      ...(publishSeconds !== undefined ? { publishSeconds } : {}),
       ...(ending.blockedBy !== undefined ? { blockedBy: ending.blockedBy } : {}),
     };
     await writeRunResults(run.compiled.targetDir, run.command, report);
@@ -119,7 +122,6 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
   const { compiled: { manifest, project }, db, log, options } = run;
   const threads = Math.max(1, options.threads);
   let lost: string | undefined;
-  const addedRows = new Map(plan.nodes.flatMap((p) => (p.addedRows === undefined ? [] : [[p.node.id, p.addedRows] as const])));
   const context: RunContext = {
     pool: db.pool,
     projectDir: project.settings.dir,
@@ -138,7 +140,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
       log(progressLine(planned, result));
       return result;
     },
-    runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads, addedRows: (id) => addedRows.get(id) }),
+    runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads }),
   });
   return lost ? { ...outcome, lost } : outcome;
 }

@@ -315,6 +315,11 @@ export interface PublishedState {
   readonly relations: Readonly<Record<string, Relation>>;
   /** node id → where a published table-like node's rows are stored (docs/storage.md) */
   readonly stored: Readonly<Record<string, StoredState>>;
+  /**
+   * build id → ids of the tests that passed in that build, for the builds whose rows stored nodes
+   * show (`dataBuild`): a test may check only new rows when the rows before them passed it.
+   */
+  readonly passedTests?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -325,6 +330,11 @@ export interface StoredState {
   readonly partition: Relation;
   readonly gen: number;
   readonly dataBuild: number;
+  /**
+   * true when the partition holds row versions (`_strata_from`, `_strata_to`): an incremental
+   * model or snapshot can add to it. A model that was a table before has none: built in full once.
+   */
+  readonly versioned: boolean;
 }
 
 export interface PlannedNode {
@@ -347,11 +357,11 @@ export interface PlannedNode {
   /** physical names of the inputs, for TS models (node name → relation) */
   readonly inputs: Readonly<Record<string, Relation>>;
   /**
-   * A SQL condition over the node's relation that holds exactly for the rows this build added or
-   * changed, when the storage can tell (rows stamped with the build that wrote them). Row-local
-   * tests then check only those rows; absent, they check every row.
+   * Incremental and snapshot builds: a view in the build's schema of the rows this build added
+   * or changed (the current row versions it wrote). Row-local tests that may skip the rows
+   * earlier builds tested read it instead of the whole relation (plan/scoped-tests.ts).
    */
-  readonly addedRows?: string;
+  readonly added?: Relation;
 }
 
 export interface PlannedTest {
@@ -359,6 +369,8 @@ export interface PlannedTest {
   readonly sql: string;
   /** the test's check with relations resolved */
   readonly check?: TestCheck;
+  /** set when the test checks only the rows this build added to its subject (PlannedNode.added) */
+  readonly scopedToAdded?: true;
 }
 
 export interface Plan {

@@ -3,6 +3,7 @@ import type { Manifest, Plan, PublishedState, Relation } from '../core/types.ts'
 import { buildTag, versionedSchema } from './build-tag.ts';
 import { planNode } from './plan-node.ts';
 import { planTests } from './plan-tests.ts';
+import { scopedSubject } from './scoped-tests.ts';
 import { buildLookup, publicRelationOf } from './relations.ts';
 
 /** What plan needs besides the manifest; the build id is decided by the caller (the database). */
@@ -46,11 +47,12 @@ export function planBuild(manifest: Manifest, input: PlanInput): Plan {
     Object.keys(overlay).sort().map((id) => [id, overlay[id]!]),
   );
 
+  const planned = new Map(nodes.map((p) => [p.node.id, p]));
   return {
     buildId: input.buildId,
     buildTag: tag,
     nodes,
-    tests: planTests(manifest, input.selected, lookup),
+    tests: planTests(manifest, input.selected, lookup, (test) => scopedSubject(test, manifest, planned, input.published)),
     schemas,
     publishRelations,
     fullRefresh: input.fullRefresh,

@@ -2,6 +2,7 @@ import { describeNode } from '../core/errors.ts';
 import type { CompiledNode, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
 import { publicPlanResolver } from './public-resolver.ts';
 import { publicRelationOf, type Lookup } from './relations.ts';
+import { addedRelationOf } from './scoped-tests.ts';
 import { replaceTokens, resolveTokens } from './tokens.ts';
 
 /** What planning one node needs from the build as a whole. */
@@ -22,7 +23,8 @@ const UNRESOLVED: Relation = { schema: '?', name: '?' };
 export function planNode(node: CompiledNode, target: Relation, ctx: PlanContext): PlannedNode {
   const previous = ctx.published.stored[node.id];
   const keepsHistory = node.config.materialized === 'incremental' || node.config.materialized === 'snapshot';
-  const isIncremental = keepsHistory && previous !== undefined && !ctx.fullRefresh;
+  // rows stored by a build that made the node a table have no row versions to add to
+  const isIncremental = keepsHistory && previous !== undefined && previous.versioned && !ctx.fullRefresh;
 
   const resolve = (t: string): Relation => {
     if (t === 'this') return target;
@@ -55,6 +57,7 @@ export function planNode(node: CompiledNode, target: Relation, ctx: PlanContext)
     publicRelation: publicRelationOf(node),
     ...(previous ? { previous } : {}),
     isIncremental,
+    ...(isIncremental ? { added: addedRelationOf(target) } : {}),
     ...(rawSql !== undefined ? { sql: resolveTokens(rawSql, ctx.manifest.tokens, resolve) } : {}),
     ...(publicSql !== undefined ? { publicSql } : {}),
     ...(rawSql !== undefined && lineMap ? { lineMap } : {}),

@@ -6,11 +6,14 @@ import { resolveTokens } from './tokens.ts';
  * The tests this build runs: those attached to a selected node, and source tests of a source
  * a selected node reads. A test is left out when one of its inputs is neither built by this
  * build nor published (it could not run; the nodes it needs are not part of this build).
+ * `scope` names, for a test that may check only the rows this build added, the relation holding
+ * them (plan/scoped-tests.ts): its subject is read from there, in its check and in its own query.
  */
 export function planTests(
   manifest: Manifest,
   selected: ReadonlySet<string>,
   lookup: (target: string) => Lookup,
+  scope: (test: CompiledTest) => Relation | undefined = () => undefined,
 ): readonly PlannedTest[] {
   const readSources = new Set(
     manifest.nodes.filter((n) => selected.has(n.id)).flatMap((n) => n.sources),
@@ -22,15 +25,19 @@ export function planTests(
   for (const test of manifest.tests) {
     if (!triggered(test)) continue;
     let runnable = true;
+    const added = scope(test);
+    const subjectId = test.check?.subjectId;
     const resolve = (target: string): Relation => {
-      const found = lookup(target === 'this' ? (test.attachedTo ?? 'this') : target);
+      const id = target === 'this' ? (test.attachedTo ?? 'this') : target;
+      if (added !== undefined && id === subjectId) return added;
+      const found = lookup(id);
       if (found.ok) return found.relation;
       runnable = false;
       return { schema: '?', name: '?' };
     };
     const sql = resolveTokens(test.sql, manifest.tokens, resolve);
     const check = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
-    if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }) });
+    if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }), ...(added === undefined ? {} : { scopedToAdded: true as const }) });
   }
   return planned;
 }

@@ -11,16 +11,32 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
   );
   const row = latest.rows[0];
   if (!row) return { buildId: null, relations: {}, stored: {} };
-  const live = await db.query<LiveRow>('select * from strata_meta.live order by node_id');
+  const live = await db.query<LiveRow & { versioned: boolean }>(
+    `select l.*, exists (
+        select 1 from pg_attribute a
+         where a.attrelid = to_regclass(format('%I.%I', l.physical_schema, l.physical_name))
+           and a.attname = '_strata_from' and not a.attisdropped) as versioned
+       from strata_meta.live as l order by node_id`,
+  );
   const relations: Record<string, Relation> = {};
   const stored: Record<string, StoredState> = {};
   for (const r of live.rows) {
     relations[r.node_id] = { schema: r.public_schema, name: r.public_name };
     if (r.kind === 'stored' && r.gen !== null && r.data_build !== null) {
-      stored[r.node_id] = { partition: { schema: r.physical_schema, name: r.physical_name }, gen: Number(r.gen), dataBuild: Number(r.data_build) };
+      stored[r.node_id] = { partition: { schema: r.physical_schema, name: r.physical_name }, gen: Number(r.gen), dataBuild: Number(r.data_build), versioned: r.versioned };
     }
   }
-  return { buildId: Number(row.build_id), relations, stored };
+  return { buildId: Number(row.build_id), relations, stored, passedTests: await passedTestsOf(db, Object.values(stored).map((s) => s.dataBuild)) };
+}
+
+/** build id → the ids of the tests that passed in it, for the given builds. */
+async function passedTestsOf(db: pg.Pool | pg.PoolClient, builds: readonly number[]): Promise<Record<string, readonly string[]>> {
+  const found = await db.query<{ build_id: string; tests: string[] }>(
+    `select build_id, array_agg(test_id order by test_id) as tests from strata_meta.test_results
+      where status = 'pass' and build_id = any($1::bigint[]) group by build_id`,
+    [[...new Set(builds)]],
+  );
+  return Object.fromEntries(found.rows.map((r) => [r.build_id, r.tests]));
 }
 
 /** One row of `strata_meta.live`, `strata_meta.build_outputs` or `strata_meta.published_relations`. */

@@ -48,8 +48,12 @@ export async function findRollbackTarget(pool: pg.Pool): Promise<RollbackTarget>
 /**
  * Called by a build before it writes: every published build newer than the published one was
  * rolled back from; this build removes their row versions, so they can no longer be republished.
+ * The retractions those builds applied are not in the published rows any more (the rows rolled
+ * back to still hold the batches' lines): they are pending again, so this build removes the
+ * lines again, as a full rebuild would.
  */
 export async function discardRolledBack(pool: pg.Pool, publishedBuild: number | null): Promise<void> {
   if (publishedBuild === null) return;
   await pool.query('update strata_meta.builds set discarded = true where published and build_id > $1', [publishedBuild]);
+  await pool.query('delete from strata_meta.applied_retractions where build_id > $1', [publishedBuild]);
 }

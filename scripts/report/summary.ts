@@ -9,6 +9,8 @@ export interface BuildReport {
   readonly published: boolean;
   readonly previousBuild: number | null;
   readonly seconds: number;
+  /** how long publishing took (the pointer update and its records), when the build got that far */
+  readonly publishSeconds?: number;
   /** why nothing was published, when it was not */
   readonly blockedBy?: string;
 }

@@ -93,9 +93,62 @@ describe('data tests in one pass per model', () => {
     expect(sample('test.not_null_status')).toBeUndefined();
   });
 
-  it('checks only the rows a build added when the storage names them', async () => {
+  it('a unique index on the stored partition proves a unique test on a build view of it', async () => {
+    await db.pool.query(`
+      create table strata_store.audit_versions (id int, _strata_from bigint not null, _strata_to bigint);
+      create unique index on strata_store.audit_versions (id) where _strata_to is null;
+      insert into strata_store.audit_versions values (1, 1, 2), (1, 2, null), (2, 1, null);
+      create table strata_store.audit_table (id int);
+      create unique index on strata_store.audit_table (id);
+      insert into strata_store.audit_table values (1), (2);
+      create view public.v_current as select id from strata_store.audit_versions where _strata_to is null;
+      create view public.v_added as select id from strata_store.audit_versions where _strata_to is null and _strata_from = 2;
+      create view public.v_all as select id from strata_store.audit_versions;
+      create view public.v_since as select id from strata_store.audit_versions where _strata_to is null or _strata_to > 1;
+      create view public.v_table as select id from strata_store.audit_table;
+      create view public.v_elsewhere as select id from public.keyed;`);
+    const unique = (view: string) => planned(`unique_${view}`, uniqueSql(`"public"."${view}"`, 'id'), { kind: 'unique', subjectId: `model.${view}`, subject: `"public"."${view}"`, columns: ['id'] });
+    const views = ['v_current', 'v_added', 'v_all', 'v_since', 'v_table', 'v_elsewhere'];
     const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const scoped = await runTests(db.pool, build, TESTS.slice(0, 4), { concurrency: 1, addedRows: (id) => (id === 'model.child' ? 'id = 1' : undefined) });
-    expect(scoped.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
+    const results = await runTests(db.pool, build, views.map(unique), { concurrency: 1 });
+    expect(results.map((r) => ({ id: r.id, status: r.status, proved: r.message === 'proved by a unique index' }))).toEqual([
+      { id: 'test.unique_v_current', status: 'pass', proved: true },
+      { id: 'test.unique_v_added', status: 'pass', proved: true },
+      // superseded versions share keys with current ones: the partial index proves nothing here
+      { id: 'test.unique_v_all', status: 'fail', proved: false },
+      { id: 'test.unique_v_since', status: 'fail', proved: false },
+      { id: 'test.unique_v_table', status: 'pass', proved: true },
+      // only views over a stored partition are looked through
+      { id: 'test.unique_v_elsewhere', status: 'pass', proved: false },
+    ]);
+  });
+
+  it('a test scoped to the rows a build added reads only them, in the pass and in its own query', async () => {
+    // the plan gives a scoped test its subject's view of the added rows (plan/scoped-tests.ts)
+    await db.pool.query(`create view public.child_added as select * from public.child where amount = -1 or id = 1`);
+    const A = '"public"."child_added"';
+    const rowA = (condition: string): TestCheck => ({ kind: 'row', subjectId: 'model.child', subject: A, failsWhen: failsWhen(condition, undefined) });
+    const scopedTests: PlannedTest[] = [
+      planned('not_null_id', notNullSql(A, 'id'), rowA(notNullFails('id'))),
+      planned('accepted_status', acceptedValuesSql(A, 'status', ["'a'", "'b'"]), rowA(acceptedValuesFails('status', ["'a'", "'b'"]))),
+      planned('amount_positive', expressionIsTrueSql(A, '> 0', 'amount'), rowA(expressionFails('> 0', 'amount'))),
+    ].map((t) => ({ ...t, scopedToAdded: true as const }));
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const results = await runTests(db.pool, build, scopedTests, { concurrency: 1 });
+    expect(results.map((r) => ({ id: r.id, status: r.status, failures: r.failures, message: r.message }))).toEqual([
+      // the null id (an older row) is not re-checked
+      { id: 'test.not_null_id', status: 'pass', failures: 0, message: 'checked the rows this build added' },
+      // one 'zz' row among the added ones (two in the whole table)
+      { id: 'test.accepted_status', status: 'fail', failures: 1, message: '1 failing row (checked the rows this build added)' },
+      { id: 'test.amount_positive', status: 'fail', failures: 1, message: '1 failing row (checked the rows this build added)' },
+    ]);
+    const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
+      `select test_id, json_agg(row_data order by ordinal) as rows from strata_meta.test_failures where build_id = $1 group by 1 order by 1`,
+      [build],
+    );
+    expect(kept.rows).toEqual([
+      { test_id: 'test.accepted_status', rows: [{ value_field: 'zz', n_records: 1 }] },
+      { test_id: 'test.amount_positive', rows: [{ id: 3, status: 'zz', amount: -1 }] },
+    ]);
   });
 });

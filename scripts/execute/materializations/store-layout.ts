@@ -69,3 +69,15 @@ export function buildViewSql(target: Relation, partition: Relation, columns: rea
   const current = shape === 'versioned' ? `\nwhere ${quoteIdent(TO)} is null` : '';
   return `create view ${qualified(target)} as\nselect ${columnList(columns)}\nfrom ${qualified(partition)}${current}`;
 }
+
+/**
+ * The build's view of the rows it added to a versioned node: the current row versions stamped
+ * with its id (found through the `_strata_from` index). Data tests that need not re-check earlier
+ * builds' rows read it (plan/scoped-tests.ts).
+ */
+export function addedViewSql(added: Relation, partition: Relation, columns: readonly string[], buildId: number): string {
+  return (
+    `create view ${qualified(added)} as\nselect ${columnList(columns)}\nfrom ${qualified(partition)}\n` +
+    `where ${quoteIdent(TO)} is null and ${quoteIdent(FROM)} = ${String(buildId)}`
+  );
+}

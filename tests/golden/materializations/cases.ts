@@ -46,7 +46,7 @@ function published(name: string, snapshot: boolean): StoredState {
         { name: 'dbt_valid_from', type: 'timestamp without time zone' }, { name: 'dbt_valid_to', type: 'timestamp without time zone' }]
       : []),
   ];
-  return { partition: partitionOf(parentOf({ schema: 'gold', name }, 'versioned', columns), 1), gen: 1, dataBuild: 1 };
+  return { partition: partitionOf(parentOf({ schema: 'gold', name }, 'versioned', columns), 1), gen: 1, dataBuild: 1, versioned: true };
 }
 
 const newer = (name: string): string =>

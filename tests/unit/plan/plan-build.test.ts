@@ -18,7 +18,7 @@ const published: PublishedState = {
   stored: Object.fromEntries(
     m.nodes
       .filter((n) => n.config.materialized !== 'ephemeral' && n.config.materialized !== 'view')
-      .map((n) => [n.id, { partition: { schema: 'strata_store', name: `${n.name}__b7` }, gen: 7, dataBuild: 7 }]),
+      .map((n) => [n.id, { partition: { schema: 'strata_store', name: `${n.name}__b7` }, gen: 7, dataBuild: 7, versioned: true }]),
   ),
 };
 const byId = (plan: ReturnType<typeof planBuild>, id: string) => plan.nodes.find((p) => p.node.id === id)!;
@@ -80,7 +80,7 @@ describe('planBuild', () => {
     const plan = planBuild(m, { buildId: 8, selected, published, fullRefresh: false });
     const daily = byId(plan, 'model.daily_orders');
     expect(daily.isIncremental).toBe(true);
-    expect(daily.previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7 });
+    expect(daily.previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7, versioned: true });
     expect(daily.sql).toBe(
       'select * from "bronze__b000007"."stg_orders"\nwhere day > (select max(day) from "gold__b000008"."orders_daily")',
     );
@@ -89,9 +89,18 @@ describe('planBuild', () => {
 
     const full = planBuild(m, { buildId: 8, selected, published, fullRefresh: true });
     expect(byId(full, 'model.daily_orders').isIncremental).toBe(false);
-    expect(byId(full, 'model.daily_orders').previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7 });
+    expect(byId(full, 'model.daily_orders').previous).toEqual({ partition: { schema: 'strata_store', name: 'daily_orders__b7' }, gen: 7, dataBuild: 7, versioned: true });
     expect(byId(full, 'model.daily_orders').sql).toBe('select * from "bronze__b000007"."stg_orders"');
     expect(byId(full, 'model.daily_orders').lineMap).toEqual([3]);
+
+    // a model that was a table before (its partition has no row versions) is built in full once
+    const wasTable: PublishedState = {
+      ...published,
+      stored: { ...published.stored, 'model.daily_orders': { ...published.stored['model.daily_orders']!, versioned: false } },
+    };
+    const first = byId(planBuild(m, { buildId: 8, selected, published: wasTable, fullRefresh: false }), 'model.daily_orders');
+    expect(first.isIncremental).toBe(false);
+    expect(first.sql).toBe('select * from "bronze__b000007"."stg_orders"');
   });
 
   it('gives TS models their inputs by name', () => {

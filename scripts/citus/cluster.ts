@@ -23,6 +23,9 @@ export interface Cluster {
 
 export const DEFAULT_PORT = 9700;
 
+/** Shards per distributed table on the local cluster (see clusterUp). */
+export const SHARD_COUNT = 8;
+
 /** The local three-node layout: a coordinator and two workers on consecutive ports. */
 export function clusterLayout(dir = join(cacheDir(), 'citus-cluster'), port = DEFAULT_PORT): Cluster {
   const names = ['coordinator', 'worker1', 'worker2'] as const;
@@ -54,6 +57,10 @@ export async function clusterUp(cluster: Cluster, pgi: PgInstall, log: (line: st
     }
   }
   for (const node of cluster.nodes) await prepareDatabase(cluster, node);
+  // 8 shards per distributed table (4 on each worker, two cores each at most here) instead of
+  // Citus's 32: every build creates its tables' shards, and 32 per table cost a second each of DDL
+  // on this two-core machine. A real cluster keeps its own setting (shards = a multiple of cores).
+  await query(cluster, cluster.nodes[0]!, `alter database "${cluster.database}" set citus.shard_count = ${SHARD_COUNT}`);
   await registerWorkers(cluster, log);
 }
 

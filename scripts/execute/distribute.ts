@@ -27,3 +27,14 @@ export async function distribute(client: pg.PoolClient, relation: Relation, colu
   await client.query(`select create_distributed_table($1::regclass, $2)`, [name, column]);
   if (kind.rows[0]?.kind === 'r' && kind.rows[0].rows) await client.query(`select truncate_local_data_after_distributing_table($1::regclass)`, [name]);
 }
+
+/** Names of the Citus-distributed tables in `schema` (none on plain PostgreSQL). */
+export async function distributedIn(client: pg.PoolClient, schema: string): Promise<ReadonlySet<string>> {
+  if (!(await hasCitus(client))) return new Set();
+  const found = await client.query<{ name: string }>(
+    `select c.relname as name from pg_dist_partition d join pg_class c on c.oid = d.logicalrelid
+       join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1`,
+    [schema],
+  );
+  return new Set(found.rows.map((r) => r.name));
+}

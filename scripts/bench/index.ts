@@ -1,10 +1,11 @@
 /**
  * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
- * [--lines N | --online-retail]`. Figures go to stdout; docs/benchmarks.md records them.
+ * [--lines N | --online-retail] | citus [--lines N]`. Figures go to stdout; docs/benchmarks.md records them.
  */
 import { Command } from 'commander';
 import type { CommandContext } from '../cli/command.ts';
 import { benchClvFit } from '../clv/bench.ts';
+import { benchCitus } from './citus.ts';
 import { benchClv } from './clv.ts';
 import { benchPipeline, type PipelineBenchOptions } from './pipeline.ts';
 import { benchRunner } from './runner.ts';
@@ -34,5 +35,10 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
     .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
     .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
+  bench
+    .command('citus')
+    .description('the same generated lines loaded and built on one plain PostgreSQL 15 server and on a local 3-node Citus cluster (docs/scale-out.md)')
+    .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
+    .action(cli.action(async (options: { lines?: string }) => (await benchCitus(options, log), 0)));
   return bench;
 }

@@ -10,7 +10,7 @@ import { run } from './run.ts';
 
 /** One PostgreSQL server of the local cluster. */
 export interface ClusterNode {
-  readonly name: 'coordinator' | 'worker1' | 'worker2';
+  readonly name: 'coordinator' | 'worker1' | 'worker2' | 'single';
   readonly port: number;
   readonly dataDir: string;
 }
@@ -93,7 +93,26 @@ export async function clusterStatus(cluster: Cluster, pgi: PgInstall): Promise<s
   return lines;
 }
 
-async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefined, log: (line: string) => void): Promise<void> {
+/**
+ * One plain PostgreSQL server of the same installation, without Citus (the benchmark's one-node
+ * side: the same binaries and settings as a cluster node). Returns its connection string.
+ */
+export async function singleNodeUp(dir: string, port: number, pgi: PgInstall): Promise<{ url: string; down: () => Promise<void> }> {
+  const node: ClusterNode = { name: 'single', port, dataDir: join(dir, 'single') };
+  await mkdir(dir, { recursive: true });
+  const as = serverUser();
+  if (as) await handTo(dir, as);
+  await initNode(node, pgi, as, () => {}, false);
+  await run(join(pgi.bindir, 'pg_ctl'), ['-D', node.dataDir, '-l', join(node.dataDir, 'server.log'), '-w', '-t', '60', 'start'], { as });
+  const cluster: Cluster = { dir, database: 'strata', nodes: [node] };
+  await query(cluster, node, `create database strata`, [], 'postgres');
+  return {
+    url: coordinatorUrl(cluster),
+    down: async () => void (await run(join(pgi.bindir, 'pg_ctl'), ['-D', node.dataDir, '-m', 'fast', '-w', 'stop'], { as })),
+  };
+}
+
+async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefined, log: (line: string) => void, citus = true): Promise<void> {
   log(`initialising ${node.name} in ${node.dataDir}`);
   await mkdir(node.dataDir, { recursive: true, mode: 0o700 });
   if (as) await chownTo(node.dataDir, as);
@@ -108,7 +127,7 @@ async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefine
       `port = ${node.port}`,
       "listen_addresses = 'localhost'",
       `unix_socket_directories = '${node.dataDir}'`,
-      "shared_preload_libraries = 'citus'",
+      ...(citus ? ["shared_preload_libraries = 'citus'"] : []),
       'max_connections = 200',
       'max_prepared_transactions = 200',
       'fsync = off',

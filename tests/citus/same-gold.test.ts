@@ -206,4 +206,23 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     expectSameGold(firstGold, await goldOf(citusDb, true));
     expect(await asBi(citusDb, 'select count(*) from gold.customer_features')).toBe('ok');
   });
+
+  it('a build after the rollback publishes, and retention detaches distributed partitions (no CONCURRENTLY on Citus)', async () => {
+    const next = await buildProject(citusDb, PROJECT);
+    expect(next.exitCode, whyNot(next)).toBe(0);
+    // the build rolled back from, and the failed one, are gone: at most keep_builds (3) partitions
+    // per distributed parent, each of them still distributed
+    const { rows } = await citusDb.pool.query<{ parent: string; partitions: number; distributed: number }>(
+      `select p.relname as parent, count(*)::int as partitions,
+              count(*) filter (where exists (select 1 from pg_dist_partition d where d.logicalrelid = i.inhrelid))::int as distributed
+         from pg_dist_partition dp join pg_class p on p.oid = dp.logicalrelid join pg_inherits i on i.inhparent = p.oid
+        group by 1 order by 1`,
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const r of rows) expect({ parent: r.parent, partitions: r.partitions <= 3, distributed: r.distributed }).toEqual({ parent: r.parent, partitions: true, distributed: r.partitions });
+    const [discarded, failed] = [next.report.buildId - 2, next.report.buildId - 1];
+    const left = await citusDb.pool.query(`select count(*)::int as n from pg_class where relname ~ ('__b(' || $1 || '|' || $2 || ')$')`, [discarded, failed]);
+    expect(left.rows[0].n).toBe(0);
+    expect(await asBi(citusDb, 'select count(*) from gold.customer_segments')).toBe('ok');
+  });
 });

@@ -52,7 +52,7 @@ export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promis
 async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   const shape = shapeOf(p);
   const columns = await storedColumns(client, p.target);
-  const parent = parentOf(p.publicRelation, shape, columns);
+  const parent = parentOf(p.publicRelation, shape, columns, p.node.config.distributedBy);
   const partition = partitionOf(parent, p.buildId);
   const t = qualified(p.target);
   const n = String(p.buildId);

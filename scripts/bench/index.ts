@@ -1,10 +1,12 @@
 /**
  * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
- * [--lines N | --online-retail] [--incremental] | publish [--builds N]`. Figures go to stdout; docs/benchmarks.md records them.
+ * [--lines N | --online-retail] [--incremental] | publish [--builds N] | citus [--lines N]`. Figures go to
+ * stdout; docs/benchmarks.md records them.
  */
 import { Command } from 'commander';
 import type { CommandContext } from '../cli/command.ts';
 import { benchClvFit } from '../clv/bench.ts';
+import { benchCitus } from './citus.ts';
 import { benchClv } from './clv.ts';
 import { benchPipeline, type PipelineBenchOptions } from './pipeline.ts';
 import { benchPublish, type PublishBenchOptions } from './publish.ts';
@@ -40,5 +42,10 @@ export function benchCommand(cli: CommandContext): Command {
     .description('publish time of builds of a small project, without readers and with BI readers running and one holding a view open')
     .option('--builds <n>', 'builds in each series (default 20)')
     .action(cli.action(async (options: PublishBenchOptions) => (await benchPublish(options, log), 0)));
+  bench
+    .command('citus')
+    .description('the same generated lines loaded and built on one plain PostgreSQL 15 server and on a local 3-node Citus cluster (docs/scale-out.md)')
+    .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
+    .action(cli.action(async (options: { lines?: string }) => (await benchCitus(options, log), 0)));
   return bench;
 }

@@ -10,7 +10,7 @@ import { run } from './run.ts';
 
 /** One PostgreSQL server of the local cluster. */
 export interface ClusterNode {
-  readonly name: 'coordinator' | 'worker1' | 'worker2';
+  readonly name: 'coordinator' | 'worker1' | 'worker2' | 'single';
   readonly port: number;
   readonly dataDir: string;
 }
@@ -22,6 +22,9 @@ export interface Cluster {
 }
 
 export const DEFAULT_PORT = 9700;
+
+/** Shards per distributed table on the local cluster (see clusterUp). */
+export const SHARD_COUNT = 8;
 
 /** The local three-node layout: a coordinator and two workers on consecutive ports. */
 export function clusterLayout(dir = join(cacheDir(), 'citus-cluster'), port = DEFAULT_PORT): Cluster {
@@ -54,6 +57,10 @@ export async function clusterUp(cluster: Cluster, pgi: PgInstall, log: (line: st
     }
   }
   for (const node of cluster.nodes) await prepareDatabase(cluster, node);
+  // 8 shards per distributed table (4 on each worker, two cores each at most here) instead of
+  // Citus's 32: every build creates its tables' shards, and 32 per table cost a second each of DDL
+  // on this two-core machine. A real cluster keeps its own setting (shards = a multiple of cores).
+  await query(cluster, cluster.nodes[0]!, `alter database "${cluster.database}" set citus.shard_count = ${SHARD_COUNT}`);
   await registerWorkers(cluster, log);
 }
 
@@ -86,7 +93,26 @@ export async function clusterStatus(cluster: Cluster, pgi: PgInstall): Promise<s
   return lines;
 }
 
-async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefined, log: (line: string) => void): Promise<void> {
+/**
+ * One plain PostgreSQL server of the same installation, without Citus (the benchmark's one-node
+ * side: the same binaries and settings as a cluster node). Returns its connection string.
+ */
+export async function singleNodeUp(dir: string, port: number, pgi: PgInstall): Promise<{ url: string; down: () => Promise<void> }> {
+  const node: ClusterNode = { name: 'single', port, dataDir: join(dir, 'single') };
+  await mkdir(dir, { recursive: true });
+  const as = serverUser();
+  if (as) await handTo(dir, as);
+  await initNode(node, pgi, as, () => {}, false);
+  await run(join(pgi.bindir, 'pg_ctl'), ['-D', node.dataDir, '-l', join(node.dataDir, 'server.log'), '-w', '-t', '60', 'start'], { as });
+  const cluster: Cluster = { dir, database: 'strata', nodes: [node] };
+  await query(cluster, node, `create database strata`, [], 'postgres');
+  return {
+    url: coordinatorUrl(cluster),
+    down: async () => void (await run(join(pgi.bindir, 'pg_ctl'), ['-D', node.dataDir, '-m', 'fast', '-w', 'stop'], { as })),
+  };
+}
+
+async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefined, log: (line: string) => void, citus = true): Promise<void> {
   log(`initialising ${node.name} in ${node.dataDir}`);
   await mkdir(node.dataDir, { recursive: true, mode: 0o700 });
   if (as) await chownTo(node.dataDir, as);
@@ -101,7 +127,7 @@ async function initNode(node: ClusterNode, pgi: PgInstall, as: string | undefine
       `port = ${node.port}`,
       "listen_addresses = 'localhost'",
       `unix_socket_directories = '${node.dataDir}'`,
-      "shared_preload_libraries = 'citus'",
+      ...(citus ? ["shared_preload_libraries = 'citus'"] : []),
       'max_connections = 200',
       'max_prepared_transactions = 200',
       'fsync = off',

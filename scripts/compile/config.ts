@@ -1,5 +1,5 @@
 import type { CompileError } from '../core/errors.ts';
-import type { IncrementalStrategy, Materialization, NodeConfig } from '../core/types.ts';
+import type { IncrementalStrategy, IndexConfig, Materialization, NodeConfig } from '../core/types.ts';
 import { mergeLayers, type ConfigLayer } from './config-merge.ts';
 import { ConfigValues } from './config-values.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -10,7 +10,7 @@ export type ConfigKind = 'sql' | 'ts' | 'seed';
 const KNOWN_KEYS = [
   'materialized', 'schema', 'alias', 'tags', 'enabled', 'unique_key', 'incremental_strategy', 'indexes',
   'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'pii', 'column_types',
-  'tombstone_column',
+  'tombstone_column', 'distributed_by',
 ];
 /** dbt keys accepted for compatibility; they change nothing in strata. */
 const IGNORED_KEYS = ['meta', 'docs', 'persist_docs', 'quote_columns', 'on_schema_change'];
@@ -54,6 +54,7 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
   if (hardDeletes === undefined && v.boolean('invalidate_hard_deletes', false)) hardDeletes = 'invalidate';
   const alias = v.string('alias');
   const tombstoneColumn = v.string('tombstone_column');
+  const indexes = v.indexes();
 
   const where = (key: string) => merged.get(key)?.location ?? merged.get('materialized')?.location ?? fallback;
   if (materialized === 'snapshot') {
@@ -64,6 +65,14 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
   }
   if (tombstoneColumn !== undefined && (materialized !== 'incremental' || !uniqueKey?.length || strategy === 'append')) {
     v.fail(where('tombstone_column'), 'tombstone_column needs an incremental model with a unique_key (delete+insert or merge)');
+  }
+  const distributedBy = distribution(v, indexes);
+  const versionedByKey = materialized === 'snapshot' || (materialized === 'incremental' && strategy !== 'append' && (uniqueKey?.length ?? 0) > 0);
+  if (distributedBy !== undefined && versionedByKey && !uniqueKey?.includes(distributedBy)) {
+    // staged rows meet the published ones on the unique key: Citus joins distributed tables only
+    // on their distribution column ("complex joins are only supported when all distributed tables
+    // are co-located and joined on their distribution columns")
+    v.fail(where('distributed_by'), `distributed_by ${distributedBy} must be one of the unique_key columns (${(uniqueKey ?? []).join(', ')}): an incremental build joins its new rows to the published ones on the key, and Citus joins distributed tables on their distribution column only`);
   }
   if (materialized === 'incremental' && (strategy === 'delete+insert' || strategy === 'merge') && !uniqueKey?.length) {
     v.fail(where('incremental_strategy'), `incremental_strategy ${strategy} needs unique_key`);
@@ -76,12 +85,41 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     enabled: v.boolean('enabled', true),
     ...(uniqueKey === undefined ? {} : { uniqueKey }),
     ...(strategy === undefined ? {} : { incrementalStrategy: strategy }),
-    indexes: v.indexes(),
+    indexes,
     ...(snapshotStrategy === undefined ? {} : { strategy: snapshotStrategy }),
     ...(updatedAt === undefined ? {} : { updatedAt }),
     ...(checkCols === undefined ? {} : { checkCols }),
     ...(hardDeletes === undefined ? {} : { hardDeletes }),
     ...(tombstoneColumn === undefined ? {} : { tombstoneColumn }),
     pii: v.boolean('pii', false),
+    ...(distributedBy === undefined ? {} : { distributedBy }),
   };
+}
+
+/**
+ * `distributed_by: <column> | local` (docs/scale-out.md): on a Citus server the node's stored
+ * rows are hash-distributed by that column, co-located with every other table distributed by a
+ * column of the same type; `local` (the default) keeps them on the coordinator. Ignored on a
+ * server without Citus. Refused here, before anything runs, is what Citus cannot do: a reference
+ * table (Citus distributes partitioned tables by hash only, and every build is a partition) and a
+ * unique index without the distribution column (uniqueness is checked per shard).
+ */
+function distribution(v: ConfigValues, indexes: readonly IndexConfig[]): string | undefined {
+  const value = v.string('distributed_by');
+  const at = v.merged.get('distributed_by')?.location;
+  if (value === undefined || at === undefined || value === 'local') return undefined;
+  if (value === 'reference') {
+    v.fail(at, "distributed_by: reference is not possible: strata keeps every build as a partition and Citus makes only hash-distributed tables partitioned ('distributing partitioned tables in only supported for hash-distributed tables'); use local (a small table on the coordinator, sent along with the queries that join it)");
+    return undefined;
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(value)) {
+    v.fail(at, `distributed_by must be a column name, or local, got '${value}'`);
+    return undefined;
+  }
+  for (const ix of indexes) {
+    if (ix.unique && !ix.columns.includes(value)) {
+      v.fail(at, `a unique index on (${ix.columns.join(', ')}) without the distribution column ${value}: Citus checks uniqueness per shard and refuses it ('creating unique indexes on non-partition columns is currently unsupported'); add ${value} to the index, make it not unique (and keep a unique data test), or distribute by one of its columns`);
+    }
+  }
+  return value;
 }

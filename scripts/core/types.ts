@@ -64,6 +64,11 @@ export interface NodeConfig {
   readonly hardDeletes?: 'ignore' | 'invalidate';
   /** Holds personal data: never granted to the BI role. */
   readonly pii: boolean;
+  /**
+   * On a Citus server: the column the node's stored rows are hash-distributed by (docs/scale-out.md).
+   * Absent: local, on the coordinator (and always on plain PostgreSQL).
+   */
+  readonly distributedBy?: string;
 }
 
 export interface TestSpec {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
+import { distribute } from './distribute.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
 import { storeOutput } from './materializations/store.ts';
 import { toDatabaseError } from './sql-error.ts';
@@ -24,6 +25,12 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): P
 }
 
 async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step): Promise<number | null> {
+  if (step.kind === 'distribute') {
+    await distribute(client, step.of, step.column).catch((error: unknown) => {
+      throw toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: `select create_distributed_table('${qualified(step.of)}', '${step.column}')` });
+    });
+    return null;
+  }
   if (step.kind === 'with-columns') {
     const columns = await columnsOf(client, step.of.schema, step.of.name);
     let rows: number | null = null;

@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { Manifest } from '../core/types.ts';
+import { StrataError } from '../core/errors.ts';
+import { hasCitus } from '../execute/distribute.ts';
+import { STORE_SCHEMA } from '../execute/materializations/store-layout.ts';
 import { publicRelationOf } from '../plan/relations.ts';
 
 /** Who may read what: the settings the one BI-access rule (`applyBiAccess`) needs. */
@@ -95,4 +98,51 @@ export async function applyBiAccess(client: pg.PoolClient, access: BiAccess, man
     if (allowed && !r.readable) await client.query(`grant select on ${name} to ${role}`);
     if (!allowed && r.readable) await client.query(`revoke all on ${name} from ${role}`);
   }
+  await grantShards(client, access, manifest);
+}
+
+/**
+ * On Citus, a BI reader's query of a public view over a distributed table runs on the workers as
+ * the BI role itself: the view owner's rights are checked on the coordinator only, so the workers
+ * answer "permission denied for schema strata_store". The role gets, on the workers only, usage
+ * of strata_store and SELECT on the shards of the distributed parents behind the BI layers'
+ * published views, except `pii` models (revoked if they were granted). On the coordinator it still
+ * has nothing in strata_store: it reads the published rows through the views and cannot reach an
+ * unpublished partition. Nothing happens on plain PostgreSQL. GRANT is idempotent, so every
+ * publish (build and rollback) applies it again; a new parent (a changed column layout) is covered
+ * the moment it is published.
+ */
+async function grantShards(client: pg.PoolClient, access: BiAccess, manifest: Manifest): Promise<void> {
+  if (!(await hasCitus(client))) return;
+  const pii = manifest.nodes.filter((n) => n.config.pii).map((n) => n.id);
+  const parents = await client.query<{ parent: string; pii: boolean }>(
+    `select distinct p.oid::regclass::text as parent, l.node_id = any($2) as pii
+       from strata_meta.live l
+       join pg_namespace n on n.nspname = l.physical_schema
+       join pg_class c on c.relnamespace = n.oid and c.relname = l.physical_name
+       join pg_inherits i on i.inhrelid = c.oid
+       join pg_class p on p.oid = i.inhparent
+       join pg_dist_partition d on d.logicalrelid = p.oid
+      where l.kind = 'stored' and l.public_schema = any($1)
+      order by 1`,
+    [access.layers, pii],
+  );
+  if (parents.rows.length === 0) return;
+  const role = quoteIdent(access.role);
+  await onWorkers(client, `select success, result from run_command_on_workers($1)`, [
+    // on a worker, Citus would try to propagate a GRANT on a schema it knows and refuse
+    // ("operation is not allowed on this node"): this grant is for that worker alone
+    `set citus.enable_ddl_propagation to off; grant usage on schema ${quoteIdent(STORE_SCHEMA)} to ${role}`,
+  ]);
+  for (const { parent, pii: hide } of parents.rows) {
+    const command = hide ? `revoke all on %s from ${role}` : `grant select on %s to ${role}`;
+    await onWorkers(client, `select success, result from run_command_on_shards($1::regclass, $2)`, [parent, command]);
+  }
+}
+
+/** Citus's run_command_on_* report a failure per node as a row, not an error: make it one. */
+async function onWorkers(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<void> {
+  const results = await client.query<{ success: boolean; result: string }>(sql, [...params]);
+  const failed = results.rows.find((r) => !r.success);
+  if (failed) throw new StrataError(`granting the BI role its rights on the Citus workers failed: ${failed.result}`);
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
+import { distributedIn } from '../execute/distribute.ts';
 import { STORE_SCHEMA, TO } from '../execute/materializations/store-layout.ts';
 
 /** What one retention pass removed. */
@@ -103,15 +104,29 @@ async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[]
   try {
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(waitMs))}`);
     await client.query(`set lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
+    const distributed = await distributedIn(client, STORE_SCHEMA);
     for (const c of candidates.rows) {
       if (c.held) continue;
       const parent = qualified({ schema: STORE_SCHEMA, name: c.parent });
       const child = qualified({ schema: STORE_SCHEMA, name: c.child });
       try {
-        await client.query(`alter table ${parent} detach partition ${child} ${c.pending ? 'finalize' : 'concurrently'}`);
-        await client.query(`drop table ${child}`);
+        if (distributed.has(c.parent)) {
+          // Citus: "ALTER TABLE .. DETACH PARTITION .. CONCURRENTLY commands are currently
+          // unsupported". A plain detach takes ACCESS EXCLUSIVE on the parent, so it gets half a
+          // second: a reader holding the parent makes it give up (55P03) and a later build
+          // retries, so readers wait at most that long and a publish never waits on them.
+          await client.query('begin');
+          await client.query(`set local lock_timeout = '500ms'`);
+          await client.query(`alter table ${parent} detach partition ${child}`);
+          await client.query(`drop table ${child}`);
+          await client.query('commit');
+        } else {
+          await client.query(`alter table ${parent} detach partition ${child} ${c.pending ? 'finalize' : 'concurrently'}`);
+          await client.query(`drop table ${child}`);
+        }
         dropped.push(c.child);
       } catch (error) {
+        await client.query('rollback').catch(() => {});
         const code = (error as { code?: string }).code;
         // 57014: still seen by a long transaction (left pending, finalized next time); 55P03: lock
         // not granted in time; 2BP01: something still depends on it

@@ -16,7 +16,7 @@ export function incrementalSteps(p: PlannedNode): readonly Step[] {
   if (!p.isIncremental) return tableSteps(p, false);
   return [
     ...startVersionedSteps(p),
-    createTemp(p),
+    ...createTemp(p),
     { kind: 'with-columns', label: 'fold in new rows', of: tempRelation(p), next: (columns) => applyIncrement(p, columns) },
     dropTemp(p),
   ];

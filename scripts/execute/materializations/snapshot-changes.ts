@@ -44,16 +44,19 @@ export function snapshotChanges(p: PlannedNode, cfg: SnapshotConfig, columns: re
 /** Supersedes the matching current versions and inserts each again with `dbt_valid_to = validTo`. */
 function close(p: PlannedNode, columns: readonly string[], validTo: string, from: string | undefined, where: readonly string[]): string {
   const kept = [...columns, 'dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from'];
+  // The snapshot time (now(), stable) is written by the insert, not returned by the update: Citus
+  // refuses "non-IMMUTABLE functions are not allowed in the RETURNING clause" on distributed
+  // tables. now() is the transaction's start either way, so the rows are the same.
+  const fromUpdate = validTo !== SNAPSHOT_TIME;
   return [
     'with closed as (',
     supersede(p, from, where.join('\n  and ')),
-    `returning ${columnList(kept, 't')}, ${validTo} as dbt_valid_to`,
+    `returning ${columnList(kept, 't')}${fromUpdate ? `, ${validTo} as dbt_valid_to` : ''}`,
     ')',
-    insertVersions(p, [...kept, 'dbt_valid_to'], columnList([...kept, 'dbt_valid_to']), 'closed'),
+    insertVersions(p, [...kept, 'dbt_valid_to'], fromUpdate ? columnList([...kept, 'dbt_valid_to']) : `${columnList(kept)}, ${SNAPSHOT_TIME}`, 'closed'),
   ].join('\n');
 }
 
-/** timestamp: the source row is newer than the current version; check: a checked column differs. */
 function changed(cfg: SnapshotConfig, columns: readonly string[]): string {
   if (cfg.strategy === 'timestamp') return `t.dbt_valid_from < s.${quoteIdent(cfg.updatedAt!)}`;
   const checked = cfg.checkCols === 'all' ? columns.filter((c) => !cfg.keys.includes(c)) : cfg.checkCols;

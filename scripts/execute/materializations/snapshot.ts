@@ -31,7 +31,7 @@ export function snapshotSteps(p: PlannedNode): readonly Step[] {
   }
   return [
     ...startVersionedSteps(p),
-    createTemp(p),
+    ...createTemp(p),
     { kind: 'with-columns', label: 'record changes', of: tempRelation(p), next: (columns) => snapshotChanges(p, cfg, columns) },
     dropTemp(p),
   ];

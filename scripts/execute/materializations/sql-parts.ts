@@ -1,7 +1,7 @@
 import { CompileError } from '../../core/errors.ts';
 import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode, Relation } from '../../core/types.ts';
-import type { SqlStep } from './step.ts';
+import type { SqlStep, Step } from './step.ts';
 
 /** A plain statement. */
 export function stmt(label: string, sql: string, countsRows = false): SqlStep {
@@ -37,14 +37,30 @@ export function analyzeStep(p: PlannedNode): SqlStep {
   return stmt('analyze', `analyze ${qualified(p.target)}`);
 }
 
-/** The session's temporary table holding this build's new rows. */
+/**
+ * The table holding this build's new rows: the session's temporary table, or, for a node with
+ * `distributed_by`, a table in the build's schema that Citus distributes by the same column
+ * (co-located with the published partition). Citus joins a coordinator-local temporary table to a
+ * distributed one only in some statements ("direct joins between distributed and local tables are
+ * not supported" for the NOT EXISTS of merge and snapshots); co-located staging keeps every
+ * statement on the workers, each shard against its own rows. On plain PostgreSQL it is an
+ * ordinary table, dropped at the end of the node's transaction like the temporary one.
+ */
 export function tempRelation(p: PlannedNode): Relation {
   // identifiers are cut at 63 bytes by PostgreSQL; cutting here keeps every mention identical
-  return { schema: 'pg_temp', name: `__strata_new_${p.node.name}`.slice(0, 63) };
+  const name = `__strata_new_${p.node.name}`.slice(0, 63);
+  return p.node.config.distributedBy === undefined ? { schema: 'pg_temp', name } : { schema: p.target.schema, name };
 }
 
-export function createTemp(p: PlannedNode): SqlStep {
-  return wrap('stage new rows', `create temp table ${qualified(tempRelation(p))} as\n`, modelSql(p));
+export function createTemp(p: PlannedNode): readonly Step[] {
+  const t = tempRelation(p);
+  const column = p.node.config.distributedBy;
+  if (column === undefined) return [wrap('stage new rows', `create temp table ${qualified(t)} as\n`, modelSql(p))];
+  return [
+    wrap('stage new rows', `create table ${qualified(t)} as\n`, modelSql(p), '\nwith no data'),
+    { kind: 'distribute', label: `distribute staged rows by ${column}`, of: t, column },
+    wrap('stage new rows', `insert into ${qualified(t)}\n`, modelSql(p)),
+  ];
 }
 
 export function dropTemp(p: PlannedNode): SqlStep {

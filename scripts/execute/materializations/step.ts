@@ -17,6 +17,13 @@ export type Step =
       readonly countsRows?: boolean;
     }
   | {
+      /** on a Citus server, hash-distribute `of` by `column` (execute/distribute.ts); nothing elsewhere */
+      readonly kind: 'distribute';
+      readonly label: string;
+      readonly of: Relation;
+      readonly column: string;
+    }
+  | {
       readonly kind: 'with-columns';
       readonly label: string;
       readonly of: Relation;

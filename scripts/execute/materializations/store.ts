@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { StrataError } from '../../core/errors.ts';
+import { distribute } from '../distribute.ts';
 import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode, Relation } from '../../core/types.ts';
 import {
@@ -51,7 +52,7 @@ export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promis
 async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   const shape = shapeOf(p);
   const columns = await storedColumns(client, p.target);
-  const parent = parentOf(p.publicRelation, shape, columns);
+  const parent = parentOf(p.publicRelation, shape, columns, p.node.config.distributedBy);
   const partition = partitionOf(parent, p.buildId);
   const t = qualified(p.target);
   const n = String(p.buildId);
@@ -72,7 +73,12 @@ async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   }
   await client.query(`alter table ${t} rename to ${quoteIdent(partition.name)}`);
   await client.query(`alter table ${qualified({ schema: p.target.schema, name: partition.name })} set schema ${quoteIdent(STORE_SCHEMA)}`);
+  const column = p.node.config.distributedBy;
+  // on Citus a distributed node's partitions and parent are distributed by the same column (so
+  // co-located) before attaching: Citus attaches only co-located distributed partitions
+  if (column !== undefined) await distribute(client, partition, column);
   await client.query(`create table if not exists ${qualified(parent)} (like ${qualified(partition)}) partition by list (${GEN})`);
+  if (column !== undefined) await distribute(client, parent, column);
   await client.query(`alter table ${qualified(parent)} attach partition ${qualified(partition)} for values in (${n})`);
   if (shape === 'versioned') {
     // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys

@@ -10,8 +10,25 @@ import type { Step } from './step.ts';
  */
 export function tableSteps(p: PlannedNode, withIndexes = true): readonly Step[] {
   return [
-    wrap('create table', `create table ${qualified(p.target)} as\n`, modelSql(p), '', true),
+    ...createSteps(p),
     ...(withIndexes ? indexSteps(p) : []),
     analyzeStep(p),
+  ];
+}
+
+/**
+ * A node with `distributed_by` creates its table empty, distributes it (on Citus; nothing on plain
+ * PostgreSQL) and then inserts its rows, so that Citus writes them straight into the shards
+ * (pushed down to the workers when the model reads co-located tables) instead of copying a
+ * coordinator-local table once more. The rows are the same either way.
+ */
+function createSteps(p: PlannedNode): readonly Step[] {
+  const t = qualified(p.target);
+  const column = p.node.config.distributedBy;
+  if (column === undefined) return [wrap('create table', `create table ${t} as\n`, modelSql(p), '', true)];
+  return [
+    wrap('create table', `create table ${t} as\n`, modelSql(p), '\nwith no data'),
+    { kind: 'distribute', label: `distribute by ${column}`, of: p.target, column },
+    wrap('insert rows', `insert into ${t}\n`, modelSql(p), '', true),
   ];
 }

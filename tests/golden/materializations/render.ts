@@ -13,6 +13,7 @@ function renderStep(step: Step, columns: readonly string[]): string {
     const header = `-- ${step.label}: with the columns of ${step.of.schema}.${step.of.name} = ${columns.join(', ')}`;
     return [header, ...step.next(columns).map((s) => renderStep(s, columns))].join('\n\n');
   }
+  if (step.kind === 'distribute') return `-- ${step.label} (on Citus only)\nselect create_distributed_table('${step.of.schema}.${step.of.name}', '${step.column}');`;
   const notes = [step.countsRows ? 'counts rows' : '', step.bodyOffset !== undefined ? 'contains the model' : '']
     .filter(Boolean)
     .join(', ');
@@ -21,5 +22,5 @@ function renderStep(step: Step, columns: readonly string[]): string {
 
 /** Every sql step in execution order, with-columns expanded. */
 export function flattenSteps(steps: readonly Step[], columns: readonly string[]): Extract<Step, { kind: 'sql' }>[] {
-  return steps.flatMap((s) => (s.kind === 'sql' ? [s] : flattenSteps(s.next(columns), columns)));
+  return steps.flatMap((s) => (s.kind === 'sql' ? [s] : s.kind === 'distribute' ? [] : flattenSteps(s.next(columns), columns)));
 }

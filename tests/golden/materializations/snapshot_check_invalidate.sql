@@ -28,10 +28,10 @@ where t._strata_to is null
   and t."customer_id" = s."customer_id"
   and t.dbt_valid_to is null
   and (t."amount" is distinct from s."amount")
-returning t."customer_id", t."amount", t."updated_at", t."dbt_scd_id", t."dbt_updated_at", t."dbt_valid_from", now()::timestamp as dbt_valid_to
+returning t."customer_id", t."amount", t."updated_at", t."dbt_scd_id", t."dbt_updated_at", t."dbt_valid_from"
 )
 insert into "strata_store"."gold__customer_history__451d65d8b0__b1" ("customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", _strata_gen, _strata_from)
-select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", 1, 2
+select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", now()::timestamp, 1, 2
 from closed;
 
 -- insert new versions (counts rows)
@@ -47,10 +47,10 @@ set _strata_to = 2
 where t._strata_to is null
   and t.dbt_valid_to is null
   and not exists (select 1 from "pg_temp"."__strata_new_customer_history" as s where s."customer_id" = t."customer_id")
-returning t."customer_id", t."amount", t."updated_at", t."dbt_scd_id", t."dbt_updated_at", t."dbt_valid_from", now()::timestamp as dbt_valid_to
+returning t."customer_id", t."amount", t."updated_at", t."dbt_scd_id", t."dbt_updated_at", t."dbt_valid_from"
 )
 insert into "strata_store"."gold__customer_history__451d65d8b0__b1" ("customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", _strata_gen, _strata_from)
-select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", 1, 2
+select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", now()::timestamp, 1, 2
 from closed;
 
 -- drop staged rows

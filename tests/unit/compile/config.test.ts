@@ -99,3 +99,41 @@ describe('config validation', () => {
     expect(resolve('sql', {}).errors).toEqual(['model m (layer0.yml:1): has no schema (layer); set config schema']);
   });
 });
+
+describe('distributed_by (docs/scale-out.md)', () => {
+  it('keeps a column, and local is the default', () => {
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'customer_id' })).toMatchObject({ config: { distributedBy: 'customer_id' }, errors: [] });
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'local' }).config.distributedBy).toBeUndefined();
+    expect(resolve('sql', { schema: 'gold', materialized: 'table' }).config.distributedBy).toBeUndefined();
+  });
+
+  it('refuses a reference table, naming why and where', () => {
+    const { errors } = resolve('seed', { schema: 'bronze' }, { distributed_by: 'reference' });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/layer1\.yml:2/);
+    expect(errors[0]).toMatch(/reference is not possible.*hash-distributed.*use local/);
+  });
+
+  it('refuses a unique index without the distribution column (Citus checks uniqueness per shard)', () => {
+    const { errors } = resolve('sql', {
+      schema: 'gold', materialized: 'table', distributed_by: 'customer_id',
+      indexes: [{ columns: ['customer_id'], unique: true }, { columns: ['rank'], unique: true }, { columns: ['segment'] }],
+    });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/model m \(layer0\.yml:1\): a unique index on \(rank\) without the distribution column customer_id/);
+  });
+
+  it('refuses an incremental key or snapshot key without the distribution column, not an append', () => {
+    const keyed = resolve('sql', { schema: 'silver', materialized: 'incremental', unique_key: 'invoice_no', distributed_by: 'customer_id' });
+    expect(keyed.errors).toHaveLength(1);
+    expect(keyed.errors[0]).toMatch(/distributed_by customer_id must be one of the unique_key columns \(invoice_no\)/);
+    const snapshot = resolve('sql', { schema: 'gold', materialized: 'snapshot', unique_key: 'id', strategy: 'check', check_cols: 'all', distributed_by: 'customer_id' });
+    expect(snapshot.errors).toHaveLength(1);
+    expect(resolve('sql', { schema: 'gold', materialized: 'incremental', distributed_by: 'customer_id' }).errors).toEqual([]);
+    expect(resolve('sql', { schema: 'silver', materialized: 'incremental', unique_key: ['customer_id', 'day'], distributed_by: 'customer_id' }).errors).toEqual([]);
+  });
+
+  it('must name a column', () => {
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'customer id; drop' }).errors[0]).toMatch(/must be a column name, or local/);
+  });
+});

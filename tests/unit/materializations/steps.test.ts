@@ -22,6 +22,20 @@ describe('stepsFor', () => {
     expect(stepsFor({ ...seed, node: { ...common, config: seed.node.config, resourceType: 'seed', language: 'csv' } })).toEqual([]);
   });
 
+  it('distributed_by: a table is created empty, distributed, then filled; incremental rows are staged co-located', () => {
+    const table = withConfig({ distributedBy: 'customer_id' }, { ...goldenCase('table_with_indexes').planned, sql: 'select 1 as customer_id' });
+    const steps = stepsFor(table);
+    expect(steps.slice(0, 3)).toEqual([
+      expect.objectContaining({ kind: 'sql', sql: 'create table "gold__b000001"."customers" as\nselect 1 as customer_id\nwith no data' }),
+      { kind: 'distribute', label: 'distribute by customer_id', of: { schema: 'gold__b000001', name: 'customers' }, column: 'customer_id' },
+      expect.objectContaining({ kind: 'sql', sql: 'insert into "gold__b000001"."customers"\nselect 1 as customer_id', countsRows: true }),
+    ]);
+    const merged = sqlOf(withConfig({ distributedBy: 'customer_id' }));
+    // no temporary table: Citus cannot join one to a distributed table in NOT EXISTS
+    expect(merged.join('\n')).not.toContain('pg_temp');
+    expect(stepsFor(withConfig({ distributedBy: 'customer_id' })).filter((s) => s.kind === 'distribute')).toHaveLength(1);
+  });
+
   it('strips a trailing semicolon from the model', () => {
     const p = { ...goldenCase('table_with_indexes').planned, sql: 'select 1 as x;\n' };
     expect(sqlOf(p)[0]).toBe('create table "gold__b000001"."customers" as\nselect 1 as x');

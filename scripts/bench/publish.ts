@@ -22,7 +22,6 @@ export interface PublishBenchOptions {
 
 /** Who reads while a series of builds publishes. */
 interface Readers {
-  readonly url: string;
   /** a reader holding gold.a in an open transaction (locks only: it uses no CPU) */
   readonly holder: boolean;
   /** how many readers issue statements over every view back to back */
@@ -35,6 +34,8 @@ interface Series {
   readonly reads: number;
   readonly problems: readonly string[];
   readonly seconds: number;
+  /** statements seen waiting for a lock (sampled every 10 ms), by their first words */
+  readonly lockWaits: ReadonlyMap<string, number>;
 }
 
 /**
@@ -69,17 +70,17 @@ export async function benchPublish(values: PublishBenchOptions, log: (line: stri
       return outcome.report.publishSeconds * 1000;
     };
     await build();
-    const quiet = await series(builds, build, undefined);
-    const held = await series(builds, build, { url: url.toString(), holder: true, loops: 0 });
-    const busy = await series(builds, build, { url: url.toString(), holder: true, loops: 2 });
+    const quiet = await series(builds, build, url.toString(), undefined);
+    const held = await series(builds, build, url.toString(), { holder: true, loops: 0 });
+    const busy = await series(builds, build, url.toString(), { holder: true, loops: 2 });
     log(machineLine(version));
     log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end`);
     log(`project:   ${TABLES.length} gold tables of ${ROWS.toLocaleString('en-US')} rows; ${builds} builds per series`);
-    log(`no readers:   publish ${summary(quiet.publishMs)}`);
-    log(`a reader holding gold.a open: publish ${summary(held.publishMs)}, ${held.problems.length} errors`);
+    log(`no readers:   publish ${summary(quiet.publishMs)}; ${waits(quiet.lockWaits)}`);
+    log(`a reader holding gold.a open: publish ${summary(held.publishMs)}, ${held.problems.length} errors; ${waits(held.lockWaits)}`);
     log(
       `with readers: publish ${summary(busy.publishMs)}; ${busy.reads.toLocaleString('en-US')} reads in ${busy.seconds.toFixed(1)} s ` +
-        `(${Math.round(busy.reads / busy.seconds).toLocaleString('en-US')}/s), ${busy.problems.length} errors or mixed reads`,
+        `(${Math.round(busy.reads / busy.seconds).toLocaleString('en-US')}/s), ${busy.problems.length} errors or mixed reads; ${waits(busy.lockWaits)}`,
     );
     for (const problem of busy.problems.slice(0, 5)) log(`  ${problem}`);
     log(
@@ -106,15 +107,15 @@ async function writeProject(dir: string): Promise<void> {
   }
 }
 
-/** `builds` builds, with `readers` reading meanwhile. */
-async function series(builds: number, build: () => Promise<number>, readers: Readers | undefined): Promise<Series> {
+/** `builds` builds, with `readers` reading meanwhile, and a sampler of lock waits. */
+async function series(builds: number, build: () => Promise<number>, url: string, readers: Readers | undefined): Promise<Series> {
   const clients: pg.Client[] = [];
   const problems: string[] = [];
   let reads = 0;
   let stop = false;
   const loops: Promise<void>[] = [];
   if (readers?.holder) {
-    const holder = new pg.Client({ connectionString: readers.url });
+    const holder = new pg.Client({ connectionString: url });
     await holder.connect();
     await holder.query('begin');
     await holder.query('select count(*) from gold.a'); // holds gold.a until the series ends
@@ -122,7 +123,7 @@ async function series(builds: number, build: () => Promise<number>, readers: Rea
   }
   if (readers !== undefined) {
     for (let i = 0; i < readers.loops; i++) {
-      const reader = new pg.Client({ connectionString: readers.url });
+      const reader = new pg.Client({ connectionString: url });
       await reader.connect();
       clients.push(reader);
       loops.push((async () => {
@@ -140,6 +141,20 @@ async function series(builds: number, build: () => Promise<number>, readers: Rea
       })());
     }
   }
+  const lockWaits = new Map<string, number>();
+  const sampler = new pg.Client({ connectionString: url });
+  await sampler.connect();
+  clients.push(sampler);
+  loops.push((async () => {
+    while (!stop) {
+      const waiting = await sampler.query<{ what: string }>(
+        `select coalesce(application_name, '') || ': ' || left(regexp_replace(query, '\\s+', ' ', 'g'), 60) as what
+           from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`,
+      );
+      for (const { what } of waiting.rows) lockWaits.set(what, (lockWaits.get(what) ?? 0) + 1);
+      await new Promise((done) => setTimeout(done, 10));
+    }
+  })());
   const started = performance.now();
   const publishMs: number[] = [];
   try {
@@ -149,7 +164,13 @@ async function series(builds: number, build: () => Promise<number>, readers: Rea
     await Promise.all(loops);
     for (const client of clients) await client.end().catch(() => {});
   }
-  return { publishMs, reads, problems, seconds: (performance.now() - started) / 1000 };
+  return { publishMs, reads, problems, seconds: (performance.now() - started) / 1000, lockWaits };
+}
+
+function waits(lockWaits: ReadonlyMap<string, number>): string {
+  if (lockWaits.size === 0) return 'no statement seen waiting for a lock';
+  const top = [...lockWaits].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  return `lock waits seen (10 ms samples): ${top.map(([what, n]) => `${n}× ${what}`).join('; ')}`;
 }
 
 function median(values: readonly number[]): number {

@@ -149,7 +149,7 @@ begin
                                group by s.source order by count(*) desc, s.source limit 1));
     if not found then
         raise exception 'score_customer: source % has no lifetime value in the published build', coalesce(customer ->> 'source', '(the largest)')
-            using errcode = '22023', hint = 'gold.clv_parameters lists the sources that have one; a source whose fit failed has none (strata_meta.clv_fits says why)';
+            using errcode = '22023', hint = 'gold.clv_parameters lists the sources that have one; a source whose fit failed has none';
     end if;
     alive_now := gold.clv_p_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, t_x, age);
     for month in 1..params.horizon_months loop

@@ -279,6 +279,23 @@ describe('lifetime value in a full build', () => {
       [mixed.report.buildId],
     );
     expect(warning).toEqual({ source: 'stg_travel_order_lines', customers: travel!.features, reason: fits[2]!.error });
+
+    // gold.score_customer scores with the models of the source it is given (by default the largest)
+    const score = `
+      select abs(sc.clv_12m - c.clv_12m) / c.clv_12m as relative
+      from gold.customer_features f
+      join gold.customer_clv_summary s using (customer_id)
+      join gold.customer_clv c using (customer_id)
+      cross join lateral gold.score_customer(to_jsonb(f) || jsonb_build_object('x', s.x, 't_x', s.t_x, 'age', s.age,
+                                              'repeat_order_value', s.repeat_order_value) || $1::jsonb) sc
+      where c.clv_12m > 0 order by f.customer_id limit 1`;
+    for (const extra of [{}, { source: 'retail_order_lines' }]) {
+      const [scored] = await rows<{ relative: number }>(score, [JSON.stringify(extra)]);
+      expect(scored!.relative, JSON.stringify(extra)).toBeLessThan(1e-9);
+    }
+    await expect(rows(score, [JSON.stringify({ source: 'stg_travel_order_lines' })])).rejects.toThrow(
+      /score_customer: source stg_travel_order_lines has no lifetime value in the published build/,
+    );
   }, 300_000);
 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
 import { generateTravel } from '../../scripts/ingest/synthetic/travel/generate.ts';
-import { Random } from '../../scripts/ingest/synthetic/random.ts';
+import { Random } from '../../scripts/core/random.ts';
 import { adjustedRandIndex } from '../../scripts/segment/index.ts';
 import { buildProject, openTestProjectDb, whyNot, type BuildOptions } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

@@ -1,4 +1,4 @@
-import { cumulative } from './random.ts';
+import { cumulative } from '../../core/random.ts';
 
 /**
  * Kinds of customer the generator mixes, each a BG/NBD-style buyer: while "alive" it buys as a

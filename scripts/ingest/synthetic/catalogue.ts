@@ -1,5 +1,5 @@
 import type { SyntheticLine } from './line.ts';
-import { Random, cumulative } from './random.ts';
+import { Random, cumulative } from '../../core/random.ts';
 
 /** One product line as a gift wholesaler's catalogue has it. */
 export interface Product {

@@ -2,7 +2,7 @@ import { ARCHETYPES, ARCHETYPE_SHARES, type Archetype } from './archetypes.ts';
 import { SEASON_PEAK, type Window } from './calendar.ts';
 import { SPECIAL, specialLine, type Catalogue, type SpecialCode } from './catalogue.ts';
 import { pushLine, type InvoiceCounter, type SyntheticLine } from './line.ts';
-import { Random } from './random.ts';
+import { Random } from '../../core/random.ts';
 
 /** What a customer's lines are drawn from; built once per run. */
 export interface Market {

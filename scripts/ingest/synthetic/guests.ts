@@ -2,7 +2,7 @@ import { SEASON_PEAK } from './calendar.ts';
 import { SPECIAL, specialLine } from './catalogue.ts';
 import type { Market } from './customer.ts';
 import { pushLine, type SyntheticLine } from './line.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /**
  * Orders with no customer id (a quarter of the real file's lines): large anonymous baskets at

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /** One synthetic order line, in the Online Retail layout (what landing.order_lines holds). */
 export interface SyntheticLine {

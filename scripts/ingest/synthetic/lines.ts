@@ -7,7 +7,7 @@ import { DEFAULT_COUNTRY_MIX, parseCountryMix, type CountryMix } from './countri
 import { customerLines, type Market } from './customer.ts';
 import { guestOrder } from './guests.ts';
 import type { SyntheticLine } from './line.ts';
-import { Random, cumulative } from './random.ts';
+import { Random, cumulative } from '../../core/random.ts';
 
 export interface GenerateOptions {
   /** how many customers (each buys at least once) */

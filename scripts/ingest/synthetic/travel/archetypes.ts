@@ -1,4 +1,4 @@
-import { cumulative } from '../random.ts';
+import { cumulative } from '../../../core/random.ts';
 
 /**
  * The kinds of traveller the TravelTide generator mixes, as the case study describes them. Each

@@ -1,4 +1,4 @@
-import { Random } from '../random.ts';
+import { Random } from '../../../core/random.ts';
 import { AIRLINES, AIRPORTS, HOTEL_CHAINS, distanceKm, type Airport } from './airports.ts';
 import { TRAVEL_ARCHETYPES, TRAVEL_ARCHETYPE_SHARES, type TravelArchetype } from './archetypes.ts';
 

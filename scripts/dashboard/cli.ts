@@ -92,9 +92,12 @@ async function serveDashboard(options: DashboardCliOptions, cli: CommandContext)
     });
     return 0;
   } finally {
-    stopped.dispose();
     await pool?.end().catch(() => {});
     await owner?.close();
+    // listening until the embedded server has stopped: a relayed or repeated SIGTERM during the
+    // shutdown is counted (the same stop, or a deliberate one that exits 130) instead of killing
+    // the process mid-shutdown with the default handler (exit 143, seen once in CI)
+    stopped.dispose();
   }
 }
 

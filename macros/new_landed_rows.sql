@@ -1,21 +1,28 @@
 {#-
-  new_landed_rows(relation, key, first, key_sql=none): the frame every append-only staging model of
-  a landing table shares (travel users, flights, hotels and sessions; airline flight activity),
-  as one select for the model's `ranked` CTE. Its rows are the landed rows of `relation` that
-  this build has to add:
+  new_landed_rows(relation, key, first, key_sql=none): the frame every staging model of a landing
+  table shares (travel users, flights, hotels and sessions; airline flight activity), as one select
+  for the model's `ranked` CTE. Its rows are the landed rows of `relation` that this build has to
+  write (the model is incremental, delete+insert on (batch_id, source_line)):
 
-    - Rule: only batches whose load finished (landing.load_batches status 'loaded'). A batch still
-      loading, or one that failed half way, may hold part of its file; once a later batch has been
-      read the watermark below has passed it and its remaining rows would never be read.
-    - incremental builds: only batches newer than the newest batch already in {{ this }} (read
-      through the model's batch_id index), so a row is staged exactly once;
+    - Rule: only batches whose load finished (landing.load_batches status 'loaded'), or that were
+      retracted after it (status 'retracted': their rows are kept, marked `retracted`, so they can
+      still be counted; the model names their status 'retracted' before any other rule). A batch
+      still loading, or one that failed half way, may hold part of its file; once a later batch
+      has been read the watermark below has passed it and its remaining rows would never be read.
+    - incremental builds: the batches newer than the newest batch already in {{ this }} (read
+      through the model's batch_id index), so a row is staged once; and, while a batch retracted
+      after it was staged is pending (silver.pending_retractions), its rows again, now marked
+      `retracted`, with every other row held here that shares a key with them: with the
+      retracted row gone, one of those may be the first occurrence now (retail's staging does the
+      same; docs/models.md, "Retracting a batch").
 
   with every column of `relation`, plus
 
+    - `retracted`: whether the row's batch is retracted;
     - `occurrence`: 1 for the first row with this key among the rows read now (by batch, then file
-      line), 2, 3, … for the repeats;
-    - `seen_before`: whether {{ this }} already holds a row with this key, i.e. whether the key was
-      landed by an earlier build (always false on a full build, where every row is read now).
+      line), 2, 3, … for the repeats; rows of retracted batches are ranked apart and never count;
+    - `seen_before`: whether {{ this }} already holds a first occurrence of this key outside the
+      rows read now (always false on a full build, where every row is read now).
     - `<key>` computed as `key_sql` when the key is not a landed column (a content hash).
 
   A row is a repeat exactly when `occurrence > 1 or seen_before`; the model names the status.
@@ -25,9 +32,12 @@
   A `left join (select distinct key from {{ this }})` reads every earlier row on every build.
   The model declares the index the probe uses: a partial index of its first occurrences,
   `{'columns': [key], 'where': first}`, where `first` is SQL over the model's own columns that holds
-  for the first row of every key (e.g. "status <> 'duplicate'"). It may hold for some later rows
-  too (a repeat the model set aside for another reason first): the probe only asks whether any row
-  matches (`limit 1`), so a key counts as seen when any earlier row has it, as a scan would find it.
+  for the first row of every key and never for a retracted row (e.g. "status not in ('duplicate',
+  'retracted')"). It may hold for some later rows too (a repeat the model set aside for another
+  reason first): the probe only asks whether any row matches (`limit 1`), so a key counts as seen
+  when any earlier row has it, as a scan would find it. A retraction's rows are found through the
+  model's batch_id index and its index on `key` (all rows, not only first occurrences), and read
+  again from landing: the cost of the retracted batch, paid once.
 
   relation: the landing relation (ref('travel_flights')), with batch_id and source_line.
   key:      the column of {{ this }} naming what repeats (trip_id, user_id, line_key).
@@ -36,29 +46,107 @@
 -#}
 {% macro new_landed_rows(relation, key, first, key_sql=none) -%}
 {%- set key_of = key_sql if key_sql else 'landed.' ~ key -%}
-select
-    landed.*,
-    {%- if key_sql %}
-    {{ key_sql }} as {{ key }},
+with read_batches as (
+
+    select batch_id, status = 'retracted' as retracted
+    from {{ ref('load_batches') }}
+    where status in ('loaded', 'retracted')
+
+),
+
+{%- if is_incremental() %}
+
+read_through as (
+
+    select coalesce(max(batch_id), 0) as batch_id from {{ this }}
+
+),
+
+withdrawn as (
+
+    -- the rows held here of batches retracted after they were staged, by the batch_id index
+    select held.batch_id, held.source_line, held.{{ key }}
+    from {{ this }} as held
+    where held.batch_id in (select batch_id from {{ ref('pending_retractions') }})
+      and held.batch_id <= (select batch_id from read_through)
+
+),
+
+withdrawn_keys as (
+
+    select distinct {{ key }} from withdrawn where {{ key }} is not null
+
+),
+
+again as (
+
+    -- the rows to write again: the withdrawn ones, and every other row held here that shares a key
+    -- with them (one probe per key into the index on `key`; offset 0 keeps it a probe)
+    select batch_id, source_line from withdrawn
+    union
+    select found.batch_id, found.source_line
+    from withdrawn_keys as wanted
+    cross join lateral (
+        select held.batch_id, held.source_line from {{ this }} as held
+        where held.{{ key }} = wanted.{{ key }}
+        offset 0
+    ) as found
+
+),
+
+{%- endif %}
+
+candidates as (
+
+    select
+        landed.*,
+        {%- if key_sql %}
+        {{ key_sql }} as {{ key }},
+        {%- endif %}
+        read_batches.retracted
+    from {{ relation }} as landed
+    join read_batches on read_batches.batch_id = landed.batch_id
+    {%- if is_incremental() %}
+    where landed.batch_id > (select batch_id from read_through)
+
+    union all
+
+    select
+        landed.*,
+        {%- if key_sql %}
+        {{ key_sql }} as {{ key }},
+        {%- endif %}
+        read_batches.retracted
+    from {{ relation }} as landed
+    join read_batches on read_batches.batch_id = landed.batch_id
+    where landed.batch_id in (select batch_id from again)
+      and (landed.batch_id, landed.source_line) in (select batch_id, source_line from again)
     {%- endif %}
-    row_number() over (partition by {{ key_of }} order by landed.batch_id, landed.source_line) as occurrence,
+
+)
+
+select
+    candidates.*,
+    row_number() over (
+        partition by candidates.retracted, candidates.{{ key }}
+        order by candidates.batch_id, candidates.source_line
+    ) as occurrence,
     {%- if is_incremental() %}
     earlier.seen is not null as seen_before
     {%- else %}
     false as seen_before
     {%- endif %}
-from {{ relation }} as landed
+from candidates
 {%- if is_incremental() %}
--- one probe per new row; `limit 1` also keeps the planner from turning the look-up into a hashed
--- subplan over every earlier key, as it does for `exists` when it guesses the batch is large
+-- one probe per row read; `limit 1` also keeps the planner from turning the look-up into a hashed
+-- subplan over every earlier key, as it does for `exists` when it guesses the batch is large. A
+-- key of a retraction is not probed: every row held with it is among the candidates.
 left join lateral (
     select true as seen from {{ this }} as earlier
-    where earlier.{{ key }} = {{ key_of }} and ({{ first }})
+    where earlier.{{ key }} = candidates.{{ key }} and ({{ first }})
+      and not candidates.retracted
+      and candidates.{{ key }} not in (select {{ key }} from withdrawn_keys)
     limit 1
 ) as earlier on true
-{%- endif %}
-where landed.batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
-{%- if is_incremental() %}
-  and landed.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
 {%- endif %}
 {%- endmacro %}

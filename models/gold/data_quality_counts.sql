@@ -57,8 +57,9 @@ silver_rules as (
 
 ),
 
--- The travel and airline staging models keep every landed row of a loaded batch and name in a
--- status column either the kept value or the rule that set the row aside. Per model: the rows
+-- The travel and airline staging models keep every landed row of a loaded batch (and, but for
+-- members, of a retracted one, as 'retracted') and name in a status column either the kept value
+-- or the rule that set the row aside. Per model: the rows
 -- landed (counted on the bronze model, not on silver, so a row silver lost would show), then
 -- the rows kept and set aside per rule. A source with nothing loaded contributes no row.
 -- stg_travel_order_lines is not here: it is built from silver trips, not from landed rows.
@@ -66,22 +67,22 @@ silver_rules as (
 travel_airline_landed as (
 
     select 50 as ordinal, 'travel' as source, 'stg_travel_users' as model, count(*)::bigint as rows
-    from {{ ref('travel_users') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    from {{ ref('travel_users') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
     union all
     select 53, 'travel', 'stg_travel_sessions', count(*)::bigint
-    from {{ ref('travel_sessions') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    from {{ ref('travel_sessions') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
     union all
     select 56, 'travel', 'stg_travel_flights', count(*)::bigint
-    from {{ ref('travel_flights') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    from {{ ref('travel_flights') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
     union all
     select 59, 'travel', 'stg_travel_hotels', count(*)::bigint
-    from {{ ref('travel_hotels') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    from {{ ref('travel_hotels') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
     union all
     select 62, 'airline', 'stg_airline_members', count(*)::bigint
     from {{ ref('airline_members') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
     union all
     select 65, 'airline', 'stg_airline_flight_activity', count(*)::bigint
-    from {{ ref('airline_flight_activity') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
+    from {{ ref('airline_flight_activity') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
 
 ),
 
@@ -146,7 +147,7 @@ airline_notes as (
     select 66, 'airline', 'stg_airline_flight_activity', 'silver', 'noted', 'repeated member-month kept as another line',
            (count(*) - count(distinct (loyalty_number, period_start)))::bigint
     from {{ ref('stg_airline_flight_activity') }}
-    where line_status <> 'duplicate'
+    where line_status not in ('duplicate', 'retracted')
     having count(*) > 0
 
 ),

@@ -1,12 +1,13 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['batch_id', 'source_line'],
         indexes=[
-            {'columns': ['batch_id']},
+            {'columns': ['batch_id', 'source_line'], 'unique': true},
             {'columns': ['customer_id']},
             {'columns': ['invoice_no']},
-            {'columns': ['line_key'], 'where': "line_status <> 'duplicate'"}
+            {'columns': ['line_key']}
         ]
     )
 }}
@@ -26,20 +27,22 @@
 -- Identifiers: customer_id is 'airline-<loyalty number>' and the "invoice" is
 -- 'airline-<loyalty number>-<YYYY-MM>', so neither can collide with a retail invoice or customer.
 --
--- Incremental (append) as the travel staging models (macros/new_landed_rows.sql): a build reads
--- only batches newer than the newest here, and finds exact duplicates of earlier rows through the
--- partial index on line_key (first occurrences), so its cost follows the batch, not the history;
--- a row's status depends only on itself and on rows loaded before it.
+-- Incremental (delete+insert on batch_id, source_line) as the travel staging models
+-- (macros/new_landed_rows.sql): a build reads only batches newer than the newest here, and finds
+-- exact duplicates of earlier rows through the index on line_key, so its cost follows the batch,
+-- not the history; a row's status depends only on itself and on rows loaded before it. A batch
+-- retracted since the last build is written again as 'retracted'.
 -- Counts are for the current release's Customer Flight Activity (392,936 rows, one batch).
 
 with ranked as (
 
     -- Rule: read only batches whose load finished, as for order lines, and (incremental) only
-    -- those not read yet; each row with its content key (an md5 of every landed column except
-    -- lineage, to find exact duplicates), its occurrence, and whether that content was landed
-    -- before, looked up in the partial index on line_key (macros/new_landed_rows.sql)
+    -- those not read yet and those retracted since; each row with its content key (an md5 of
+    -- every landed column except lineage, to find exact duplicates), its occurrence, and whether
+    -- that content was landed before, looked up in the index on line_key
+    -- (macros/new_landed_rows.sql)
     {{ new_landed_rows(
-        ref('airline_flight_activity'), 'line_key', "line_status <> 'duplicate'",
+        ref('airline_flight_activity'), 'line_key', "line_status not in ('duplicate', 'retracted')",
         key_sql='md5(row(
             landed.loyalty_number, landed.activity_year, landed.activity_month, landed.total_flights,
             landed.distance_km, landed.points_accumulated, landed.points_redeemed,
@@ -66,6 +69,10 @@ classified as (
         dated.*,
         -- The rules, in this order; the first that applies names the row's status.
         case
+            -- Rule: a row of a retracted batch (npm run load -- --retract) is kept, marked, and
+            -- counts for nothing; the others are ranked without it (macros/new_landed_rows.sql)
+            when dated.retracted then 'retracted'
+
             -- Rule: an exact duplicate of an earlier row, in this batch or an earlier one, counts
             -- once (1,922 rows; every one of them an all-zero month, so dropping them changes no
             -- total). The first occurrence keeps the status it earns below.

@@ -1,10 +1,11 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['batch_id', 'source_line'],
         indexes=[
-            {'columns': ['batch_id']}, {'columns': ['trip_id']}, {'columns': ['user_id']},
-            {'columns': ['trip_id'], 'where': "hotel_status <> 'duplicate'"}
+            {'columns': ['batch_id', 'source_line'], 'unique': true},
+            {'columns': ['trip_id']}, {'columns': ['user_id']}
         ]
     )
 }}
@@ -12,16 +13,18 @@
 -- Silver staging for TravelTide hotel bookings (landing.travel_hotels): every landed row of every
 -- loaded batch, with a hotel_status: 'booked' or the rule that set it aside.
 --     select hotel_status, nights_rule, count(*) from silver.stg_travel_hotels group by 1, 2;
--- Incremental (append, watermark on batch_id), as stg_retail_order_lines.
+-- Incremental (delete+insert on batch_id, source_line, watermark on batch_id) as
+-- stg_retail_order_lines: a row's status depends only on itself and on rows loaded before it, and
+-- a batch retracted since the last build is written again as 'retracted'.
 -- Counts on the real cohort extract (13,772 stays): booked 13,772; nights as landed 12,513,
 -- recomputed from the dates 844, set to one night 415.
 
 with ranked as (
 
-    -- Rule: read only batches whose load finished, and (incremental) only those not read yet; each
-    -- row with its occurrence and whether its trip_id was landed before, looked up in the partial
-    -- index on trip_id (macros/new_landed_rows.sql)
-    {{ new_landed_rows(ref('travel_hotels'), 'trip_id', "hotel_status <> 'duplicate'") }}
+    -- Rule: read only batches whose load finished, and (incremental) only those not read yet and
+    -- those retracted since; each row with its occurrence and whether its trip_id was landed before,
+    -- looked up in the index on trip_id (macros/new_landed_rows.sql)
+    {{ new_landed_rows(ref('travel_hotels'), 'trip_id', "hotel_status not in ('duplicate', 'retracted')") }}
 
 ),
 
@@ -58,6 +61,9 @@ final as (
         loaded_at,
 
         case
+            -- Rule: a row of a retracted batch (npm run load -- --retract) is kept, marked, and
+            -- counts for nothing; the others are ranked without it (macros/new_landed_rows.sql)
+            when retracted then 'retracted'
             -- Rule: a stay without a trip id or a check-in cannot be placed (0 on the extract)
             when trip_id is null or check_in_time is null then 'incomplete'
             -- Rule: a trip id seen before is the same booking again; the first row stays (0)

@@ -1,10 +1,11 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['batch_id', 'source_line'],
         indexes=[
-            {'columns': ['batch_id']}, {'columns': ['user_id']},
-            {'columns': ['user_id'], 'where': "user_status = 'ok'"}
+            {'columns': ['batch_id', 'source_line'], 'unique': true},
+            {'columns': ['user_id']}
         ]
     )
 }}
@@ -13,15 +14,16 @@
 -- batch, trimmed and typed, with a user_status: 'ok', or the rule that set the row aside.
 -- Nothing is deleted, so each rule can be counted:
 --     select user_status, count(*) from silver.stg_travel_users group by 1;
--- Incremental (append, watermark on batch_id) as stg_retail_order_lines: a row's status depends
--- only on itself and on rows loaded before it.
+-- Incremental (delete+insert on batch_id, source_line, watermark on batch_id) as
+-- stg_retail_order_lines: a row's status depends only on itself and on rows loaded before it, and
+-- a batch retracted since the last build is written again as 'retracted'.
 -- Counts on the real cohort extract (5,782 users): ok 5,782; no rule sets any row aside.
 
 with ranked as (
 
-    -- Rule: read only batches whose load finished, and (incremental) only those not read yet; each
-    -- row with its occurrence and whether its user_id was landed before, looked up in the partial
-    -- index on user_id (macros/new_landed_rows.sql)
+    -- Rule: read only batches whose load finished, and (incremental) only those not read yet and
+    -- those retracted since; each row with its occurrence and whether its user_id was landed before,
+    -- looked up in the index on user_id (macros/new_landed_rows.sql)
     {{ new_landed_rows(ref('travel_users'), 'user_id', "user_status = 'ok'") }}
 
 ),
@@ -36,6 +38,9 @@ final as (
         loaded_at,
 
         case
+            -- Rule: a row of a retracted batch (npm run load -- --retract) is kept, marked, and
+            -- counts for nothing; the others are ranked without it (macros/new_landed_rows.sql)
+            when retracted then 'retracted'
             -- Rule: a row without a user id cannot be joined to anything (0 on the extract).
             when user_id is null then 'incomplete'
             -- Rule: a user id already seen (in this or an earlier batch) is the same user again;

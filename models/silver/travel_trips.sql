@@ -3,9 +3,11 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['trip_id'],
+        tombstone_column='is_tombstone',
         indexes=[
             {'columns': ['trip_id'], 'unique': true},
             {'columns': ['user_id']},
+            {'columns': ['user_id'], 'where': 'not user_known'},
             {'columns': ['batch_id']},
             {'columns': ['cancel_batch_id']}
         ]
@@ -20,12 +22,17 @@
 -- no model that reads all of history each build; as a view, every reader recomputed the whole
 -- flight ⟗ hotel join). A build writes again exactly the trips its new batches can change: those
 -- with a flight, hotel or session row in a batch newer than any this table has read (batch_id and
--- cancel_batch_id), and those whose traveller's user row is new (a trip of an unknown user becomes
--- known). Each is recomputed from all its rows, found through the staging models' trip_id and
--- user_id indexes, so the result is the full computation's for those trips; the others cannot
--- have changed (staging is append-only: a row's status never changes once written).
--- A batch that touches no trip (users without trips, browsing sessions that book nothing) leaves
--- the watermark where it was, so the next build looks at it again: bounded by that batch's size.
+-- cancel_batch_id); those whose traveller was unknown and whose user row has arrived (a trip of an
+-- unknown user becomes known); and, while a retraction is pending (npm run load -- --retract),
+-- those with a row in the retracted batches and those of travellers whose user row it held. Each
+-- is recomputed from all its rows, found through the staging models' trip_id and user_id
+-- indexes, so the result is the full computation's for those trips; one left with no booked
+-- flight or hotel is removed (a tombstone row). The others cannot have changed: staging changes a
+-- row's status only when a batch is retracted.
+-- A batch that touches no trip leaves the watermark where it was: users without trips cost
+-- nothing (users are looked up from the trips that lack one); flight, hotel or session rows that
+-- change no trip (repeats, sessions that book nothing) are read again by the next build, until a
+-- batch with a trip passes them: bounded by those batches' size.
 -- On the real cohort extract: 15,484 trips (11,481 flight and hotel, 1,712 flight only, 2,291
 -- hotel only), every one with a known user; no sessions, so none is known to be cancelled.
 
@@ -43,11 +50,18 @@ read_through as (
 
 ),
 
-new_users as (
+retracted as (
 
-    select user_id
-    from {{ ref('stg_travel_users') }}
-    where user_status = 'ok' and batch_id > (select batch_id from read_through)
+    -- batches retracted since the last build that applied retractions: staging wrote their rows
+    -- again as 'retracted' in this build (macros/new_landed_rows.sql)
+    select batch_id from {{ ref('pending_retractions') }}
+
+),
+
+retracted_users as (
+
+    select user_id from {{ ref('stg_travel_users') }}
+    where batch_id in (select batch_id from retracted) and user_id is not null
 
 ),
 
@@ -61,15 +75,32 @@ touched as (
     select trip_id from {{ ref('stg_travel_sessions') }}
     where batch_id > (select batch_id from read_through) and trip_id is not null
     union
-    -- … and the trips of travellers whose user row is new: a trip's user is its booking
-    -- session's, else its trip id's prefix, which flights and hotels carry; index probes per new
-    -- user (rows_by_key), over every row of the staging models, old ones too
-    select trip_id from ({{ rows_by_key(ref('stg_travel_flights'), 'user_id', 'new_users') }}) as f
+    -- … the trips whose traveller was unknown and is known now: one probe into the users' index
+    -- per such trip (the partial index keeps it the unknown ones' cost; 0 on the real extract)
+    select trip_id from {{ this }} as orphan
+    where not orphan.user_known
+      and exists (
+          select 1 from {{ ref('stg_travel_users') }} as u
+          where u.user_id = orphan.user_id and u.user_status = 'ok'
+      )
     union
-    select trip_id from ({{ rows_by_key(ref('stg_travel_hotels'), 'user_id', 'new_users') }}) as h
+    -- … the trips with a row in a retracted batch (by the staging models' batch_id index; a repeat
+    -- that is a first occurrence again shares the trip id) …
+    select trip_id from {{ ref('stg_travel_flights') }} where batch_id in (select batch_id from retracted)
     union
-    select trip_id from ({{ rows_by_key(ref('stg_travel_sessions'), 'user_id', 'new_users') }}) as s
-    where trip_id is not null
+    select trip_id from {{ ref('stg_travel_hotels') }} where batch_id in (select batch_id from retracted)
+    union
+    select trip_id from {{ ref('stg_travel_sessions') }}
+    where batch_id in (select batch_id from retracted) and trip_id is not null
+    union
+    -- … and the trips of travellers whose user row was retracted, by this table's user_id index
+    select trip_id from ({{ rows_by_key(this, 'user_id', 'retracted_users') }}) as withdrawn
+
+),
+
+touched_trips as (
+
+    select trip_id from touched where trip_id is not null
 
 ),
 {% endif %}
@@ -149,7 +180,7 @@ cancellations as (
 trips as (
 
     select
-        coalesce(f.trip_id, h.trip_id)                                  as trip_id,
+        {% if is_incremental() %}touched.trip_id{% else %}coalesce(f.trip_id, h.trip_id){% endif %} as trip_id,
         -- the user: the booking session's when there is one, else the trip id's prefix
         coalesce(b.user_id, f.user_id, h.user_id)                       as user_id,
         f.trip_id is not null                                           as has_flight,
@@ -191,10 +222,22 @@ trips as (
         -- the traveller
         'tt-' || coalesce(b.user_id, f.user_id, h.user_id)::text      as customer_id,
         u.user_id is not null                                           as user_known,
-        u.home_country                                                  as country
+        u.home_country                                                  as country{% if is_incremental() %},
 
+        -- a touched trip with no booked flight or hotel left (all were in a retracted batch): a
+        -- row that only deletes (tombstone_column), so the trip leaves as a full rebuild has it
+        f.trip_id is null and h.trip_id is null                         as is_tombstone
+        {%- endif %}
+
+    {% if is_incremental() %}
+    -- every touched trip gives a row: its flight and hotel (each at most one booked row per trip)
+    from touched_trips as touched
+    left join flights as f on f.trip_id = touched.trip_id
+    left join hotels as h on h.trip_id = touched.trip_id
+    {% else %}
     from flights as f
     full join hotels as h on h.trip_id = f.trip_id
+    {% endif %}
     left join bookings as b on b.trip_id = coalesce(f.trip_id, h.trip_id)
     left join cancellations as c on c.trip_id = coalesce(f.trip_id, h.trip_id)
     left join users as u on u.user_id = coalesce(b.user_id, f.user_id, h.user_id)

@@ -1,12 +1,13 @@
--- No landed airline row is lost or doubled on its way into silver: per loaded batch, the staging
--- models hold exactly one row per landed row (each with its status), and silver.order_lines holds
--- exactly the activity staging's purchase rows. Returns the batches where counts differ.
+-- No landed airline row is lost or doubled on its way into silver: per loaded batch (and, for the
+-- activity, per retracted one: its rows stay, as 'retracted'), the staging models hold exactly one
+-- row per landed row (each with its status), and silver.order_lines holds exactly the activity
+-- staging's purchase rows. Returns the batches where counts differ.
 
 with landed as (
 
     select a.batch_id, count(*) as rows
     from {{ ref('airline_flight_activity') }} as a
-    join {{ ref('load_batches') }} as b on b.batch_id = a.batch_id and b.status = 'loaded'
+    join {{ ref('load_batches') }} as b on b.batch_id = a.batch_id and b.status in ('loaded', 'retracted')
     group by a.batch_id
     union all
     select m.batch_id, count(*)

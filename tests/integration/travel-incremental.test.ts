@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
+import { listBatches, retractBatch } from '../../scripts/ingest/retract.ts';
 import { generateTravel } from '../../scripts/ingest/synthetic/travel/generate.ts';
 import { buildProject, openTestProjectDb, whyNot, type BuildOptions } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -16,7 +17,7 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 // came before, a booking and a cancelling session for an earlier trip, and a repeat of an earlier
 // trip's flight (a duplicate through the index look-up).
 const PROJECT = join(import.meta.dirname, '..', '..');
-const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders'] };
+const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders', '+customers', '+data_quality_counts'] };
 const FLIGHTS =
   'trip_id,origin_airport,destination,destination_airport,seats,return_flight_booked,departure_time,return_time,checked_bags,trip_airline,destination_airport_lat,destination_airport_lon,base_fare_usd\n';
 const HOTELS = 'trip_id,hotel_name,nights,rooms,check_in_time,check_out_time,hotel_per_room_usd\n';
@@ -107,6 +108,86 @@ describe('travel models, incrementally', () => {
         'model.stg_travel_order_lines': '*',
         'model.traveler_features': '*',
         'model.orders': '*',
+      },
+      BUILD,
+    );
+  }, 600_000);
+
+  it('retract a flights file, a users file and a generated load, build: equals a full refresh, and the retracted rows are counted', async () => {
+    // Retracting 'late-flights-1.csv' withdraws the first occurrence of trip 9000001-aa's flight
+    // (its repeat in 'late-flights-2.csv' becomes the booked one) and the only flights of
+    // 9000002-bb and 9000003-cc (those trips, left with a session at most, leave travel_trips and
+    // orders). Retracting 'late-users-1.csv' leaves trip 9000001-aa without a known traveller:
+    // its order and its customer leave silver. Retracting the second generated load withdraws its
+    // users, sessions, flights and hotels at once. A users file with no trip is loaded too: it
+    // moves nothing.
+    await load({ 'late-users-3.csv': `${USERS}9000004,1985-03-03,F,false,false,usa,denver,DEN,39.862,-104.673,2023-03-01\n` });
+    const batches = await listBatches(db.pool);
+    const named = (file: string) => {
+      const batch = batches.find((b) => b.sourceFile.endsWith(file));
+      expect(batch, file).toBeDefined();
+      return batch!.batchId;
+    };
+    const generated = batches.filter((b) => b.format === 'synthetic_travel').map((b) => b.batchId);
+    expect(generated.length, 'two generated loads').toBe(2);
+    const withdrawn = [named('late-flights-1.csv'), named('late-users-1.csv'), generated[1]!];
+    const customersOf = `select customer_id from silver.stg_travel_users where batch_id = ${generated[1]}`;
+    const before = await db.pool.query<{ n: number }>(`select count(distinct customer_id)::int as n from silver.orders where customer_id in (${customersOf})`);
+    expect(before.rows[0]!.n, 'the generated travellers have orders before').toBeGreaterThan(0);
+
+    for (const batchId of withdrawn) await retractBatch(db.pool, { batchId, by: 'tester', why: 'test data' });
+    await build();
+
+    const trips = await db.pool.query(
+      `select trip_id, has_flight, has_hotel, user_known from silver.travel_trips where trip_id like '900000%' order by trip_id`,
+    );
+    expect(trips.rows).toEqual([{ trip_id: '9000001-aa', has_flight: true, has_hotel: true, user_known: false }]);
+    const statuses = await db.pool.query(
+      `select flight_status, count(*)::int as n from silver.stg_travel_flights where trip_id like '900000%' group by 1 order by 1`,
+    );
+    expect(statuses.rows).toEqual([{ flight_status: 'booked', n: 1 }, { flight_status: 'retracted', n: 3 }]);
+    const left = await db.pool.query<{ orders: number; customers: number; trips: number }>(
+      `select (select count(*)::int from silver.orders where customer_id in (${customersOf})) as orders,
+              (select count(*)::int from silver.customers where customer_id in (${customersOf})) as customers,
+              (select count(*)::int from silver.orders where invoice_no like 'tt-900000%') as trips`,
+    );
+    expect(left.rows[0]).toEqual({ orders: 0, customers: 0, trips: 0 });
+    // landed = kept + set aside per model, the retracted rows among the set aside
+    const counts = await db.pool.query<{ model: string; landed: number; counted: number; retracted: number; expected: number }>(
+      `with expected as (
+         select 'stg_travel_users' as model, count(*)::int as n from landing.travel_users where batch_id = any($1)
+         union all select 'stg_travel_sessions', count(*)::int from landing.travel_sessions where batch_id = any($1)
+         union all select 'stg_travel_flights', count(*)::int from landing.travel_flights where batch_id = any($1)
+         union all select 'stg_travel_hotels', count(*)::int from landing.travel_hotels where batch_id = any($1))
+       select q.model,
+              sum(q.rows) filter (where q.step = 'landed')::int as landed,
+              sum(q.rows) filter (where q.step in ('kept', 'set aside'))::int as counted,
+              coalesce(sum(q.rows) filter (where q.rule = 'retracted'), 0)::int as retracted,
+              min(e.n) as expected
+         from gold.data_quality_counts as q join expected as e using (model)
+        group by q.model order by q.model`,
+      [withdrawn],
+    );
+    expect(counts.rows.length).toBe(4);
+    for (const row of counts.rows) {
+      expect(row.counted, row.model).toBe(row.landed);
+      expect(row.retracted, row.model).toBe(row.expected);
+      expect(row.retracted, row.model).toBeGreaterThan(0);
+    }
+
+    await expectIncrementalEqualsFullRefresh(
+      db,
+      PROJECT,
+      {
+        'model.stg_travel_users': '*',
+        'model.stg_travel_flights': '*',
+        'model.stg_travel_hotels': '*',
+        'model.stg_travel_sessions': '*',
+        'model.travel_trips': '*',
+        'model.stg_travel_order_lines': '*',
+        'model.traveler_features': '*',
+        'model.orders': '*',
+        'model.customers': '*',
       },
       BUILD,
     );

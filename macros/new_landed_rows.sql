@@ -45,7 +45,16 @@
   key_sql:  SQL computing `key` from a landed row (`landed.<column>`), when it is not a landed column.
 -#}
 {% macro new_landed_rows(relation, key, first, key_sql=none) -%}
-{%- set key_of = key_sql if key_sql else 'landed.' ~ key -%}
+{%- set read_landed -%}
+select
+        landed.*,
+        {%- if key_sql %}
+        {{ key_sql }} as {{ key }},
+        {%- endif %}
+        read_batches.retracted
+    from {{ relation }} as landed
+    join read_batches on read_batches.batch_id = landed.batch_id
+{%- endset -%}
 with read_batches as (
 
     select batch_id, status = 'retracted' as retracted
@@ -98,27 +107,13 @@ again as (
 
 candidates as (
 
-    select
-        landed.*,
-        {%- if key_sql %}
-        {{ key_sql }} as {{ key }},
-        {%- endif %}
-        read_batches.retracted
-    from {{ relation }} as landed
-    join read_batches on read_batches.batch_id = landed.batch_id
+    {{ read_landed }}
     {%- if is_incremental() %}
     where landed.batch_id > (select batch_id from read_through)
 
     union all
 
-    select
-        landed.*,
-        {%- if key_sql %}
-        {{ key_sql }} as {{ key }},
-        {%- endif %}
-        read_batches.retracted
-    from {{ relation }} as landed
-    join read_batches on read_batches.batch_id = landed.batch_id
+    {{ read_landed }}
     -- `= any(array(…))`: the batches are known before the scan (an init plan), so the planner
     -- may read them through the landing table's BRIN index on batch_id; when its statistics say
     -- those batches are most of the table it scans it (measured: 174 ms over the 393,736 airline

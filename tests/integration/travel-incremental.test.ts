@@ -18,6 +18,12 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 // trip's flight (a duplicate through the index look-up).
 const PROJECT = join(import.meta.dirname, '..', '..');
 const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders', '+customers', '+data_quality_counts'] };
+// every travel model, and the source-neutral silver they feed, compared with a full refresh
+const COMPARED = Object.fromEntries(
+  ['stg_travel_users', 'stg_travel_flights', 'stg_travel_hotels', 'stg_travel_sessions', 'travel_trips', 'stg_travel_order_lines', 'traveler_features', 'orders', 'customers'].map(
+    (name) => [`model.${name}`, '*'],
+  ),
+);
 const FLIGHTS =
   'trip_id,origin_airport,destination,destination_airport,seats,return_flight_booked,departure_time,return_time,checked_bags,trip_airline,destination_airport_lat,destination_airport_lon,base_fare_usd\n';
 const HOTELS = 'trip_id,hotel_name,nights,rooms,check_in_time,check_out_time,hotel_per_room_usd\n';
@@ -99,16 +105,7 @@ describe('travel models, incrementally', () => {
     await expectIncrementalEqualsFullRefresh(
       db,
       PROJECT,
-      {
-        'model.stg_travel_users': '*',
-        'model.stg_travel_flights': '*',
-        'model.stg_travel_hotels': '*',
-        'model.stg_travel_sessions': '*',
-        'model.travel_trips': '*',
-        'model.stg_travel_order_lines': '*',
-        'model.traveler_features': '*',
-        'model.orders': '*',
-      },
+      COMPARED,
       BUILD,
     );
   }, 600_000);
@@ -178,17 +175,7 @@ describe('travel models, incrementally', () => {
     await expectIncrementalEqualsFullRefresh(
       db,
       PROJECT,
-      {
-        'model.stg_travel_users': '*',
-        'model.stg_travel_flights': '*',
-        'model.stg_travel_hotels': '*',
-        'model.stg_travel_sessions': '*',
-        'model.travel_trips': '*',
-        'model.stg_travel_order_lines': '*',
-        'model.traveler_features': '*',
-        'model.orders': '*',
-        'model.customers': '*',
-      },
+      COMPARED,
       BUILD,
     );
   }, 600_000);

@@ -51,7 +51,8 @@ export default defineModel({
     const groups = (
       await sql<GroupRow>`
         with assigned as (
-          select * from ${sql.raw(assignments)} where experiment = ${experiment}
+          -- a withdrawn traveller (user row retracted) was never a unit of the experiment
+          select * from ${sql.raw(assignments)} where experiment = ${experiment} and not withdrawn
         ),
         trips as (
           select customer_id, ordered_at, (coalesce(flight_spend, 0) + coalesce(hotel_spend, 0))::float8 as spend

@@ -1,7 +1,8 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['experiment', 'customer_id'],
         indexes=[{'columns': ['experiment', 'customer_id'], 'unique': true}]
     )
 }}
@@ -11,8 +12,13 @@
 
 -- Gold: every traveller's perk and experiment arm in experiment var perk_experiment (default
 -- 'perks-2023'), one row per (experiment, traveller). Assigned once and kept: an incremental
--- table (append) to which each build adds only the travellers it has not assigned yet, so a
--- traveller keeps their arm, segment and perk across builds and when new travellers arrive.
+-- table to which each build adds only the travellers it has not assigned yet, so a traveller
+-- keeps their arm, segment and perk across builds and when new travellers arrive.
+-- A traveller who is no longer one (their user row retracted: npm run load -- --retract) keeps
+-- their row, marked `withdrawn`, and experiment_results leaves them out: the record of who was
+-- randomised to what never changes (so the strata stay balanced as assigned), and a unit that
+-- never existed is not counted as a traveller who never booked. Loaded again, they are back in
+-- their arm.
 --
 -- Arms (docs/travel.md, "The experiment"):
 --   1. hold-out: a traveller whose hash u_holdout = md5(experiment, ':holdout:', customer_id) as a
@@ -112,10 +118,25 @@ final as (
         {{ treatment_share }}::numeric                      as treatment_share,
         {{ holdout_share }}::numeric                        as holdout_share,
         -- when the assignment was made (the build that first saw the traveller)
-        now()                                               as assigned_at
+        now()                                               as assigned_at,
+        false                                               as withdrawn
     from hashed as h
     left join arms as a on a.customer_id = h.customer_id
     left join {{ ref('traveler_segment_perks') }} as p on p.segment_id = h.segment_id
+
+    {% if is_incremental() %}
+    union all
+
+    -- travellers assigned before whose presence changed: withdrawn (no longer a traveller) or
+    -- back (loaded again); the row as assigned, with the flag turned
+    select
+        a.experiment, a.customer_id, a.user_id, a.stratum_segment_id, a.stratum_segment_name,
+        a.perk_id, a.perk_name, a.arm, a.perk_offered, a.arm_hash, a.treatment_share,
+        a.holdout_share, a.assigned_at, not a.withdrawn
+    from {{ this }} as a
+    where a.experiment = '{{ experiment }}'
+      and a.withdrawn = exists (select 1 from travellers as t where t.customer_id = a.customer_id)
+    {% endif %}
 
 )
 

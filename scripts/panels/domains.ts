@@ -83,9 +83,12 @@ export async function loadTravel(db: Queryable, catalog: GoldCatalog): Promise<T
   const segment = pick(catalog, ASSIGNMENTS, SEGMENT_COLUMNS);
   const perk = pick(catalog, ASSIGNMENTS, PERK_COLUMNS);
   if (!segment || !perk || !catalog.has(ASSIGNMENTS, 'arm')) return undefined;
+  // a withdrawn traveller (user row retracted) is no user of the experiment
+  const present = catalog.has(ASSIGNMENTS, 'withdrawn') ? 'where not withdrawn' : '';
   const { rows } = await db.query(
     `select ${quoteIdent(segment)}::text as segment, ${quoteIdent(perk)}::text as perk, arm::text as arm, count(*) as users
        from gold.${ASSIGNMENTS}
+      ${present}
       group by 1, 2, 3
       order by 1, 2, 3`,
   );

@@ -17,7 +17,7 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 // came before, a booking and a cancelling session for an earlier trip, and a repeat of an earlier
 // trip's flight (a duplicate through the index look-up).
 const PROJECT = join(import.meta.dirname, '..', '..');
-const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders', '+customers', '+data_quality_counts'] };
+const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders', '+customers', '+data_quality_counts', '+perk_assignments'] };
 // every travel model, and the source-neutral silver they feed, compared with a full refresh
 const COMPARED = Object.fromEntries(
   ['stg_travel_users', 'stg_travel_flights', 'stg_travel_hotels', 'stg_travel_sessions', 'travel_trips', 'stg_travel_order_lines', 'traveler_features', 'orders', 'customers'].map(
@@ -132,8 +132,24 @@ describe('travel models, incrementally', () => {
     const before = await db.pool.query<{ n: number }>(`select count(distinct customer_id)::int as n from silver.orders where customer_id in (${customersOf})`);
     expect(before.rows[0]!.n, 'the generated travellers have orders before').toBeGreaterThan(0);
 
+    const arms = `select customer_id, arm from gold.perk_assignments where not withdrawn order by customer_id`;
+    const armsBefore = (await db.pool.query<{ customer_id: string; arm: string }>(arms)).rows;
+    const withdrawnTravellers = new Set(
+      (await db.pool.query<{ customer_id: string }>(`${customersOf} union select 'tt-9000001'`)).rows.map((r) => r.customer_id),
+    );
+
     for (const batchId of withdrawn) await retractBatch(db.pool, { batchId, by: 'tester', why: 'test data' });
     await build();
+
+    // the experiment keeps every other traveller's arm; the withdrawn travellers keep their rows,
+    // marked (every_traveler_has_one_arm, a data test of the build, checks the flag both ways)
+    const armsAfter = (await db.pool.query<{ customer_id: string; arm: string }>(arms)).rows;
+    // (and the traveller of the users file without trips, new, is assigned)
+    expect(armsAfter.filter((r) => r.customer_id !== 'tt-9000004')).toEqual(armsBefore.filter((r) => !withdrawnTravellers.has(r.customer_id)));
+    expect(armsAfter.some((r) => r.customer_id === 'tt-9000004')).toBe(true);
+    const marked = await db.pool.query<{ customer_id: string }>(`select customer_id from gold.perk_assignments where withdrawn`);
+    expect(new Set(marked.rows.map((r) => r.customer_id))).toEqual(new Set([...withdrawnTravellers].filter((c) => armsBefore.some((r) => r.customer_id === c))));
+    expect(marked.rows.length).toBeGreaterThan(100);
 
     const trips = await db.pool.query(
       `select trip_id, has_flight, has_hotel, user_known from silver.travel_trips where trip_id like '900000%' order by trip_id`,

@@ -188,6 +188,16 @@ describe('travel models, incrementally', () => {
       expect(row.retracted, row.model).toBeGreaterThan(0);
     }
 
+    // the users file loaded again: its traveller is back, in the arm first assigned
+    const armOf = async () =>
+      (await db.pool.query<{ arm: string; withdrawn: boolean }>(`select arm, withdrawn from gold.perk_assignments where customer_id = 'tt-9000001'`)).rows;
+    const first = armsBefore.find((r) => r.customer_id === 'tt-9000001');
+    expect(first, 'tt-9000001 was assigned').toBeDefined();
+    expect(await armOf()).toEqual([{ arm: first!.arm, withdrawn: true }]);
+    await load({ 'late-users-1.csv': EARLY['late-users-1.csv'] });
+    await build();
+    expect(await armOf()).toEqual([{ arm: first!.arm, withdrawn: false }]);
+
     await expectIncrementalEqualsFullRefresh(
       db,
       PROJECT,

@@ -14,6 +14,56 @@ export interface BatchCounts {
   readonly linesRejected: number;
 }
 
+/** The counts of a batch being landed, updated in place by the code that lands its rows, so a failed load can still say how far it got. */
+export type Tally = { -readonly [K in keyof BatchCounts]: BatchCounts[K] };
+
+/** A batch landed now (with what `land` returned), or the loaded batch that already held the input. */
+export type Landed<T> =
+  | { readonly batchId: number; readonly alreadyLoaded: false; readonly tally: BatchCounts; readonly value: T }
+  | { readonly batchId: number; readonly alreadyLoaded: true };
+
+/**
+ * The one frame in which every loader and generator lands a batch: one transaction holds the
+ * batch row and every row `land` writes (landed or quarantined), so a failed load leaves nothing
+ * but a 'failed' batch row with the counts reached, recorded in a transaction of its own. When
+ * another process loads the same input meanwhile, its batch is reported instead (the partial
+ * unique index on file_sha256 decides). Callers check findLoadedBatch first, before any work of
+ * their own; `describe` turns a failure into the error the user sees, naming the failed batch.
+ */
+export async function landBatch<T>(
+  pool: pg.Pool,
+  batch: BatchStart,
+  land: (client: pg.PoolClient, batchId: number, tally: Tally) => Promise<T>,
+  describe: (error: unknown, failedBatch: number | undefined) => Error,
+): Promise<Landed<T>> {
+  const tally: Tally = { linesRead: 0, linesLoaded: 0, linesRejected: 0 };
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('begin');
+    const batchId = await startBatch(client, batch);
+    const value = await land(client, batchId, tally);
+    await finishBatch(client, batchId, tally);
+    await client.query('commit');
+    return { batchId, alreadyLoaded: false, tally, value };
+  } catch (error) {
+    await client.query('rollback').catch((e: Error) => (broken = e));
+    if (isUniqueViolation(error)) {
+      const other = await findLoadedBatch(pool, batch.sha256);
+      if (other !== undefined) return { batchId: other, alreadyLoaded: true }; // loaded by someone else meanwhile
+    }
+    const failed = await recordFailedBatch(pool, batch, tally).catch(() => undefined);
+    throw describe(error, failed);
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** " (recorded as failed batch 7)", or nothing when recording the failure failed too. */
+export function failedBatchNote(failedBatch: number | undefined): string {
+  return failedBatch === undefined ? '' : ` (recorded as failed batch ${failedBatch})`;
+}
+
 /** The batch that already holds this input, if one was loaded. */
 export async function findLoadedBatch(db: pg.Pool | pg.PoolClient, sha256: string): Promise<number | undefined> {
   const found = await db.query<{ batch_id: string }>(

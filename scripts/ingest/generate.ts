@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { StrataError, UsageError } from '../core/errors.ts';
-import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, startBatch, type BatchStart } from './batches.ts';
+import { UsageError } from '../core/errors.ts';
+import { findLoadedBatch, landBatch, type BatchStart } from './batches.ts';
+import { generationFailure } from './load-failure.ts';
 import { CopyIn } from './copy-stream.ts';
 import { copyRaw } from './copy-text.ts';
 import { archetypeOf } from './synthetic/customer.ts';
@@ -60,38 +61,25 @@ export async function generate(
   const batch: BatchStart = { sourceFile: describeRun(resolved), sha256, format: 'synthetic' };
   await refuseTakenIds(pool, resolved);
 
-  const tally = { linesRead: 0, linesLoaded: 0, linesRejected: 0 };
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
-    const batchId = await startBatch(client, batch);
-    tally.linesLoaded = tally.linesRead = await copyLines(client, batchId, batch.sourceFile, resolved, options.onProgress);
-    await copyArchetypes(client, batchId, resolved);
-    await finishBatch(client, batchId, tally);
-    await client.query('commit');
-    return {
-      batchId,
-      lines: tally.linesLoaded,
-      customers: resolved.customers,
-      firstCustomerId: resolved.firstCustomerId,
-      firstInvoiceNo: resolved.firstInvoiceNo,
-      alreadyGenerated: false,
-      seconds: seconds(),
-    };
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => (broken = e));
-    if (isUniqueViolation(error)) {
-      const other = await findLoadedBatch(pool, batch.sha256);
-      if (other !== undefined) return { batchId: other, lines: 0, customers: 0, alreadyGenerated: true, seconds: seconds() };
-    }
-    const failed = await recordFailedBatch(pool, batch, tally).catch(() => undefined);
-    const reason = error instanceof Error ? error.message : String(error);
-    if (error instanceof StrataError) throw error;
-    throw new StrataError(`generating ${batch.sourceFile} failed: ${reason}${failed === undefined ? '' : ` (recorded as failed batch ${failed})`}`);
-  } finally {
-    client.release(broken);
-  }
+  const landed = await landBatch(
+    pool,
+    batch,
+    async (client, batchId, tally) => {
+      tally.linesLoaded = tally.linesRead = await copyLines(client, batchId, batch.sourceFile, resolved, options.onProgress);
+      await copyArchetypes(client, batchId, resolved);
+    },
+    (error, failed) => generationFailure(error, batch.sourceFile, failed),
+  );
+  if (landed.alreadyLoaded) return { batchId: landed.batchId, lines: 0, customers: 0, alreadyGenerated: true, seconds: seconds() };
+  return {
+    batchId: landed.batchId,
+    lines: landed.tally.linesLoaded,
+    customers: resolved.customers,
+    firstCustomerId: resolved.firstCustomerId,
+    firstInvoiceNo: resolved.firstInvoiceNo,
+    alreadyGenerated: false,
+    seconds: seconds(),
+  };
 }
 
 /**

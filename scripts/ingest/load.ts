@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { InputError, StrataError } from '../core/errors.ts';
-import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, startBatch } from './batches.ts';
+import { findLoadedBatch, landBatch } from './batches.ts';
+import { describeFailure } from './load-failure.ts';
 import { inspectFile, type InspectOptions } from './loader/inspect.ts';
-import { landRows, type LoadProgress, type Tally } from './loader/land-rows.ts';
+import { landRows, type LoadProgress } from './loader/land-rows.ts';
 import { sha256File } from './loader/source.ts';
 import { inspectTravelFile, loadTravelFile } from './travel/load.ts';
 
@@ -57,40 +57,11 @@ export async function loadFile(pool: pg.Pool, options: LoadOptions): Promise<Loa
   if (existing !== undefined) return already(existing);
 
   const batch = { sourceFile: options.file, sha256, format: inspected.layout.format };
-  const tally: Tally = { linesRead: 0, linesLoaded: 0, linesRejected: 0 };
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
-    const batchId = await startBatch(client, batch);
-    await landRows(client, batchId, inspected, tally, options.onProgress);
-    await finishBatch(client, batchId, tally);
-    await client.query('commit');
-    return { batchId, ...tally, alreadyLoaded: false, seconds: seconds() };
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => (broken = e));
-    if (isUniqueViolation(error)) {
-      const other = await findLoadedBatch(pool, sha256);
-      if (other !== undefined) return already(other); // loaded by someone else meanwhile
-    }
-    const failed = await recordFailedBatch(pool, batch, tally).catch(() => undefined);
-    throw describeFailure(error, options.file, failed);
-  } finally {
-    client.release(broken);
-  }
-}
-
-function describeFailure(error: unknown, file: string, failedBatch: number | undefined): StrataError {
-  const recorded = failedBatch === undefined ? '' : ` (recorded as failed batch ${failedBatch})`;
-  if (error instanceof InputError) {
-    const where = `${error.file}${error.line === undefined ? '' : `:${error.line}`}: `;
-    return new InputError(error.file, error.line, `${error.message.slice(where.length)}${recorded}`, { cause: error });
-  }
-  if (error instanceof StrataError) return error;
-  const pgError = error as { message?: string; where?: string; detail?: string; severity?: string };
-  if (pgError.severity) {
-    const extra = [pgError.detail, pgError.where].filter(Boolean).join('; ');
-    return new StrataError(`loading ${file} failed: PostgreSQL said: ${pgError.message}${extra ? ` (${extra})` : ''}${recorded}`, { cause: error });
-  }
-  return new StrataError(`loading ${file} failed: ${error instanceof Error ? error.message : String(error)}${recorded}`, { cause: error });
+  const landed = await landBatch(
+    pool,
+    batch,
+    (client, batchId, tally) => landRows(client, batchId, inspected, tally, options.onProgress),
+    (error, failed) => describeFailure(error, options.file, failed),
+  );
+  return landed.alreadyLoaded ? already(landed.batchId) : { batchId: landed.batchId, ...landed.tally, alreadyLoaded: false, seconds: seconds() };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Tally } from '../batches.ts';
 import { InputError } from '../../core/errors.ts';
 import { CopyIn } from '../copy-stream.ts';
 import { copyRaw, copyText } from '../copy-text.ts';
@@ -7,13 +8,6 @@ import { CsvRecordSplitter } from './records.ts';
 import { visibleNul, type Rejection } from './rows.ts';
 import { readSource, type SourceFile } from './source.ts';
 import { landingTarget, type LandingTarget } from './target.ts';
-
-/** How far a load has got; updated in place so a failed load can still say how far. */
-export interface Tally {
-  linesRead: number;
-  linesLoaded: number;
-  linesRejected: number;
-}
 
 export interface LoadProgress {
   /** bytes of the file as stored (compressed, for a .gz) */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { streamRows, type Tally } from '../loader/land-rows.ts';
+import type { Tally } from '../batches.ts';
+import { streamRows } from '../loader/land-rows.ts';
 import type { SourceFile } from '../loader/source.ts';
 import { travelRowConverter } from './convert.ts';
 import { columnPositions, type TravelTable } from './tables.ts';

@@ -1,8 +1,7 @@
 import type pg from 'pg';
-import { InputError, StrataError } from '../../core/errors.ts';
-import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, startBatch } from '../batches.ts';
+import { findLoadedBatch, landBatch } from '../batches.ts';
+import { describeFailure } from '../load-failure.ts';
 import type { LoadResult } from '../load.ts';
-import type { Tally } from '../loader/land-rows.ts';
 import { readHeader } from '../loader/inspect.ts';
 import { openSource, sha256File, type SourceFile } from '../loader/source.ts';
 import { landTravelRows } from './land.ts';
@@ -43,31 +42,11 @@ export async function loadTravelFile(pool: pg.Pool, file: string, travel: Travel
   if (existing !== undefined) return already(existing);
 
   const batch = { sourceFile: file, sha256, format: travel.table.format };
-  const tally: Tally = { linesRead: 0, linesLoaded: 0, linesRejected: 0 };
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
-    const batchId = await startBatch(client, batch);
-    await landTravelRows(client, batchId, travel.source, travel.table, travel.header, tally);
-    await finishBatch(client, batchId, tally);
-    await client.query('commit');
-    return { batchId, ...tally, alreadyLoaded: false, seconds: seconds() };
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => (broken = e));
-    if (isUniqueViolation(error)) {
-      const other = await findLoadedBatch(pool, sha256);
-      if (other !== undefined) return already(other);
-    }
-    const failed = await recordFailedBatch(pool, batch, tally).catch(() => undefined);
-    const recorded = failed === undefined ? '' : ` (recorded as failed batch ${failed})`;
-    if (error instanceof InputError) {
-      const where = `${error.file}${error.line === undefined ? '' : `:${error.line}`}: `;
-      throw new InputError(error.file, error.line, `${error.message.slice(where.length)}${recorded}`);
-    }
-    if (error instanceof StrataError) throw error;
-    throw new StrataError(`loading ${file} (TravelTide ${travel.table.name}) failed: ${error instanceof Error ? error.message : String(error)}${recorded}`);
-  } finally {
-    client.release(broken);
-  }
+  const landed = await landBatch(
+    pool,
+    batch,
+    (client, batchId, tally) => landTravelRows(client, batchId, travel.source, travel.table, travel.header, tally),
+    (error, failed) => describeFailure(error, `${file} (TravelTide ${travel.table.name})`, failed),
+  );
+  return landed.alreadyLoaded ? already(landed.batchId) : { batchId: landed.batchId, ...landed.tally, alreadyLoaded: false, seconds: seconds() };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { StrataError, UsageError } from '../../../core/errors.ts';
-import { findLoadedBatch, finishBatch, isUniqueViolation, recordFailedBatch, startBatch, type BatchStart } from '../../batches.ts';
+import { UsageError } from '../../../core/errors.ts';
+import { findLoadedBatch, landBatch, type BatchStart } from '../../batches.ts';
+import { generationFailure } from '../../load-failure.ts';
 import { CopyIn } from '../../copy-stream.ts';
 import { copyRaw } from '../../copy-text.ts';
 import { TRAVEL_TABLES, type TravelTableName } from '../../travel/tables.ts';
@@ -75,35 +76,24 @@ export async function generateTravel(pool: pg.Pool, options: TravelGenerateOptio
   if (existing !== undefined) return { batchId: existing, users: 0, rows: none, alreadyGenerated: true, seconds: seconds() };
   await refuseTakenIds(pool, resolved);
 
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  const rows = { ...none };
-  try {
-    await client.query('begin');
-    const batchId = await startBatch(client, batch);
-    const window = { startMs: Date.parse(`${resolved.start}T00:00:00Z`), months: resolved.months };
-    const each = (index: number): TravellerRows => generateTraveller(resolved.seed, index, resolved.firstUserId, window);
-    for (const table of TRAVEL_TABLES) {
-      rows[table.name] = await copyPass(client, batchId, batch.sourceFile, table.name, resolved.users, each);
-    }
-    await copyArchetypes(client, batchId, resolved);
-    const total = Object.values(rows).reduce((s, n) => s + n, 0);
-    await finishBatch(client, batchId, { linesRead: total, linesLoaded: total, linesRejected: 0 });
-    await client.query('commit');
-    return { batchId, users: resolved.users, rows, alreadyGenerated: false, seconds: seconds() };
-  } catch (error) {
-    await client.query('rollback').catch((e: Error) => (broken = e));
-    if (isUniqueViolation(error)) {
-      const other = await findLoadedBatch(pool, batch.sha256);
-      if (other !== undefined) return { batchId: other, users: 0, rows: none, alreadyGenerated: true, seconds: seconds() };
-    }
-    const failed = await recordFailedBatch(pool, batch, { linesRead: 0, linesLoaded: 0, linesRejected: 0 }).catch(() => undefined);
-    if (error instanceof StrataError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StrataError(`generating ${batch.sourceFile} failed: ${reason}${failed === undefined ? '' : ` (recorded as failed batch ${failed})`}`);
-  } finally {
-    client.release(broken);
-  }
+  const landed = await landBatch(
+    pool,
+    batch,
+    async (client, batchId, tally) => {
+      const rows = { ...none };
+      const window = { startMs: Date.parse(`${resolved.start}T00:00:00Z`), months: resolved.months };
+      const each = (index: number): TravellerRows => generateTraveller(resolved.seed, index, resolved.firstUserId, window);
+      for (const table of TRAVEL_TABLES) {
+        rows[table.name] = await copyPass(client, batchId, batch.sourceFile, table.name, resolved.users, each);
+      }
+      await copyArchetypes(client, batchId, resolved);
+      tally.linesRead = tally.linesLoaded = Object.values(rows).reduce((s, n) => s + n, 0);
+      return rows;
+    },
+    (error, failed) => generationFailure(error, batch.sourceFile, failed),
+  );
+  if (landed.alreadyLoaded) return { batchId: landed.batchId, users: 0, rows: none, alreadyGenerated: true, seconds: seconds() };
+  return { batchId: landed.batchId, users: resolved.users, rows: landed.value, alreadyGenerated: false, seconds: seconds() };
 }
 
 /** `synthetic_travel:seed=7,users=2000`, plus any option not at its default: the batch's source_file. */

@@ -36,6 +36,7 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
     .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
+    .option('--timeline', "print every node's start and end in each build (default: the longest)")
     .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
   bench
     .command('publish')

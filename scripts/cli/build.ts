@@ -158,18 +158,15 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
   }
 }
 
-/** Worker threads started with a build that has TypeScript models (more start when more run at once). */
-const WARM_WORKERS = 2;
-
 /**
- * The build's worker threads for its TypeScript models, started now: their module loading
+ * The build's worker threads for its TypeScript models; the first starts now, so that its start
  * overlaps the first models (staging: server work while Node waits). None without such models.
  */
 function modelWorkers(run: BuildRun, plan: Plan, cancelled: () => boolean): TsWorkers | undefined {
-  const modules = plan.nodes.flatMap((p) => (p.node.language === 'ts' ? [p.node.module] : []));
-  if (run.tsModels === 'thread' || modules.length === 0) return undefined;
-  const workers = new TsWorkers({ pool: run.db.pool, cancelled });
-  workers.warm(Math.min(WARM_WORKERS, modules.length, Math.max(1, run.options.threads)), modules);
+  const models = plan.nodes.filter((p) => p.node.language === 'ts').length;
+  if (run.tsModels === 'thread' || models === 0) return undefined;
+  const workers = new TsWorkers({ pool: run.db.pool, cancelled, models });
+  workers.warm();
   return workers;
 }
 

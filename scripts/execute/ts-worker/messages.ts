@@ -30,8 +30,6 @@ export interface WorkerJob {
 
 export type ToWorker =
   | { readonly type: 'run'; readonly job: WorkerJob }
-  /** import these model files now, so that their first run does not wait for it */
-  | { readonly type: 'preload'; readonly modules: readonly string[] }
   | { readonly type: 'close' };
 
 export type FromWorker =

@@ -5,12 +5,15 @@
  * thread differs, and with it the isolate: a worker imports the model afresh and talks to the
  * database over connections of its own.
  *
- * A build opens one TsWorkers: a few workers are started at once (their start, a second or so of
- * module loading, overlaps the staging models, which keep the server busy and Node idle), take
- * one model at a time, and are reused for the next. Cancelling the build terminates the busy
- * ones at once (a fit in the middle of its arithmetic does not look at Ctrl-C); close() ends the
- * rest. A killed build takes its threads with it, and the next build ends their database
- * sessions as any abandoned build's (db/build-sessions.ts: same application_name).
+ * A build opens one TsWorkers. One worker is started at once (its start, kysely, pg and tsx,
+ * overlaps the staging models, which keep the server busy and Node idle); it takes one model at a
+ * time and is reused for the next, and another is started only while two models run at once.
+ * A worker costs memory (its own heap and its own copy of the modules, about 50–80 MiB), so at
+ * most one is kept idle, and all are ended once the build's last TypeScript model has run.
+ * Cancelling the build terminates the busy ones at once (a fit in the middle of its arithmetic
+ * does not look at Ctrl-C); close() ends the rest. A killed build takes its threads with it, and
+ * the next build ends their database sessions as any abandoned build's (db/build-sessions.ts:
+ * same application_name).
  */
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
@@ -21,6 +24,8 @@ import { errorFromWorker, type FromWorker, type ToWorker, type WorkerConnection,
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 /** How often a busy worker checks whether the build was cancelled. */
 const CANCEL_POLL_MS = 100;
+/** Idle workers kept for the next model; one more is ended when its model is done. */
+const MAX_IDLE = 1;
 /** How long close() waits for an idle worker to end its connections before terminating it. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -46,6 +51,8 @@ export interface TsWorkersOptions {
   readonly pool: pg.Pool;
   /** true once the build is cancelled: busy workers are terminated */
   readonly cancelled: () => boolean;
+  /** the TypeScript models the build will run: when the last has run, every worker is ended */
+  readonly models: number;
 }
 
 /** The worker threads of one build. */
@@ -56,18 +63,16 @@ export class TsWorkers {
   private readonly ending = new Set<Promise<unknown>>();
   private readonly init: WorkerInit;
   private closed = false;
+  private remaining: number;
 
   constructor(private readonly options: TsWorkersOptions) {
     this.init = { connection: workerConnection(options.pool) };
+    this.remaining = options.models;
   }
 
-  /** Starts `count` workers now, each importing `modules` (model files) once it is up. */
-  warm(count: number, modules: readonly string[] = []): void {
-    for (let i = 0; i < count; i++) {
-      const worker = this.spawn();
-      if (modules.length > 0) post(worker, { type: 'preload', modules });
-      this.release(worker);
-    }
+  /** Starts a worker now, so that the first model does not wait for its start. */
+  warm(): void {
+    this.release(this.spawn());
   }
 
   /** Threads alive now (busy or idle): 0 after close() or terminate(). */
@@ -97,6 +102,7 @@ export class TsWorkers {
         if (message.type === 'log') return context.log(message.line);
         finish();
         this.release(worker);
+        if (--this.remaining <= 0) void this.close();
         if (message.type === 'done') resolve(message.rows);
         else reject(errorFromWorker(message.error));
       };
@@ -159,7 +165,7 @@ export class TsWorkers {
 
   private release(worker: Worker): void {
     if (!this.all.has(worker)) return;
-    if (this.closed) {
+    if (this.closed || this.idle.length >= MAX_IDLE) {
       void this.kill(worker);
       return;
     }

@@ -4,7 +4,6 @@
  * its own to the same database under the build's application_name (so that Ctrl-C's statement
  * cancel and the next build's clean-up of an abandoned build reach its sessions too).
  */
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { noteConnectionError } from '../../db/server-lost.ts';
@@ -31,9 +30,6 @@ function connect(): pg.Pool {
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     void (pool?.end() ?? Promise.resolve()).finally(() => port.close());
-  } else if (message.type === 'preload') {
-    // a module that fails to import is reported by the run that imports it again
-    for (const module of message.modules) void import(pathToFileURL(module).href).catch(() => {});
   } else {
     const { planned, vars, buildId, published } = message.job;
     pool ??= connect();

@@ -5,11 +5,11 @@
  * thread differs, and with it the isolate: a worker imports the model afresh and talks to the
  * database over connections of its own.
  *
- * A build opens one TsWorkers. One worker is started at once (its start, kysely, pg and tsx,
+ * A build opens one TsWorkers. Its worker is started at once (its start, kysely, pg and tsx,
  * overlaps the staging models, which keep the server busy and Node idle); it takes one model at a
- * time and is reused for the next, and another is started only while two models run at once.
- * A worker costs memory (its own heap and its own copy of the modules, about 50–80 MiB), so at
- * most one is kept idle, and all are ended once the build's last TypeScript model has run.
+ * time and is reused for the next (MAX_WORKERS). A worker costs memory (its own heap and its own
+ * copy of the modules: 45 MiB started, 90–110 MiB while it fits k-means on 10,000 customers), so
+ * it is ended once the build's last TypeScript model has run.
  * Cancelling the build terminates the busy ones at once (a fit in the middle of its arithmetic
  * does not look at Ctrl-C); close() ends the rest. A killed build takes its threads with it, and
  * the next build ends their database sessions as any abandoned build's (db/build-sessions.ts:
@@ -24,7 +24,13 @@ import { errorFromWorker, type FromWorker, type ToWorker, type WorkerConnection,
 const ENTRY = new URL('./entry.mjs', import.meta.url);
 /** How often a busy worker checks whether the build was cancelled. */
 const CANCEL_POLL_MS = 100;
-/** Idle workers kept for the next model; one more is ended when its model is done. */
+/**
+ * Workers alive at once, so models running at once: one. Two fits side by side finish sooner on
+ * two cores, but each worker holds its own heap (a k-means fit of 10,000 customers grows it by
+ * 50–70 MiB), and the Node process's peak memory has an aim (docs/benchmarks.md).
+ */
+const MAX_WORKERS = 1;
+/** Idle workers kept for the next model. */
 const MAX_IDLE = 1;
 /** How long close() waits for an idle worker to end its connections before terminating it. */
 const CLOSE_WAIT_MS = 2000;
@@ -64,6 +70,9 @@ export class TsWorkers {
   private readonly init: WorkerInit;
   private closed = false;
   private remaining: number;
+  /** models running now, and those waiting for a worker (each wakes with the slot handed over) */
+  private busy = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: TsWorkersOptions) {
     this.init = { connection: workerConnection(options.pool) };
@@ -84,11 +93,45 @@ export class TsWorkers {
    * Runs one TypeScript model in a worker; resolves to the rows it wrote. Rejects with the model's
    * error as runNode reports errors of models run on the build's thread (errorFromWorker), with a
    * ModelError when the worker thread itself dies, and with a StrataError when the build was
-   * cancelled while the model ran (the worker is terminated).
+   * cancelled while the model waited or ran (a running worker is terminated). Models beyond
+   * MAX_WORKERS wait for a worker.
    */
-  run(planned: PlannedNode, context: WorkerRunContext): Promise<number> {
-    if (this.closed) return Promise.reject(new StrataError(`model ${planned.node.name}: the build's model workers are closed`));
-    const worker = this.idle.pop() ?? this.spawn();
+  async run(planned: PlannedNode, context: WorkerRunContext): Promise<number> {
+    const node = planned.node;
+    await this.turn(planned);
+    try {
+      if (this.closed) throw new StrataError(`model ${node.name} (${node.path}): the build's model workers are closed`);
+      return await this.runIn(this.idle.pop() ?? this.spawn(), planned, context);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy--;
+      if (--this.remaining <= 0) void this.close();
+    }
+  }
+
+  /** Waits until fewer than MAX_WORKERS models run; the slot is handed over, never taken twice. */
+  private turn(planned: PlannedNode): Promise<void> {
+    if (this.busy < MAX_WORKERS) {
+      this.busy++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        clearInterval(watch);
+        resolve();
+      };
+      const watch = setInterval(() => {
+        if (!this.options.cancelled()) return;
+        clearInterval(watch);
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        reject(cancelledError(planned));
+      }, CANCEL_POLL_MS);
+      this.waiting.push(wake);
+    });
+  }
+
+  private runIn(worker: Worker, planned: PlannedNode, context: WorkerRunContext): Promise<number> {
     worker.ref();
     const node = planned.node;
     return new Promise<number>((resolve, reject) => {
@@ -96,13 +139,12 @@ export class TsWorkers {
         if (!this.options.cancelled()) return;
         finish();
         void this.kill(worker);
-        reject(new StrataError(`model ${node.name} (${node.path}): stopped, the build was cancelled`));
+        reject(cancelledError(planned));
       }, CANCEL_POLL_MS);
       const onMessage = (message: FromWorker): void => {
         if (message.type === 'log') return context.log(message.line);
         finish();
         this.release(worker);
-        if (--this.remaining <= 0) void this.close();
         if (message.type === 'done') resolve(message.rows);
         else reject(errorFromWorker(message.error));
       };
@@ -113,7 +155,7 @@ export class TsWorkers {
       };
       const onExit = (code: number): void => {
         finish();
-        this.all.delete(worker);
+        this.drop(worker);
         reject(new ModelError(node.id, { file: node.path, line: 1 }, `its worker thread exited (code ${code}) before the model finished`));
       };
       function finish(): void {
@@ -186,6 +228,10 @@ export class TsWorkers {
     this.ending.add(ended);
     await ended.finally(() => this.ending.delete(ended));
   }
+}
+
+function cancelledError(planned: PlannedNode): StrataError {
+  return new StrataError(`model ${planned.node.name} (${planned.node.path}): stopped, the build was cancelled`);
 }
 
 function post(worker: Worker, message: ToWorker): void {

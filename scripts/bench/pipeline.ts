@@ -41,6 +41,8 @@ export interface PipelineBenchOptions {
   readonly incremental?: boolean;
   /** print every node's start and end of each build, not only the longest */
   readonly timeline?: boolean;
+  /** where TypeScript models run (BuildRun.tsModels): to compare worker threads with the build's thread */
+  readonly tsModels?: string;
 }
 
 /**
@@ -84,10 +86,12 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     const floorSeconds = (performance.now() - floorStart) / 1000;
 
     const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
+    const tsModels = values.tsModels ?? 'worker';
+    if (tsModels !== 'worker' && tsModels !== 'thread') throw new UsageError(`--ts-models is worker or thread, got ${tsModels}`);
     const compiled = await compileSelection(options);
     memory.phase('build');
     const buildStart = performance.now();
-    const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+    const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
     const buildSeconds = (performance.now() - buildStart) / 1000;
     if (outcome.exitCode !== 0) throw new Error(`the bench build failed: ${outcome.report.blockedBy}`);
 
@@ -106,7 +110,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
       const loop = monitorEventLoopDelay({ resolution: 20 });
       loop.enable();
       const incStart = performance.now();
-      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
       const incSeconds = (performance.now() - incStart) / 1000;
       loop.disable();
       if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
@@ -115,7 +119,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
       const fullCompiled = await compileSelection(fullOptions);
       memory.phase('full refresh');
       const fullStart = performance.now();
-      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {} });
+      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {}, tsModels });
       const fullSeconds = (performance.now() - fullStart) / 1000;
       if (full.exitCode !== 0) throw new Error(`the full-refresh bench build failed: ${full.report.blockedBy}`);
       await timeline('full refresh', full.report.buildId);
@@ -150,6 +154,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
     log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
+    log(`TypeScript models: ${tsModels === 'worker' ? 'in a worker thread' : "on the build's thread"} (--ts-models)`);
     log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
     if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
     log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);

@@ -90,11 +90,6 @@ export class TsWorkers {
     this.release(this.spawn());
   }
 
-  /** Threads alive now (busy or idle): 0 after close() or terminate(). */
-  get size(): number {
-    return this.all.size;
-  }
-
   /**
    * Runs one TypeScript model in a worker; resolves to the rows it wrote. Rejects with the model's
    * error as runNode reports errors of models run on the build's thread (errorFromWorker), with a
@@ -188,14 +183,6 @@ export class TsWorkers {
         this.drop(worker);
       }),
     );
-    await Promise.all(this.ending);
-  }
-
-  /** Ends every worker at once. */
-  async terminate(): Promise<void> {
-    this.closed = true;
-    this.idle.splice(0);
-    await Promise.all([...this.all].map((worker) => this.kill(worker)));
     await Promise.all(this.ending);
   }
 

@@ -1,6 +1,6 @@
 /**
  * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
- * [--lines N | --online-retail] [--incremental] | publish [--builds N] | citus [--lines N]`. Figures go to
+ * [--lines N | --online-retail] [--incremental] [--timeline] [--ts-models worker|thread] | publish [--builds N] | citus [--lines N]`. Figures go to
  * stdout; docs/benchmarks.md records them.
  */
 import { Command } from 'commander';
@@ -36,6 +36,8 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
     .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
+    .option('--timeline', "print every node's start and end in each build (default: the longest)")
+    .option('--ts-models <where>', "where TypeScript models run: worker (default) or thread (the build's own, as before issue 7)")
     .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
   bench
     .command('publish')

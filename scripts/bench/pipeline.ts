@@ -14,6 +14,7 @@ import { runMigrations } from '../db/migrate.ts';
 import { loadFile } from '../ingest/load.ts';
 import { writeCsv } from '../ingest/synthetic/csv-file.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
+import { readSpans, timelineLines } from './timeline.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
 /** The UCI Online Retail file: under STRATA_DATA_DIR, else the shared data folder. */
@@ -38,6 +39,10 @@ export interface PipelineBenchOptions {
   readonly lines?: string;
   readonly onlineRetail?: boolean;
   readonly incremental?: boolean;
+  /** print every node's start and end of each build, not only the longest */
+  readonly timeline?: boolean;
+  /** where TypeScript models run (BuildRun.tsModels): to compare worker threads with the build's thread */
+  readonly tsModels?: string;
 }
 
 /**
@@ -69,40 +74,55 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     if (!values.onlineRetail) {
       file = join(dir, 'lines.csv');
       const started = performance.now();
+      memory.phase('generate');
       await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
       generateSeconds = (performance.now() - started) / 1000;
     }
     const split = values.incremental ? await splitOff(file, dir, BATCH_SHARE) : undefined;
+    memory.phase('load');
     const loaded = await loadFile(db.pool, { file: split?.history ?? file });
     const floorStart = performance.now();
     await db.pool.query(FLOOR_SQL);
     const floorSeconds = (performance.now() - floorStart) / 1000;
 
     const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
+    const tsModels = values.tsModels ?? 'worker';
+    if (tsModels !== 'worker' && tsModels !== 'thread') throw new UsageError(`--ts-models is worker or thread, got ${tsModels}`);
     const compiled = await compileSelection(options);
+    memory.phase('build');
     const buildStart = performance.now();
-    const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+    const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
     const buildSeconds = (performance.now() - buildStart) / 1000;
     if (outcome.exitCode !== 0) throw new Error(`the bench build failed: ${outcome.report.blockedBy}`);
 
+    const timelines: string[] = [];
+    const timeline = async (label: string, buildId: number) =>
+      timelines.push(...timelineLines(label, await readSpans(db!.pool, buildId), values.timeline ? Infinity : 8));
+    await timeline('build', outcome.report.buildId);
+
     let incrementalLines: string[] = [];
     if (split) {
+      memory.phase('load batch');
       const batch = await loadFile(db.pool, { file: split.batch });
+      memory.phase('incremental build');
       // TypeScript models compute on Node's one thread: while they do, no other node's query
       // result is handled, so concurrent nodes' times include that wait
       const loop = monitorEventLoopDelay({ resolution: 20 });
       loop.enable();
       const incStart = performance.now();
-      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
       const incSeconds = (performance.now() - incStart) / 1000;
       loop.disable();
       if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
+      await timeline('incremental', inc.report.buildId);
       const fullOptions = { ...options, fullRefresh: true };
       const fullCompiled = await compileSelection(fullOptions);
+      memory.phase('full refresh');
       const fullStart = performance.now();
-      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {} });
+      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {}, tsModels });
       const fullSeconds = (performance.now() - fullStart) / 1000;
       if (full.exitCode !== 0) throw new Error(`the full-refresh bench build failed: ${full.report.blockedBy}`);
+      await timeline('full refresh', full.report.buildId);
       const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
       // the models that keep history: what the storage design makes proportional to the batch
       const keeping = new Set(compiled.manifest.nodes
@@ -134,6 +154,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
     log(machineLine(version));
     log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
+    log(`TypeScript models: ${tsModels === 'worker' ? 'in a worker thread' : "on the build's thread"} (--ts-models)`);
     log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
     if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
     log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);
@@ -145,7 +166,12 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     log(`end to end (load + build): ${(loaded.seconds + buildSeconds).toFixed(1)} s (Online Retail aim ≤ 6 s)`);
     log(`slowest:   ${slowest.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
     for (const line of incrementalLines) log(line);
-    log(`peak RSS:  ${mib(memory.peak())} (aim < 300 MiB)`);
+    for (const line of timelines) log(line);
+    memory.phase('end');
+    const top = memory.at();
+    log(`peak RSS:  ${mib(memory.peak())} (aim < 300 MiB); at the peak: V8 heap ${mib(top.heapUsed)} used of ${mib(top.heapTotal)}, ` +
+      `external ${mib(top.external)} (array buffers ${mib(top.arrayBuffers)})`);
+    log(`peak RSS by stage: ${[...memory.phases()].filter(([name]) => name !== 'end').map(([name, rss]) => `${name} ${mib(rss)}`).join(', ')}`);
   } finally {
     memory.stop();
     await db?.close();

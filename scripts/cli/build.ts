@@ -12,6 +12,7 @@ import { acquireBuildLock } from '../execute/build-lock.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from '../execute/build-record.ts';
 import { runNode, type RunContext } from '../execute/run-node.ts';
 import { schedule, type ScheduleOutcome } from '../execute/schedule.ts';
+import { TsWorkers } from '../execute/ts-worker/pool.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
 import { loadOperations, type OperationsProject } from '../load/operations.ts';
 import { biAccessOf, ensureBiRole } from '../publish/bi-role.ts';
@@ -39,6 +40,11 @@ export interface BuildRun {
   readonly log: (line: string) => void;
   /** asked before each node starts; true after Ctrl-C */
   readonly cancelled?: () => boolean;
+  /**
+   * Where TypeScript models run: in worker threads (the default; execute/ts-worker/), so that a
+   * model's computing does not hold the thread that dispatches SQL nodes, or on this thread.
+   */
+  readonly tsModels?: 'worker' | 'thread';
 }
 
 /**
@@ -122,6 +128,8 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
   const { compiled: { manifest, project }, db, log, options } = run;
   const threads = Math.max(1, options.threads);
   let lost: string | undefined;
+  const cancelled = (): boolean => (run.cancelled?.() ?? false) || lost !== undefined;
+  const workers = modelWorkers(run, plan, cancelled);
   const context: RunContext = {
     pool: db.pool,
     projectDir: project.settings.dir,
@@ -131,18 +139,35 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     published,
     log,
     onServerLost: (reason, nodeId) => (lost ??= `${reason} while ${describeNode(nodeId, undefined)} ran`),
+    ...(workers ? { tsWorkers: workers } : {}),
   };
-  const outcome = await schedule(manifest, plan, threads, {
-    cancelled: () => (run.cancelled?.() ?? false) || lost !== undefined,
-    runNode: async (planned) => {
-      const result = await runNode(planned, context);
-      await whileServerReturns(() => recordNode(db.pool, buildId, result));
-      log(progressLine(planned, result));
-      return result;
-    },
-    runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads }),
-  });
-  return lost ? { ...outcome, lost } : outcome;
+  try {
+    const outcome = await schedule(manifest, plan, threads, {
+      cancelled,
+      runNode: async (planned) => {
+        const result = await runNode(planned, context);
+        await whileServerReturns(() => recordNode(db.pool, buildId, result));
+        log(progressLine(planned, result));
+        return result;
+      },
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads }),
+    });
+    return lost ? { ...outcome, lost } : outcome;
+  } finally {
+    await workers?.close();
+  }
+}
+
+/**
+ * The build's worker threads for its TypeScript models; the first starts now, so that its start
+ * overlaps the first models (staging: server work while Node waits). None without such models.
+ */
+function modelWorkers(run: BuildRun, plan: Plan, cancelled: () => boolean): TsWorkers | undefined {
+  const models = plan.nodes.filter((p) => p.node.language === 'ts').length;
+  if (run.tsModels === 'thread' || models === 0) return undefined;
+  const workers = new TsWorkers({ pool: run.db.pool, cancelled, models });
+  workers.warm();
+  return workers;
 }
 
 /** Publishes the build; returns why publishing failed, or undefined when it succeeded. */

@@ -7,6 +7,8 @@ import { storeOutputOf } from './materializations/store.ts';
 import { runSqlNode } from './run-sql-node.ts';
 import { runTsNode } from './run-ts-node.ts';
 import { stackLineIn } from './stack-line.ts';
+import { WorkerThreadError } from './ts-worker/messages.ts';
+import type { TsWorkers } from './ts-worker/pool.ts';
 import { inferSeedColumns, loadSeed } from './seed/index.ts';
 
 /** What running any one node needs from the build it belongs to. */
@@ -21,6 +23,11 @@ export interface RunContext {
   readonly log: (line: string) => void;
   /** told when a node failed because the server went away (restart, shutdown, lost connection) */
   readonly onServerLost?: (reason: string, nodeId: string) => void;
+  /**
+   * Worker threads to run TypeScript models in (ts-worker/pool.ts), so that their computing does
+   * not hold this thread; without them a model runs on this thread.
+   */
+  readonly tsWorkers?: TsWorkers;
 }
 
 /**
@@ -34,7 +41,8 @@ export async function runNode(planned: PlannedNode, context: RunContext): Promis
     const rows = await writeNode(planned, context);
     return { id: node.id, status: 'success', rows, durationMs: performance.now() - started };
   } catch (error) {
-    const lost = serverLostReason(error) ?? serverLostReason((error as { cause?: unknown }).cause) ?? lostInDatabaseError(error);
+    const cause = (error as { cause?: unknown }).cause;
+    const lost = serverLostReason(error) ?? serverLostReason(cause) ?? lostInDatabaseError(error) ?? lostInWorker(error) ?? lostInWorker(cause);
     if (lost) context.onServerLost?.(lost, node.id);
     const message = lost
       ? `Error in ${describeNode(node.id, { file: node.path, line: 1 })}: ${lost}`
@@ -58,7 +66,9 @@ export function explain(planned: PlannedNode, error: unknown): ModelError {
 /** Writes the node and stores its output (materializations/store.ts): SQL models do both in one transaction. */
 async function writeNode(planned: PlannedNode, context: RunContext): Promise<number | null> {
   const node = planned.node;
-  const rows = node.language === 'ts' ? await runTsNode(planned, context) : undefined;
+  const rows = node.language !== 'ts' ? undefined : context.tsWorkers
+    ? await context.tsWorkers.run(planned, { ...context, published: context.published.relations })
+    : await runTsNode(planned, context);
   const client = await context.pool.connect();
   try {
     if (rows !== undefined) {
@@ -74,6 +84,11 @@ async function writeNode(planned: PlannedNode, context: RunContext): Promise<num
   } finally {
     client.release();
   }
+}
+
+/** A model run in a worker thread that saw its server go (messages.ts). */
+function lostInWorker(error: unknown): string | undefined {
+  return error instanceof WorkerThreadError ? error.serverLost : undefined;
 }
 
 /** A SQL model's error keeps the server's code in its fields (DatabaseError). */

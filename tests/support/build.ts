@@ -12,6 +12,8 @@ export interface BuildOptions {
   readonly exclude?: readonly string[];
   readonly fullRefresh?: boolean;
   readonly threads?: number;
+  /** where TypeScript models run (BuildRun.tsModels; default: worker threads) */
+  readonly tsModels?: 'worker' | 'thread';
 }
 
 /** Opens a project's database at `url` (migrated), as the CLI does with DATABASE_URL. */
@@ -33,7 +35,7 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
   };
   // test files build the same project at once: each writes target/ files in its own folder
   const compiled = { ...(await compileSelection(common)), targetDir: join(tmpdir(), `strata-target-${process.pid}`) };
-  return runBuild({ command: 'build', options: common, compiled, db, log: () => {} });
+  return runBuild({ command: 'build', options: common, compiled, db, log: () => {}, ...(options.tsModels ? { tsModels: options.tsModels } : {}) });
 }
 
 export function fixture(name: string): string {

@@ -37,7 +37,7 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
     .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
     .option('--timeline', "print every node's start and end in each build (default: the longest)")
-    .option('--ts-models <where>', "where TypeScript models run: worker (default) or thread (the build's own, as before issue 7)")
+    .option('--ts-models <where>', "where TypeScript models run: thread (default: the build's own) or worker (a worker thread)")
     .action(cli.action(async (options: PipelineBenchOptions) => (await benchPipeline(options, log), 0)));
   bench
     .command('publish')

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
 import { runBuild } from '../cli/build.ts';
+import { tsModelsOption } from '../cli/options.ts';
 import { compileSelection, openProjectDatabase } from '../cli/session.ts';
 import { UsageError } from '../core/errors.ts';
 import { openDatabase, type Database } from '../db/connect.ts';
@@ -86,8 +87,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
     const floorSeconds = (performance.now() - floorStart) / 1000;
 
     const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
-    const tsModels = values.tsModels ?? 'worker';
-    if (tsModels !== 'worker' && tsModels !== 'thread') throw new UsageError(`--ts-models is worker or thread, got ${tsModels}`);
+    const tsModels = tsModelsOption(values.tsModels);
     const compiled = await compileSelection(options);
     memory.phase('build');
     const buildStart = performance.now();

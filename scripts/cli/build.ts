@@ -41,8 +41,10 @@ export interface BuildRun {
   /** asked before each node starts; true after Ctrl-C */
   readonly cancelled?: () => boolean;
   /**
-   * Where TypeScript models run: in worker threads (the default; execute/ts-worker/), so that a
-   * model's computing does not hold the thread that dispatches SQL nodes, or on this thread.
+   * Where TypeScript models run: on this thread (the default), or in a worker thread
+   * (execute/ts-worker/), so that a model's computing does not hold the thread that dispatches SQL
+   * nodes and answers Ctrl-C. Measured (docs/benchmarks.md): no build got faster on two cores, and
+   * the worker adds about 80 MiB to the peak, past the 300 MiB aim, so it is opt-in.
    */
   readonly tsModels?: 'worker' | 'thread';
 }
@@ -164,7 +166,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
  */
 function modelWorkers(run: BuildRun, plan: Plan, cancelled: () => boolean): TsWorkers | undefined {
   const models = plan.nodes.filter((p) => p.node.language === 'ts').length;
-  if (run.tsModels === 'thread' || models === 0) return undefined;
+  if (run.tsModels !== 'worker' || models === 0) return undefined;
   const workers = new TsWorkers({ pool: run.db.pool, cancelled, models });
   workers.warm();
   return workers;

@@ -26,7 +26,12 @@ export function withSelection(command: Command): Command {
 export function withBuildOptions(command: Command): Command {
   return command
     .option('--threads <n>', 'how many independent models run at once', '4')
-    .option('--full-refresh', 'rebuild incremental models and snapshots from scratch');
+    .option('--full-refresh', 'rebuild incremental models and snapshots from scratch')
+    .option(
+      '--ts-models <where>',
+      "where TypeScript models (k-means, CLV fits) compute: thread (the build's own) or worker (a worker thread: the build stays responsive during a fit, for about 80 MiB more)",
+      'thread',
+    );
 }
 
 export interface RawOptions {
@@ -35,6 +40,7 @@ export interface RawOptions {
   vars?: string;
   threads?: string;
   fullRefresh?: boolean;
+  tsModels?: string;
   projectDir?: string;
 }
 
@@ -51,7 +57,14 @@ export function commonOptions(raw: RawOptions): CommonOptions {
     vars: parseVars(raw.vars),
     threads,
     fullRefresh: raw.fullRefresh ?? false,
+    tsModels: tsModelsOption(raw.tsModels),
   };
+}
+
+/** `--ts-models`: thread unless asked otherwise (a worker costs about 80 MiB; docs/benchmarks.md). */
+export function tsModelsOption(value: string | undefined): 'thread' | 'worker' {
+  if (value === undefined || value === 'thread' || value === 'worker') return value ?? 'thread';
+  throw new UsageError(`--ts-models is thread or worker, not '${value}'`);
 }
 
 /** `--select "a b" c` and `--select a --select b` mean the same union. */

@@ -134,7 +134,7 @@ async function build(cli: CommandContext, command: string, options: CommonOption
   });
   try {
     if (command === 'build') await ensureDemoData(compiled, db, log);
-    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: interrupt.requested });
+    const outcome = await runBuild({ command, options, compiled, db, log, cancelled: interrupt.requested, tsModels: options.tsModels });
     cli.io.out(`${formatSummary(outcome.report)}\n`);
     const hint = await biConnectionHint(compiled.project.settings, db, stateDirOf(compiled.project.settings.dir)).catch(() => undefined);
     if (hint) cli.io.out(`${hint}\n`);

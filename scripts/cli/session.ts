@@ -15,6 +15,8 @@ export interface CommonOptions {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly threads: number;
   readonly fullRefresh: boolean;
+  /** where TypeScript models compute (BuildRun.tsModels) */
+  readonly tsModels?: 'thread' | 'worker';
 }
 
 export interface Compiled {

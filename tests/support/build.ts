@@ -12,7 +12,7 @@ export interface BuildOptions {
   readonly exclude?: readonly string[];
   readonly fullRefresh?: boolean;
   readonly threads?: number;
-  /** where TypeScript models run (BuildRun.tsModels; default: worker threads) */
+  /** where TypeScript models run (BuildRun.tsModels; default: the build's thread) */
   readonly tsModels?: 'worker' | 'thread';
 }
 

@@ -35,7 +35,7 @@ describe('the strata command line', () => {
   });
 
   it('lists only the options that apply to each command', async () => {
-    expect(flags((await strata('build', '--help')).out)).toEqual(['--select', '--exclude', '--vars', '--threads', '--full-refresh', '--project-dir']);
+    expect(flags((await strata('build', '--help')).out)).toEqual(['--select', '--exclude', '--vars', '--threads', '--full-refresh', '--ts-models', '--project-dir']);
     expect(flags((await strata('test', '--help')).out)).toEqual(['--select', '--exclude', '--vars', '--project-dir']);
     expect(flags((await strata('rollback', '--help')).out)).toEqual(['--vars', '--project-dir']);
     expect(flags((await strata('clean', '--help')).out)).toEqual(['--project-dir']);
@@ -69,6 +69,7 @@ describe('the strata command line', () => {
       [['bench', 'nothing'], /unknown command 'nothing'/],
       [['bench', 'clv', '5'], /sizes must be whole numbers >= 100/],
       [['ls', '--threads', '2'], /unknown option '--threads'/],
+      [['build', '--ts-models', 'gpu'], /--ts-models is thread or worker, not 'gpu'/],
       [['report', '--select', 'x'], /unknown option '--select'/],
       [['docs', '--bogus'], /unknown option '--bogus'/],
       [['dashboard', '--port', 'eighty'], /expected a port number/],

@@ -2,12 +2,13 @@
  * What the fitter needs to know about each model: which summary fields it reads, its
  * parameters' names (as in the papers) and order, its log-likelihood, and where to start.
  */
+import { bgbbLogLikelihoodSum } from './bgbb.ts';
 import { bgnbdLogLikelihoodSum } from './bgnbd.ts';
 import { gammaGammaLogLikelihoodSum } from './gamma-gamma.ts';
 import { mbgnbdLogLikelihoodSum } from './mbgnbd.ts';
 import { paretoLogLikelihoodSum } from './pareto.ts';
 import type { SummaryKind } from './summary.ts';
-import type { BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
+import type { BgbbParams, BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
 
 export interface ModelSpec {
   readonly kind: SummaryKind;
@@ -28,6 +29,12 @@ const pareto = ([r, alpha, s, beta]: readonly number[]): ParetoParams => ({
   alpha: alpha!,
   s: s!,
   beta: beta!,
+});
+const bgbb = ([alpha, beta, gamma, delta]: readonly number[]): BgbbParams => ({
+  alpha: alpha!,
+  beta: beta!,
+  gamma: gamma!,
+  delta: delta!,
 });
 const gg = ([p, q, v]: readonly number[]): GammaGammaParams => ({ p: p!, q: q!, v: v! });
 
@@ -80,6 +87,13 @@ export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
     paramNames: ['r', 'alpha', 's', 'beta'],
     logLikelihood: (values, rows) => paretoLogLikelihoodSum(pareto(values), rows),
     start: (rows) => [1, timePerPurchase(rows), 1, meanT(rows)],
+  },
+  bgbb: {
+    kind: 'opportunity',
+    paramNames: ['alpha', 'beta', 'gamma', 'delta'],
+    logLikelihood: (values, rows) => bgbbLogLikelihoodSum(bgbb(values), rows),
+    // all four are shapes of Beta distributions and carry no time scale; 1 is the uniform prior
+    start: () => [1, 1, 1, 1],
   },
   gammagamma: {
     kind: 'spend',

@@ -21,6 +21,21 @@ export interface ModelSpec {
    * works on their logarithms, where the distance from 1 to the optimum is small.
    */
   readonly start: (rows: readonly SummaryRow[]) => number[];
+  /**
+   * The Beta mixing distributions among the parameters (indices of their two shapes, and what
+   * they are the distribution of). A fit whose likelihood does not fall when both shapes of one
+   * are multiplied by 10 (same mean, a third of the spread) is on a ridge rising towards the
+   * boundary where every customer has the same probability: no interior optimum (fit.ts). Only
+   * the BG/BB has them.
+   */
+  readonly betaMixtures?: readonly BetaMixture[];
+}
+
+/** Two shape parameters of one Beta distribution (see ModelSpec.betaMixtures). */
+export interface BetaMixture {
+  readonly shapes: readonly [number, number];
+  /** what the distribution is of, e.g. "drop-out probability" */
+  readonly of: string;
 }
 
 const bg = ([r, alpha, a, b]: readonly number[]): BgParams => ({ r: r!, alpha: alpha!, a: a!, b: b! });
@@ -94,6 +109,10 @@ export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
     logLikelihood: (values, rows) => bgbbLogLikelihoodSum(bgbb(values), rows),
     // all four are shapes of Beta distributions and carry no time scale; 1 is the uniform prior
     start: () => [1, 1, 1, 1],
+    betaMixtures: [
+      { shapes: [0, 1], of: 'transaction probability' },
+      { shapes: [2, 3], of: 'drop-out probability' },
+    ],
   },
   gammagamma: {
     kind: 'spend',

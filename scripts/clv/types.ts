@@ -93,4 +93,6 @@ export interface FitResult {
   readonly distinctRows: number;
   /** things a user should know that do not stop the fit (e.g. spend correlated with frequency) */
   readonly warnings: readonly string[];
+  /** why a fit inside the parameter box still does not count as converged: a mixing distribution collapsed to a point (BG/BB) */
+  readonly collapsed?: string;
 }

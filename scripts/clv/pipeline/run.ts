@@ -182,7 +182,7 @@ async function fitRecorded(
     });
     if (!fit.converged) {
       failure = new StrataError(
-        `${model} fit did not converge: no optimum found after ${fit.iterations} iterations ` +
+        `${model} fit did not converge: ${fit.collapsed ?? `no optimum found after ${fit.iterations} iterations`} ` +
           `(log-likelihood ${fit.logLikelihood}, parameters ${JSON.stringify(fit.params)})`,
       );
     } else if (model === 'gammagamma' && !(fit.params['q']! > 1)) {

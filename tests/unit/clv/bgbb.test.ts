@@ -184,6 +184,32 @@ describe('BG/BB fit on data simulated from known parameters', () => {
     }
   });
 
+  it('reports a drop-out distribution collapsed to a point (everyone the same θ) as not converged, with the reason', () => {
+    // the expected pattern frequencies of 300,000 customers whose drop-out probability is 0.2 for
+    // everyone (n = 6, 12, 18): the likelihood rises towards gamma, delta -> infinity at mean 0.2
+    const [alpha, beta, theta] = [2, 3, 0.2];
+    const rows: SummaryRow[] = [];
+    for (const n of [6, 12, 18]) {
+      for (let tx = 0; tx <= n; tx++) {
+        for (let x = tx === 0 ? 0 : 1; x <= tx; x++) {
+          // sequences with x transactions, the last at t_x, times the probability of each (the individual likelihood)
+          const ways = x === 0 ? 1 : Math.exp(gammaln(tx) - gammaln(x) - gammaln(tx - x + 1));
+          let p = Math.exp(betaln(alpha + x, beta + n - x) - betaln(alpha, beta)) * (1 - theta) ** n;
+          for (let i = 0; i <= n - tx - 1; i++) p += Math.exp(betaln(alpha + x, beta + tx - x + i) - betaln(alpha, beta)) * theta * (1 - theta) ** (tx + i);
+          rows.push({ x, tx, T: n, count: 100_000 * ways * p });
+        }
+      }
+    }
+    expect(rows.reduce((sum, row) => sum + row.count!, 0)).toBeCloseTo(300_000, 6);
+    const fit = fitModel('bgbb', rows, { requireConvergence: false, maxIterations: 4_000 });
+    expect(fit.converged).toBe(false);
+    expect(fit.collapsed).toMatch(/^gamma and delta run off together towards infinity: multiplying both by 10 \(the same mean drop-out probability 0\.200/);
+    expect(fit.params['alpha']).toBeCloseTo(2, 2);
+    expect(() => fitModel('bgbb', rows, { maxIterations: 4_000 })).toThrow(/bgbb fit did not converge: gamma and delta run off together/);
+    // an interior optimum is not taken for one: the paper's fit and one on data with spread in θ
+    expect(fitModel('bgbb', donations).collapsed).toBeUndefined();
+  });
+
   it('rejects a row the model cannot have produced', () => {
     expect(() => fitModel('bgbb', [{ x: 3, tx: 2, T: 6 }])).toThrow('recency must be at least frequency (3)');
     expect(() => fitModel('bgbb', [{ x: 1, tx: 1.5, T: 6 }])).toThrow('whole number');

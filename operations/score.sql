@@ -8,7 +8,8 @@
 --             value, n = all published customers (macros/rfm_score.sql); the segment from
 --             gold.rfm_segment_map
 --   CLV       p_alive, expected purchases and discounted value from gold.clv_parameters with the
---             formulas of operations/clv_formulas.sql; E[M] and CLV as customer_clv
+--             formulas of operations/clv_formulas.sql (the BG/BB's for a discrete source, whose
+--             x, t_x and age count calendar months); E[M] and CLV as customer_clv
 --
 -- For a customer already in gold, scoring her own features returns exactly her gold row (the
 -- CLV to 1e-9). gold.score_customer_inputs() lists the keys.
@@ -31,7 +32,7 @@ as $$
     clv (key, ord, description) as (
         values ('x', 1, 'Repeat purchase days: distinct purchase days - 1 (as customer_clv_summary).'),
                ('t_x', 2, 'Time from the first to the last purchase, in the fit''s time unit (gold.clv_parameters.time_unit).'),
-               ('age', 3, 'Time from the first purchase to the as-of day, in the same unit (T in the papers), at least 1.'),
+               ('age', 3, 'Time from the first purchase to the as-of day, in the same unit (T in the papers), at least 1; for a discrete source (time unit calendar_month) n, the calendar months after the first, at least 0.'),
                ('repeat_order_value', 4, 'Mean value of the repeat purchase days; null when x = 0.'),
                ('source', 5, 'Text: the source whose lifetime-value models score the customer (gold.clv_parameters.source); omitted, the source with the most customers in gold.customer_clv_summary.')
     )
@@ -103,7 +104,8 @@ begin
     t_x := (customer ->> 't_x')::double precision;
     age := (customer ->> 'age')::double precision;
     repeat_value := (customer ->> 'repeat_order_value')::double precision;
-    if x < 0 or x <> floor(x) or t_x < 0 or age < 1 or t_x > age or (x = 0 and t_x <> 0) then
+    -- (age >= 1 for the continuous-time models, and the BG/BB's grid rules, once the source's model is known)
+    if x < 0 or x <> floor(x) or t_x < 0 or age < 0 or t_x > age or (x = 0 and t_x <> 0) then
         raise exception 'score_customer: the purchase summary must have x a whole number >= 0, 0 <= t_x <= age, age >= 1 and t_x = 0 when x = 0; got x = %, t_x = %, age = %', x, t_x, age
             using errcode = '22023';
     end if;
@@ -151,9 +153,24 @@ begin
         raise exception 'score_customer: source % has no lifetime value in the published build', coalesce(customer ->> 'source', '(the largest)')
             using errcode = '22023', hint = 'gold.clv_parameters lists the sources that have one; a source whose fit failed has none';
     end if;
-    alive_now := gold.clv_p_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, t_x, age);
+    if params.model = 'bgbb' then
+        -- a discrete source (time unit calendar_month): x, t_x and age (n) count calendar months
+        if t_x <> floor(t_x) or age <> floor(age) or t_x < x then
+            raise exception 'score_customer: source % counts calendar months (BG/BB): x, t_x and age must be whole numbers with x <= t_x <= age; got x = %, t_x = %, age = %', params.source, x, t_x, age
+                using errcode = '22023';
+        end if;
+        alive_now := gold.clv_bgbb_p_alive(params.alpha, params.beta, params.gamma, params.delta, x, t_x, age);
+    else
+        if age < 1 then
+            raise exception 'score_customer: the purchase summary must have x a whole number >= 0, 0 <= t_x <= age, age >= 1 and t_x = 0 when x = 0; got x = %, t_x = %, age = %', x, t_x, age
+                using errcode = '22023';
+        end if;
+        alive_now := gold.clv_p_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, t_x, age);
+    end if;
     for month in 1..params.horizon_months loop
-        up_to := gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, month * params.units_per_month);
+        up_to := case when params.model = 'bgbb'
+                      then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.gamma, params.delta, x, age, month)
+                      else gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, month * params.units_per_month) end;
         discounted := discounted + (up_to - before) / (1 + params.discount_rate) ^ month;
         before := up_to;
     end loop;
@@ -170,7 +187,9 @@ begin
     select sm.segment into rfm_segment from gold.rfm_segment_map sm where sm.r_score = scores.r and sm.fm_score = (scores.f + scores.m + 1) / 2;
     p_alive := alive_now;
     churn_probability := 1 - alive_now;
-    expected_purchases_90d := alive_now * gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, params.short_horizon);
+    expected_purchases_90d := alive_now * case when params.model = 'bgbb'
+        then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.gamma, params.delta, x, age, params.short_horizon::integer)
+        else gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, params.short_horizon) end;
     expected_avg_order_value := order_value;
     clv_12m := order_value * (alive_now * discounted);
     clv_12m_if_active := order_value * discounted;

@@ -6,8 +6,10 @@
 -- back as the same doubles), the settings and spend parameters from clv_predictions itself.
 --
 -- Time conversions, as scripts/clv/settings.ts and predict.ts make them:
---   short_horizon       = 90 days in the fit's unit (expected_purchases_90d)
---   units_per_month     = 365.25 / 12 days in the fit's unit (the months of the CLV horizon)
+--   short_horizon       = 90 days in the fit's unit (expected_purchases_90d); for a discrete
+--                         source (time unit calendar_month) the next 3 whole opportunities
+--   units_per_month     = 365.25 / 12 days in the fit's unit (the months of the CLV horizon); 1
+--                         opportunity for a discrete source
 
 with applied as (
 
@@ -33,13 +35,16 @@ final as (
         a.model,
         a.time_unit,
 
-        -- the purchase model: BG/NBD and MBG/NBD use r, alpha, a, b; Pareto/NBD r, alpha, s, beta
+        -- the purchase model: BG/NBD and MBG/NBD use r, alpha, a, b; Pareto/NBD r, alpha, s, beta;
+        -- BG/BB alpha, beta (transaction probability) and gamma, delta (drop-out probability)
         (f.params ->> 'r')::double precision                             as r,
         (f.params ->> 'alpha')::double precision                         as alpha,
         (f.params ->> 'a')::double precision                             as a,
         (f.params ->> 'b')::double precision                             as b,
         (f.params ->> 's')::double precision                             as s,
         (f.params ->> 'beta')::double precision                          as beta,
+        (f.params ->> 'gamma')::double precision                         as gamma,
+        (f.params ->> 'delta')::double precision                         as delta,
 
         -- the Gamma-Gamma spend model
         a.gg_p,
@@ -47,8 +52,10 @@ final as (
         a.gg_v,
 
         -- the horizons
-        90 / case a.time_unit when 'day' then 1 when 'week' then 7
-                              else 365.25::double precision / 12 end      as short_horizon,
+        case when a.time_unit = 'calendar_month' then 3
+             else 90 / case a.time_unit when 'day' then 1 when 'week' then 7
+                                        else 365.25::double precision / 12 end
+        end                                                               as short_horizon,
         case a.time_unit when 'day' then 365.25::double precision / 12
                          when 'week' then 365.25::double precision / 12 / 7
                          else 1 end                                       as units_per_month,

@@ -15,6 +15,20 @@
 {%- if not (holdout_weeks is number) or holdout_weeks < 1 or holdout_weeks != holdout_weeks | int %}
 {{ exceptions.raise_compiler_error("var clv_holdout_weeks must be a whole number of weeks, at least 1; got '" ~ holdout_weeks ~ "'") }}
 {%- endif %}
+{#- sources whose activity lives on a grid of calendar months, fitted by the BG/BB (docs/clv.md,
+    "Discrete sources"): a mapping source -> period; 'month' is the one period there is #}
+{%- set discrete = var('clv_discrete_sources', {}) %}
+{%- if not (discrete is mapping) %}
+{{ exceptions.raise_compiler_error("var clv_discrete_sources must be a mapping of source to period, e.g. {stg_airline_flight_activity: month}; got '" ~ discrete ~ "'") }}
+{%- endif %}
+{%- for source_name, period in discrete.items() %}
+{%- if period != 'month' %}
+{{ exceptions.raise_compiler_error("var clv_discrete_sources: the period of source " ~ source_name ~ " must be month (a calendar month); got '" ~ period ~ "'") }}
+{%- endif %}
+{%- endfor %}
+{#- a discrete source's holdout: the last whole calendar months nearest clv_holdout_weeks (13 weeks: 3) #}
+{%- set holdout_months = ((7 * holdout_weeks) / 30.4375) | round | int %}
+{%- if holdout_months < 1 %}{% set holdout_months = 1 %}{% endif %}
 {%- set days_per_unit = {'day': 1, 'week': 7, 'month': 30.4375}[unit] %}
 {#- ceil(days / days_per_unit) for a whole number of days; integer arithmetic for days and weeks #}
 {%- macro units(days) -%}
@@ -23,6 +37,11 @@ ceil(({{ days }})::numeric / 30.4375)::integer
 {%- else -%}
 (({{ days }}) + {{ days_per_unit - 1 }}) / {{ days_per_unit }}
 {%- endif -%}
+{%- endmacro %}
+{#- whole calendar months from the month of `earlier` to the month of `later` (dates) #}
+{%- macro months(later, earlier) -%}
+((extract(year from {{ later }}) * 12 + extract(month from {{ later }}))
+     - (extract(year from {{ earlier }}) * 12 + extract(month from {{ earlier }})))::integer
 {%- endmacro %}
 
 -- Gold: one row per customer, the purchase summary the lifetime-value models read (docs/clv.md,
@@ -41,6 +60,18 @@ ceil(({{ days }})::numeric / 30.4375)::integer
 -- These are the times period-based summaries compute (lifetimes' summary_data_from_transaction_data
 -- with freq 'W' or 'M'), with the periods ending at the as-of day; x still counts days, so x > 0
 -- with t_x = 0 happens (every purchase day in the same unit as the first).
+--
+-- Discrete sources (var clv_discrete_sources: {{ discrete.keys() | list | join(', ') or 'none' }}) are
+-- summarised on calendar months instead, for the BG/BB: a month with an order is a transaction,
+-- each month after the first an opportunity (docs/clv.md, "Discrete sources"):
+--
+--   x      months with a purchase after the first month
+--   t_x    the month of the last purchase, counted from the first (0 when x = 0)
+--   age    n, the opportunities after the first month: the months from the first to the month of
+--          the as-of day's eve (the last day with data), so a source whose last month is in the
+--          data counts it whole
+--
+-- and their holdout is the last {{ holdout_months }} calendar months.
 --
 -- The as-of day is per source (silver orders.source): var as_of when set, else the source's latest
 -- purchase + 1 day (with one source, customer_features' as-of day); only purchases before it count.
@@ -67,6 +98,11 @@ as_of as (
     -- this is customer_features' as-of day, as before.
     select
         o.source,
+        {%- if discrete %}
+        o.source in ({% for name in discrete.keys() %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}) as discrete,
+        {%- else %}
+        false                                                           as discrete,
+        {%- endif %}
         {%- if var('as_of', none) %}
         f.as_of_day                                                     as as_of_day
         {%- else %}
@@ -82,24 +118,31 @@ source_days as (
 
     select
         source,
+        discrete,
         as_of_day,
-        as_of_day - {{ 7 * holdout_weeks }}             as holdout_start_day
+        case when discrete
+             -- the first day of the first of the last {{ holdout_months }} calendar months
+             then (date_trunc('month', as_of_day - 1) - interval '{{ holdout_months - 1 }} months')::date
+             else as_of_day - {{ 7 * holdout_weeks }}
+        end                                             as holdout_start_day
     from as_of
 
 ),
 
 purchase_days as (
 
-    -- a day's value is the sum of that day's orders; each order counts in its source
+    -- a day's value is the sum of that day's orders; each order counts in its source. For a
+    -- discrete source the "day" is the first of its calendar month: a month is one purchase
     select
         o.customer_id,
         o.source,
-        o.ordered_at::date                              as purchase_day,
+        case when a.discrete then date_trunc('month', o.ordered_at)::date
+             else o.ordered_at::date end                as purchase_day,
         sum(o.order_amount)                             as day_value
     from {{ ref('orders') }} as o
     join source_days as a on a.source = o.source
     where o.ordered_at < a.as_of_day
-    group by o.customer_id, o.source, o.ordered_at::date
+    group by 1, 2, 3
 
 ),
 
@@ -133,12 +176,17 @@ grid as (
         f.day_value                                                             as first_day_value,
         a.as_of_day,
         a.holdout_start_day,
-        {{ units('a.as_of_day - c.first_purchase_day') }}                       as age,
-        {{ units('a.as_of_day - c.last_purchase_day') }}                        as last_age,
+        a.discrete,
+        case when a.discrete then {{ months('(a.as_of_day - 1)', 'c.first_purchase_day') }}
+             else {{ units('a.as_of_day - c.first_purchase_day') }} end        as age,
+        case when a.discrete then {{ months('(a.as_of_day - 1)', 'c.last_purchase_day') }}
+             else {{ units('a.as_of_day - c.last_purchase_day') }} end         as last_age,
         case when c.cal_purchase_days > 0 then
-            {{ units('a.holdout_start_day - c.first_purchase_day') }}
+            case when a.discrete then {{ months('(a.holdout_start_day - 1)', 'c.first_purchase_day') }}
+                 else {{ units('a.holdout_start_day - c.first_purchase_day') }} end
         end                                                                     as cal_age,
-        {{ units('a.holdout_start_day - c.cal_last_purchase_day') }}            as cal_last_age
+        case when a.discrete then {{ months('(a.holdout_start_day - 1)', 'c.cal_last_purchase_day') }}
+             else {{ units('a.holdout_start_day - c.cal_last_purchase_day') }} end as cal_last_age
     from customer_days as c
     join purchase_days as f
         on f.customer_id = c.customer_id and f.purchase_day = c.first_purchase_day
@@ -158,8 +206,9 @@ final as (
         as_of_day,
         purchase_days,
 
-        -- the summary, in clv_time_unit
-        '{{ unit }}'::text                                          as time_unit,
+        -- the summary, in clv_time_unit; a discrete source's in calendar months
+        case when discrete then 'calendar_month'
+             else '{{ unit }}' end::text                           as time_unit,
         purchase_days - 1                                           as x,
         age - last_age                                              as t_x,
         age,

@@ -6,7 +6,7 @@
 import { StrataError, UsageError } from '../core/errors.ts';
 import { spendFrequencyCorrelation } from './gamma-gamma.ts';
 import { numericalHessian, standardErrors } from './hessian.ts';
-import { MODELS } from './models.ts';
+import { MODELS, type ModelSpec } from './models.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
 import { SummaryAggregator, rowProblem, type SummaryKind } from './summary.ts';
 import { MODEL_NAMES, type FitResult, type ModelName, type SummaryRow } from './types.ts';
@@ -68,7 +68,7 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
   );
   const values = result.x.map(Math.exp);
   const limit = outOfTime ? `within the time limit of ${options.timeLimitMs} ms` : undefined;
-  const converged = checkConvergence(model, spec.paramNames, result, options.requireConvergence ?? true, limit);
+  const { converged, collapsed } = checkConvergence(model, spec, result, negLogLikelihood, options.requireConvergence ?? true, limit);
 
   const errors = standardErrors(numericalHessian(negLogLikelihood, values));
   const named = (list: readonly number[]): Record<string, number> =>
@@ -90,6 +90,7 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
     customers: rows.reduce((n, row) => n + (row.count ?? 1), 0),
     distinctRows: rows.length,
     warnings,
+    ...(collapsed === undefined ? {} : { collapsed }),
   };
 }
 
@@ -120,33 +121,81 @@ function distinctRows(
 }
 
 /**
- * Whether the optimum is one: the optimiser converged, and no parameter ran beyond e^±25,
- * which means the likelihood keeps rising towards a boundary (e.g. no drop-out at all) and the
- * optimiser merely stopped on the flat ridge. Throws unless `require` is false.
+ * Whether the optimum is one: the optimiser converged, no parameter ran beyond e^±25, which
+ * means the likelihood keeps rising towards a boundary (e.g. no drop-out at all) and the
+ * optimiser merely stopped on the flat ridge, and no mixing distribution collapsed to a point
+ * (the model's own `collapsed` rule, the same boundary reached from inside the box). Throws
+ * unless `require` is false; else returns whether it converged, and the collapse when that is why not.
  */
 function checkConvergence(
   model: ModelName,
-  names: readonly string[],
+  spec: ModelSpec,
   result: MinimizeResult,
+  negLogLikelihood: (values: readonly number[]) => number,
   require: boolean,
   limit?: string,
-): boolean {
+): { converged: boolean; collapsed?: string } {
+  const names = spec.paramNames;
   const values = result.x.map(Math.exp);
   if (!Number.isFinite(result.fx)) {
     throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
   }
   const runaway = names.filter((_, i) => Math.abs(result.x[i]!) > MAX_ABS_LOG_PARAM);
-  const converged = result.converged && runaway.length === 0 && limit === undefined;
+  const collapsed = runaway.length === 0 ? collapsedMixture(spec, values, result.fx, negLogLikelihood) : undefined;
+  const converged = result.converged && runaway.length === 0 && collapsed === undefined && limit === undefined;
   if (!converged && require) {
     const why = runaway.length
       ? `${runaway.join(', ')} ran off towards 0 or infinity; these data cannot identify the model`
-      : `no optimum found ${limit ?? `after ${result.iterations} iterations`}`;
+      : (collapsed ?? `no optimum found ${limit ?? `after ${result.iterations} iterations`}`);
     throw new StrataError(
       `${model} fit did not converge: ${why} ` +
         `(log-likelihood ${-result.fx}, parameters ${describe(names, values)})`,
     );
   }
-  return converged;
+  return collapsed === undefined ? { converged } : { converged, collapsed };
+}
+
+/** Relative rise of −ln L below which a step away from the optimum counts as not lowering the likelihood. */
+const RIDGE_TOLERANCE = 1e-12;
+
+/**
+ * Shapes of a Beta distribution adding up to more than this leave it a standard deviation below
+ * 0.0005 whatever its mean: no spread left that could matter, the homogeneous limit itself.
+ * (There the likelihood's ln B terms of 10^7-sized arguments carry rounding noise above
+ * RIDGE_TOLERANCE, so the step test below cannot see the ridge.) The BG/BB fits seen converge far
+ * below it: the donation data at 1.95 and 3.44, the airline at 363 and 21.6.
+ */
+export const COLLAPSED_BETA_SHAPES = 1e6;
+
+/**
+ * Whether a Beta mixing distribution (spec.betaMixtures) has collapsed to a point: its shapes add
+ * up to more than COLLAPSED_BETA_SHAPES, or −ln L does not rise when both are multiplied by 10,
+ * keeping the mean and cutting the spread by about 3. At an interior optimum it must rise; on a
+ * ridge towards the boundary where every customer has the same probability (no heterogeneity in
+ * the data) it keeps falling or stays flat, and the optimiser stopped only because its steps
+ * became too small to count.
+ */
+function collapsedMixture(
+  spec: ModelSpec,
+  values: readonly number[],
+  atOptimum: number,
+  negLogLikelihood: (values: readonly number[]) => number,
+): string | undefined {
+  for (const { shapes, of } of spec.betaMixtures ?? []) {
+    const [i, j] = shapes;
+    const [u, v] = [values[i]!, values[j]!];
+    const [a, b] = [spec.paramNames[i]!, spec.paramNames[j]!];
+    const head = `${a} and ${b} run off together towards infinity (${a} + ${b} = ${(u + v).toPrecision(3)}, mean ${of} ${(u / (u + v)).toPrecision(3)})`;
+    const tail = `the likelihood keeps rising towards every customer having the same ${of}, so these data cannot identify its distribution`;
+    if (u + v > COLLAPSED_BETA_SHAPES) return `${head}: a standard deviation below 0.0005, ${tail}`;
+    const there = negLogLikelihood(values.map((value, k) => (k === i || k === j ? 10 * value : value)));
+    if (there > atOptimum + RIDGE_TOLERANCE * Math.abs(atOptimum)) continue;
+    return (
+      `${head}: multiplying both by 10 (the same mean, a third of the spread) does not lower the log-likelihood ` +
+      `(${(-atOptimum).toFixed(4)}, at 10 times ${(-there).toFixed(4)}); ${tail}`
+    );
+  }
+  return undefined;
 }
 
 function spendWarnings(rows: readonly SummaryRow[], [, q]: readonly number[], threshold: number): string[] {

@@ -35,10 +35,12 @@ export function evaluateModel(model: PurchaseModel, rows: readonly HoldoutRow[],
 
 /**
  * The naive baseline: each customer keeps buying at her calibration rate of repeat purchases,
- * x / T per unit, so she is predicted x / T · t; the same rate ranks customers for the AUC.
+ * x / T per unit, so she is predicted x / T · t; the same rate ranks customers for the AUC. A
+ * customer with T = 0 (only on a discrete grid: first purchase at the last calibration
+ * opportunity) has no rate yet and is predicted 0.
  */
 export function evaluateNaive(rows: readonly HoldoutRow[], t: number): HoldoutMetrics {
-  return holdoutMetrics(rows.map((row) => ({ predicted: (row.x / row.T) * t, actual: row.actual, count: row.count })));
+  return holdoutMetrics(rows.map((row) => ({ predicted: row.T > 0 ? (row.x / row.T) * t : 0, actual: row.actual, count: row.count })));
 }
 
 /** One purchase model's calibration fit and holdout result, or why it has none. */

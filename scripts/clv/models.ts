@@ -2,12 +2,13 @@
  * What the fitter needs to know about each model: which summary fields it reads, its
  * parameters' names (as in the papers) and order, its log-likelihood, and where to start.
  */
+import { bgbbLogLikelihoodSum } from './bgbb.ts';
 import { bgnbdLogLikelihoodSum } from './bgnbd.ts';
 import { gammaGammaLogLikelihoodSum } from './gamma-gamma.ts';
 import { mbgnbdLogLikelihoodSum } from './mbgnbd.ts';
 import { paretoLogLikelihoodSum } from './pareto.ts';
 import type { SummaryKind } from './summary.ts';
-import type { BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
+import type { BgbbParams, BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
 
 export interface ModelSpec {
   readonly kind: SummaryKind;
@@ -20,6 +21,21 @@ export interface ModelSpec {
    * works on their logarithms, where the distance from 1 to the optimum is small.
    */
   readonly start: (rows: readonly SummaryRow[]) => number[];
+  /**
+   * The Beta mixing distributions among the parameters (indices of their two shapes, and what
+   * they are the distribution of). A fit whose likelihood does not fall when both shapes of one
+   * are multiplied by 10 (same mean, a third of the spread) is on a ridge rising towards the
+   * boundary where every customer has the same probability: no interior optimum (fit.ts). Only
+   * the BG/BB has them.
+   */
+  readonly betaMixtures?: readonly BetaMixture[];
+}
+
+/** Two shape parameters of one Beta distribution (see ModelSpec.betaMixtures). */
+export interface BetaMixture {
+  readonly shapes: readonly [number, number];
+  /** what the distribution is of, e.g. "drop-out probability" */
+  readonly of: string;
 }
 
 const bg = ([r, alpha, a, b]: readonly number[]): BgParams => ({ r: r!, alpha: alpha!, a: a!, b: b! });
@@ -28,6 +44,12 @@ const pareto = ([r, alpha, s, beta]: readonly number[]): ParetoParams => ({
   alpha: alpha!,
   s: s!,
   beta: beta!,
+});
+const bgbb = ([alpha, beta, gamma, delta]: readonly number[]): BgbbParams => ({
+  alpha: alpha!,
+  beta: beta!,
+  gamma: gamma!,
+  delta: delta!,
 });
 const gg = ([p, q, v]: readonly number[]): GammaGammaParams => ({ p: p!, q: q!, v: v! });
 
@@ -80,6 +102,17 @@ export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
     paramNames: ['r', 'alpha', 's', 'beta'],
     logLikelihood: (values, rows) => paretoLogLikelihoodSum(pareto(values), rows),
     start: (rows) => [1, timePerPurchase(rows), 1, meanT(rows)],
+  },
+  bgbb: {
+    kind: 'opportunity',
+    paramNames: ['alpha', 'beta', 'gamma', 'delta'],
+    logLikelihood: (values, rows) => bgbbLogLikelihoodSum(bgbb(values), rows),
+    // all four are shapes of Beta distributions and carry no time scale; 1 is the uniform prior
+    start: () => [1, 1, 1, 1],
+    betaMixtures: [
+      { shapes: [0, 1], of: 'transaction probability' },
+      { shapes: [2, 3], of: 'drop-out probability' },
+    ],
   },
   gammagamma: {
     kind: 'spend',

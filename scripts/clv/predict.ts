@@ -3,6 +3,7 @@
  * closed form that docs/clv.md writes out for porting to SQL.
  */
 import { StrataError } from '../core/errors.ts';
+import { bgbbConditionalExpectedPurchases, bgbbExpectedPurchases, bgbbPAlive } from './bgbb.ts';
 import { bgnbdConditionalExpectedPurchases, bgnbdExpectedPurchases, bgnbdPAlive } from './bgnbd.ts';
 import { gammaGammaExpectedSpend } from './gamma-gamma.ts';
 import { mbgnbdConditionalExpectedPurchases, mbgnbdExpectedPurchases, mbgnbdPAlive } from './mbgnbd.ts';
@@ -22,35 +23,64 @@ type Row = Pick<SummaryRow, 'x' | 'tx' | 'T'>;
 export const UNITS_PER_MONTH = { days: 365.25 / 12, weeks: 365.25 / 12 / 7, months: 1 } as const;
 export type TimeUnit = keyof typeof UNITS_PER_MONTH;
 
-/** Probability that the customer is still active at the end of the observation (time T). */
+/**
+ * Probability that the customer is still active at the end of the observation (time T; for the
+ * BG/BB, at the next opportunity n + 1).
+ */
 export function predictPAlive(model: PurchaseModel, row: Row): number {
-  const value =
-    model.model === 'pareto'
-      ? paretoPAlive(model.params, row)
-      : (model.model === 'bgnbd' ? bgnbdPAlive : mbgnbdPAlive)(model.params, row);
-  return finite(value, model, 'P(alive)', row);
+  return finite(pAlive(model, row), model, 'P(alive)', row);
 }
 
-/** Expected repeat purchases in (T, T + t] given the customer's history, t in the fit's unit. */
+function pAlive(model: PurchaseModel, row: Row): number {
+  switch (model.model) {
+    case 'bgnbd':
+      return bgnbdPAlive(model.params, row);
+    case 'mbgnbd':
+      return mbgnbdPAlive(model.params, row);
+    case 'pareto':
+      return paretoPAlive(model.params, row);
+    case 'bgbb':
+      return bgbbPAlive(model.params, row);
+  }
+}
+
+/**
+ * Expected repeat purchases in (T, T + t] given the customer's history, t in the fit's unit (for
+ * the BG/BB, the next t opportunities: t must be a whole number).
+ */
 export function predictPurchases(model: PurchaseModel, row: Row, t: number): number {
-  const value =
-    model.model === 'pareto'
-      ? paretoConditionalExpectedPurchases(model.params, row, t)
-      : (model.model === 'bgnbd' ? bgnbdConditionalExpectedPurchases : mbgnbdConditionalExpectedPurchases)(
-          model.params,
-          row,
-          t,
-        );
-  return finite(value, model, `expected purchases in the next ${t}`, row);
+  return finite(conditionalPurchases(model, row, t), model, `expected purchases in the next ${t}`, row);
+}
+
+function conditionalPurchases(model: PurchaseModel, row: Row, t: number): number {
+  switch (model.model) {
+    case 'bgnbd':
+      return bgnbdConditionalExpectedPurchases(model.params, row, t);
+    case 'mbgnbd':
+      return mbgnbdConditionalExpectedPurchases(model.params, row, t);
+    case 'pareto':
+      return paretoConditionalExpectedPurchases(model.params, row, t);
+    case 'bgbb':
+      return bgbbConditionalExpectedPurchases(model.params, row, t);
+  }
 }
 
 /** Expected repeat purchases in (0, t] of a customer just acquired (no history). */
 export function predictPurchasesNewCustomer(model: PurchaseModel, t: number): number {
-  const value =
-    model.model === 'pareto'
-      ? paretoExpectedPurchases(model.params, t)
-      : (model.model === 'bgnbd' ? bgnbdExpectedPurchases : mbgnbdExpectedPurchases)(model.params, t);
-  return finite(value, model, `expected purchases of a new customer in ${t}`);
+  return finite(newCustomerPurchases(model, t), model, `expected purchases of a new customer in ${t}`);
+}
+
+function newCustomerPurchases(model: PurchaseModel, t: number): number {
+  switch (model.model) {
+    case 'bgnbd':
+      return bgnbdExpectedPurchases(model.params, t);
+    case 'mbgnbd':
+      return mbgnbdExpectedPurchases(model.params, t);
+    case 'pareto':
+      return paretoExpectedPurchases(model.params, t);
+    case 'bgbb':
+      return bgbbExpectedPurchases(model.params, t);
+  }
 }
 
 /** The value, or a StrataError naming the model, the quantity and the customer's summary. */
@@ -118,7 +148,9 @@ export function toPurchaseModel(fit: Pick<FitResult, 'model' | 'params'>): Purch
       return { model: fit.model, params: { r: get('r'), alpha: get('alpha'), a: get('a'), b: get('b') } };
     case 'pareto':
       return { model: 'pareto', params: { r: get('r'), alpha: get('alpha'), s: get('s'), beta: get('beta') } };
+    case 'bgbb':
+      return { model: 'bgbb', params: { alpha: get('alpha'), beta: get('beta'), gamma: get('gamma'), delta: get('delta') } };
     case 'gammagamma':
-      throw new StrataError('gammagamma is a spend model; a purchase model (bgnbd, mbgnbd, pareto) is needed');
+      throw new StrataError('gammagamma is a spend model; a purchase model (bgnbd, mbgnbd, pareto, bgbb) is needed');
   }
 }

@@ -57,6 +57,7 @@ export interface SummaryFile {
 /** The fields each kind of model reads. */
 const FIELDS: Readonly<Record<SummaryKind, readonly (keyof ColumnNames)[]>> = {
   purchase: ['frequency', 'recency', 'T'],
+  opportunity: ['frequency', 'recency', 'T'],
   spend: ['frequency', 'monetary_value'],
 };
 

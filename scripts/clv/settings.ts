@@ -24,7 +24,15 @@ export const CLV_VAR_DEFAULTS = {
   clv_holdout_weeks: 13,
   clv_spend_sample: 20_000,
   clv_min_repeat_customers: 10,
+  clv_discrete_sources: {},
 } as const;
+
+/** The periods a discrete source's opportunities can be: a calendar month. */
+export const DISCRETE_PERIODS = ['month'] as const;
+export type DiscretePeriod = (typeof DISCRETE_PERIODS)[number];
+
+/** A discrete source's time unit in customer_clv_summary, clv_predictions and clv_fits. */
+export const CALENDAR_MONTH = 'calendar_month';
 
 export interface ClvSettings {
   /** a purchase model, or 'auto': chosen by holdout error inside the build */
@@ -39,6 +47,12 @@ export interface ClvSettings {
   readonly spendSample: number;
   /** fewer repeat customers than this is an error */
   readonly minRepeatCustomers: number;
+  /**
+   * Sources (silver orders.source) whose activity lives on a grid of discrete opportunities,
+   * with the period of one opportunity: summarised in calendar months and fitted by the BG/BB
+   * (docs/clv.md, "Discrete sources"). The others use `model` in continuous time.
+   */
+  readonly discreteSources: Readonly<Record<string, DiscretePeriod>>;
 }
 
 /** Reads and checks the clv_* vars; a bad value is a UsageError naming the var. */
@@ -65,7 +79,35 @@ export function clvSettings(vars: Readonly<Record<string, unknown>>): ClvSetting
     holdoutWeeks: integer('clv_holdout_weeks', get('clv_holdout_weeks'), 1, 520),
     spendSample: integer('clv_spend_sample', get('clv_spend_sample'), 100, 1_000_000),
     minRepeatCustomers: integer('clv_min_repeat_customers', get('clv_min_repeat_customers'), 1, Number.MAX_SAFE_INTEGER),
+    discreteSources: discreteSources(get('clv_discrete_sources')),
   };
+}
+
+function discreteSources(value: unknown): Record<string, DiscretePeriod> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`var clv_discrete_sources must be a mapping of source to period, e.g. {stg_airline_flight_activity: month}; got ${JSON.stringify(value)}`);
+  }
+  const out: Record<string, DiscretePeriod> = {};
+  for (const [source, period] of Object.entries(value)) {
+    if (!(DISCRETE_PERIODS as readonly unknown[]).includes(period)) {
+      throw new UsageError(`var clv_discrete_sources: the period of source ${source} must be one of ${DISCRETE_PERIODS.join(', ')}; got ${JSON.stringify(period)}`);
+    }
+    out[source] = period as DiscretePeriod;
+  }
+  return out;
+}
+
+/**
+ * A discrete source's holdout in whole calendar months: the number nearest clv_holdout_weeks
+ * weeks, at least 1 (13 weeks: 3). customer_clv_summary.sql computes the same.
+ */
+export function holdoutMonths(holdoutWeeks: number): number {
+  return Math.max(1, Math.round((7 * holdoutWeeks) / DAYS_PER_UNIT.month));
+}
+
+/** A short horizon of `days` in whole opportunities of a calendar month (90 days: 3). */
+export function daysToMonths(days: number): number {
+  return Math.max(1, Math.round(days / DAYS_PER_UNIT.month));
 }
 
 function integer(name: string, value: unknown, min: number, max: number): number {

@@ -1,9 +1,9 @@
 /**
- * Draws customer summaries from the BG/NBD process itself, with a seed: for benchmarks at any
+ * Draws customer summaries from the BG/NBD or BG/BB process itself, with a seed: for benchmarks at any
  * scale and for tests that a fit recovers the parameters that generated its data.
  */
 import { Random } from '../core/random.ts';
-import type { BgParams, SummaryRow } from './types.ts';
+import type { BgbbParams, BgParams, SummaryRow } from './types.ts';
 
 export interface SimulationOptions {
   readonly customers: number;
@@ -42,6 +42,40 @@ export function simulateBgnbd({ r, alpha, a, b }: BgParams, options: SimulationO
       if (random() < p) break;
     }
     rows.push({ x, tx, T });
+  }
+  return rows;
+}
+
+export interface OpportunitySimulationOptions {
+  readonly customers: number;
+  readonly seed: number;
+  /** each customer's n (opportunities after the first) is drawn uniformly from the whole numbers minN..maxN */
+  readonly minN: number;
+  readonly maxN: number;
+}
+
+/**
+ * One (x, t_x, n) row per customer from the BG/BB process (FHS 2010 §2): p ~ Beta(alpha, beta),
+ * θ ~ Beta(gamma, delta); at each opportunity 1..n the customer first dies with probability θ
+ * (for good), else transacts with probability p.
+ */
+export function simulateBgbb({ alpha, beta, gamma, delta }: BgbbParams, options: OpportunitySimulationOptions): SummaryRow[] {
+  const draws = new Random(options.seed);
+  const rows: SummaryRow[] = [];
+  for (let i = 0; i < options.customers; i++) {
+    const n = options.minN + Math.floor(draws.next() * (options.maxN - options.minN + 1));
+    const p = draws.beta(alpha, beta);
+    const theta = draws.beta(gamma, delta);
+    let x = 0;
+    let tx = 0;
+    for (let t = 1; t <= n; t++) {
+      if (draws.next() < theta) break;
+      if (draws.next() < p) {
+        x++;
+        tx = t;
+      }
+    }
+    rows.push({ x, tx, T: n });
   }
   return rows;
 }

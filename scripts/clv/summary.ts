@@ -6,8 +6,11 @@
  */
 import type { SummaryRow } from './types.ts';
 
-/** Which fields a fit reads: the purchase models (x, t_x, T) or the spend model (x, m). */
-export type SummaryKind = 'purchase' | 'spend';
+/**
+ * Which fields a fit reads: the purchase models in continuous time (x, t_x, T), the BG/BB on
+ * discrete opportunities (x, t_x, n: whole numbers), or the spend model (x, m).
+ */
+export type SummaryKind = 'purchase' | 'opportunity' | 'spend';
 
 /** The problem with one summary row, or undefined when it is usable for `kind`. */
 export function rowProblem(row: SummaryRow, kind: SummaryKind): string | undefined {
@@ -18,6 +21,14 @@ export function rowProblem(row: SummaryRow, kind: SummaryKind): string | undefin
     if (x > 0 && !(monetary !== undefined && monetary > 0 && Number.isFinite(monetary))) {
       return `monetary_value must be > 0 for a repeat customer (frequency ${x}), got ${monetary}`;
     }
+    return undefined;
+  }
+  if (kind === 'opportunity') {
+    // n = 0 (first transaction at the last opportunity) is a customer the likelihood learns nothing from
+    if (!Number.isInteger(T) || T < 0) return `n (opportunities after the first) must be a whole number >= 0, got ${T}`;
+    if (!Number.isInteger(tx) || tx > T) return `recency must be a whole number between 0 and n (${T}), got ${tx}`;
+    if (x === 0 && tx !== 0) return `recency must be 0 when frequency is 0, got ${tx}`;
+    if (tx < x) return `recency must be at least frequency (${x}): x transactions need x opportunities, got ${tx}`;
     return undefined;
   }
   if (!(T > 0) || !Number.isFinite(T)) return `T must be > 0, got ${T}`;

@@ -4,18 +4,24 @@
  * (days, weeks, …); the parameters that carry time (alpha, beta) are then in that unit too.
  */
 
-/** Purchase models of the "buy 'til you die" family. */
-export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'pareto';
+/**
+ * Purchase models of the "buy 'til you die" family: three in continuous time, and the BG/BB for
+ * transactions on a grid of discrete opportunities (a calendar month).
+ */
+export type PurchaseModelName = 'bgnbd' | 'mbgnbd' | 'pareto' | 'bgbb';
 /** Every model `fitModel` knows: the purchase models and the spend model. */
 export type ModelName = PurchaseModelName | 'gammagamma';
 
-export const MODEL_NAMES: readonly ModelName[] = ['bgnbd', 'mbgnbd', 'pareto', 'gammagamma'];
+export const MODEL_NAMES: readonly ModelName[] = ['bgnbd', 'mbgnbd', 'pareto', 'bgbb', 'gammagamma'];
 
 /**
  * One customer (or, with `count`, that many identical customers).
  * x = repeat purchases (the first purchase is not counted), tx = time from the first to the
  * last repeat purchase (0 when x = 0), T = time from the first purchase to the end of the
  * calibration period. `monetary` is the mean value of the repeat purchases (Gamma-Gamma only).
+ * For the BG/BB (discrete opportunities) x counts opportunities with a transaction after the
+ * first, tx is the opportunity of the last (0 when x = 0) and T is n, the opportunities after the
+ * first: all whole numbers, x ≤ tx ≤ T.
  */
 export interface SummaryRow {
   readonly x: number;
@@ -42,6 +48,17 @@ export interface ParetoParams {
   readonly beta: number;
 }
 
+/**
+ * BG/BB: alpha, beta (Beta distribution of the transaction probability p at each opportunity),
+ * gamma, delta (Beta distribution of the drop-out probability θ before each opportunity).
+ */
+export interface BgbbParams {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly gamma: number;
+  readonly delta: number;
+}
+
 /** Gamma-Gamma spend model: p (shape of a transaction's value), q, v (its scale's gamma). */
 export interface GammaGammaParams {
   readonly p: number;
@@ -49,13 +66,14 @@ export interface GammaGammaParams {
   readonly v: number;
 }
 
-export type ModelParams = BgParams | ParetoParams | GammaGammaParams;
+export type ModelParams = BgParams | ParetoParams | BgbbParams | GammaGammaParams;
 
 /** A purchase model with its parameters, as the prediction functions take it. */
 export type PurchaseModel =
   | { readonly model: 'bgnbd'; readonly params: BgParams }
   | { readonly model: 'mbgnbd'; readonly params: BgParams }
-  | { readonly model: 'pareto'; readonly params: ParetoParams };
+  | { readonly model: 'pareto'; readonly params: ParetoParams }
+  | { readonly model: 'bgbb'; readonly params: BgbbParams };
 
 /** What `fitModel` returns. */
 export interface FitResult {
@@ -75,4 +93,6 @@ export interface FitResult {
   readonly distinctRows: number;
   /** things a user should know that do not stop the fit (e.g. spend correlated with frequency) */
   readonly warnings: readonly string[];
+  /** why a fit inside the parameter box still does not count as converged: a mixing distribution collapsed to a point (BG/BB) */
+  readonly collapsed?: string;
 }

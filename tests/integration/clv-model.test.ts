@@ -7,9 +7,11 @@ import { generate } from '../../scripts/ingest/generate.ts';
 import { predictClv, predictPAlive, predictPurchases, predictSpend, toPurchaseModel } from '../../scripts/clv/predict.ts';
 import { DAYS_PER_UNIT, TIME_UNITS, type TimeUnitVar } from '../../scripts/clv/settings.ts';
 import type { GammaGammaParams } from '../../scripts/clv/types.ts';
+import { loadFile } from '../../scripts/ingest/load.ts';
 import { generateTravel } from '../../scripts/ingest/synthetic/travel/generate.ts';
 import { formatSummary } from '../../scripts/report/summary.ts';
 import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
+import { dataFile } from '../support/data-files.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -249,7 +251,7 @@ describe('lifetime value in a full build', () => {
     ]);
     // the summary's warning names the source, the failed model and the reason
     expect(formatSummary(mixed.report)).toMatch(
-      /WARN +test\.singular\.clv_sources_without_lifetime_value .*: 1 failing row: source=stg_travel_order_lines, customers=\d+, model=(bgnbd|mbgnbd|pareto), build_id=\d+, reason=\w+ fit: too few repeat customers/,
+      /WARN +test\.singular\.clv_sources_without_lifetime_value .*: 1 failing row: source=stg_travel_order_lines, customers=\d+, model=bgbb, build_id=\d+, reason=bgbb fit: too few repeat customers/,
     );
 
     // retail: its own as-of day and fits, so every value equals the retail-only build's exactly
@@ -297,6 +299,32 @@ describe('lifetime value in a full build', () => {
       /score_customer: source stg_travel_order_lines has no lifetime value in the published build/,
     );
   }, 300_000);
+
+  it('fits a discrete source (the airline, calendar months) by the BG/BB beside retail: retail CLV unchanged to the last bit', async () => {
+    // the real airline files: a source declared discrete in schema.yml (var clv_discrete_sources)
+    await loadFile(db.pool, { file: dataFile('airline_loyalty/customer_loyalty_history.csv.gz') });
+    await loadFile(db.pool, { file: dataFile('airline_loyalty/customer_flight_activity.csv.gz') });
+    const withAirline = await buildProject(db, project, {});
+    expect(withAirline.exitCode, whyNot(withAirline)).toBe(0);
+    expect(withAirline.report.published).toBe(true);
+    const fits = await rows<{ source: string; model: string; converged: boolean; time_unit: string }>(
+      `select source, model, converged, time_unit from strata_meta.clv_fits where build_id = $1 and role = 'purchase' order by source`,
+      [withAirline.report.buildId],
+    );
+    expect(fits.map((f) => [f.source, f.model, f.converged, f.time_unit])).toEqual([
+      ['retail_order_lines', expect.stringMatching(/^(bgnbd|mbgnbd|pareto)$/), true, 'week'],
+      ['stg_airline_flight_activity', 'bgbb', true, 'calendar_month'],
+      ['stg_travel_order_lines', 'bgbb', false, 'calendar_month'],
+    ]);
+    // every retail value, p_alive to clv_12m, is bit for bit the retail-only build's
+    expect(await rows(CLV_VALUES)).toEqual(retailOnly.clv);
+    expect(await rows(`select source, model, time_unit from gold.clv_parameters order by source`)).toEqual([
+      { source: 'retail_order_lines', model: fits[0]!.model, time_unit: 'week' },
+      { source: 'stg_airline_flight_activity', model: 'bgbb', time_unit: 'calendar_month' },
+    ]);
+    const [members] = await rows<{ n: number }>(`select count(*)::int as n from gold.customer_clv where source = 'stg_airline_flight_activity'`);
+    expect(members!.n).toBe(15_167);
+  }, 900_000);
 });
 
 /**

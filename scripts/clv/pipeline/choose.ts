@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Relation } from '../../core/types.ts';
 import { bestCandidate, compareModels, evaluateNaive, type Candidate, type HoldoutRow } from '../holdout.ts';
-import { PURCHASE_MODELS, daysToUnits, type ClvSettings } from '../settings.ts';
+import { PURCHASE_MODELS, daysToUnits, holdoutMonths, type ClvSettings } from '../settings.ts';
 import type { PurchaseModelName } from '../types.ts';
 import { readHoldoutRows } from './read.ts';
 
@@ -31,6 +31,13 @@ export interface Choice {
  * purchases per customer: each model is fitted on the purchases before the last clv_holdout_weeks
  * weeks and predicts each customer's purchases in them. When no model can be fitted on that
  * calibration period (too little data before it), the BG/NBD is used and the reason recorded.
+ *
+ * A discrete source (var clv_discrete_sources) always gets the BG/BB, the one model here of
+ * transactions on discrete opportunities: the continuous-time models let a customer buy any number
+ * of times in a month and need purchase counts at least as spread as a Poisson count's, which
+ * monthly yes/no activity is not (on the airline they run off to their Poisson limit; docs/clv.md).
+ * With 'auto' it is still judged on the holdout (the last whole calendar months nearest
+ * clv_holdout_weeks), against the naive baseline, and the figures are recorded.
  */
 export async function choosePurchaseModel(input: {
   readonly db: Kysely<unknown>;
@@ -40,6 +47,8 @@ export async function choosePurchaseModel(input: {
   readonly source: string;
 }): Promise<Choice> {
   const { settings } = input;
+  const period = settings.discreteSources[input.source];
+  if (period !== undefined) return chooseDiscrete(input, period);
   if (settings.model !== 'auto') return { model: settings.model, selection: `var clv_model = ${settings.model}` };
   const weeks = settings.holdoutWeeks;
   const rows = await readHoldoutRows(input.db, input.summary, input.source);
@@ -64,6 +73,35 @@ export async function choosePurchaseModel(input: {
     selection: `auto: lowest holdout MAE per customer over the last ${weeks} weeks (${maes})`,
     holdout,
   };
+}
+
+/** The BG/BB for a discrete source; with 'auto', its holdout figures against the naive baseline. */
+async function chooseDiscrete(
+  input: { readonly db: Kysely<unknown>; readonly summary: Relation; readonly settings: ClvSettings; readonly source: string },
+  period: string,
+): Promise<Choice> {
+  const { settings } = input;
+  const why = `discrete source (var clv_discrete_sources: one opportunity per calendar ${period}): bgbb`;
+  if (settings.model !== 'auto') return { model: 'bgbb', selection: `${why}; var clv_model = ${settings.model} applies to the other sources` };
+  const months = holdoutMonths(settings.holdoutWeeks);
+  const rows = await readHoldoutRows(input.db, input.summary, input.source);
+  const { maxIterations, maxTimeMs } = CANDIDATE_FIT_LIMITS;
+  const candidates =
+    rows.length > 0 ? compareModels(['bgbb'], rows, months, { minRepeatCustomers: settings.minRepeatCustomers, maxIterations, timeLimitMs: maxTimeMs }) : [];
+  const naive = rows.length > 0 ? evaluateNaive(rows, months) : null;
+  const holdout = {
+    holdout_months: months,
+    horizon_units: months,
+    calibration_customers: rows.reduce((n, r) => n + r.count, 0),
+    candidates: candidates.map(candidateJson),
+    naive,
+    rule: 'discrete source: bgbb, the one model of discrete opportunities; judged on the holdout, not chosen by it',
+  };
+  const [candidate] = candidates;
+  const figures = candidate?.metrics
+    ? `holdout MAE per customer over the last ${months} calendar months ${candidate.metrics.mae.toFixed(4)} (naive ${naive!.mae.toFixed(4)})`
+    : `not judged on the last ${months} calendar months (${rows.length === 0 ? 'no customer bought before them' : candidate?.error})`;
+  return { model: 'bgbb', selection: `${why}; ${figures}`, holdout };
 }
 
 /** compareModels, one model at a time, each with the time limit the faster ones set. */

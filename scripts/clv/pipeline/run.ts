@@ -12,7 +12,7 @@ import type { Relation } from '../../core/types.ts';
 import { predictCombinations } from '../combinations.ts';
 import { fitModel } from '../fit.ts';
 import { toPurchaseModel } from '../predict.ts';
-import { DAYS_PER_UNIT, TIME_UNITS, daysToUnits, type ClvSettings } from '../settings.ts';
+import { CALENDAR_MONTH, DAYS_PER_UNIT, TIME_UNITS, daysToMonths, daysToUnits, type ClvSettings } from '../settings.ts';
 import type { FitResult, GammaGammaParams, ModelName, PurchaseModelName, SummaryRow } from '../types.ts';
 import { choosePurchaseModel } from './choose.ts';
 import { readCombinations, readSources, readSpendSample } from './read.ts';
@@ -111,7 +111,10 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
 
   const choice = await choosePurchaseModel({ ...input, source });
   const choose = clock();
-  const record = { buildId: input.buildId, source, timeUnit: settings.timeUnit, selection: choice.selection, settings: settingsJson(settings) };
+  // a discrete source is summarised in calendar months, one opportunity each (docs/clv.md, "Discrete sources")
+  const discrete = settings.discreteSources[source] !== undefined;
+  const timeUnit = discrete ? CALENDAR_MONTH : settings.timeUnit;
+  const record = { buildId: input.buildId, source, timeUnit, selection: choice.selection, settings: settingsJson(settings) };
   const purchaseFit = await fitRecorded(input, choice.model, combinations, { ...record, holdout: choice.holdout });
   const fit = clock();
 
@@ -121,16 +124,17 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
   const spendMs = clock();
 
   const predictions = predictCombinations(toPurchaseModel(purchaseFit), combinations, {
-    timeUnit: TIME_UNITS[settings.timeUnit],
+    timeUnit: discrete ? 'months' : TIME_UNITS[settings.timeUnit],
     horizonMonths: settings.horizonMonths,
     monthlyDiscountRate: settings.discountRate,
-    shortHorizon: daysToUnits(SHORT_HORIZON_DAYS, settings.timeUnit),
+    // on a grid the next 90 days are the next 3 whole opportunities
+    shortHorizon: discrete ? daysToMonths(SHORT_HORIZON_DAYS) : daysToUnits(SHORT_HORIZON_DAYS, settings.timeUnit),
   });
   const predict = clock();
   await writePredictions(db, input.out, predictions, combinations.map((c) => c.count ?? 1), {
     source,
     model: choice.model,
-    timeUnit: settings.timeUnit,
+    timeUnit,
     horizonMonths: settings.horizonMonths,
     discountRate: settings.discountRate,
     spend,
@@ -141,7 +145,7 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
   for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${source}: ${warning}`);
   input.log(
     `${source}: ${choice.model} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
-      `in ${settings.timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
+      `in ${timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
       `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict)}, write ${ms(write)}`,
   );
   return {
@@ -178,7 +182,7 @@ async function fitRecorded(
     });
     if (!fit.converged) {
       failure = new StrataError(
-        `${model} fit did not converge: no optimum found after ${fit.iterations} iterations ` +
+        `${model} fit did not converge: ${fit.collapsed ?? `no optimum found after ${fit.iterations} iterations`} ` +
           `(log-likelihood ${fit.logLikelihood}, parameters ${JSON.stringify(fit.params)})`,
       );
     } else if (model === 'gammagamma' && !(fit.params['q']! > 1)) {
@@ -216,6 +220,7 @@ function settingsJson(s: ClvSettings): Record<string, unknown> {
     clv_holdout_weeks: s.holdoutWeeks,
     clv_spend_sample: s.spendSample,
     clv_min_repeat_customers: s.minRepeatCustomers,
+    clv_discrete_sources: s.discreteSources,
   };
 }
 

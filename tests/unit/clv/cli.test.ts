@@ -57,6 +57,6 @@ describe('clv fit', () => {
   it('exits with 2 for an unknown model', async () => {
     const run = await clv('fit', '--model', 'nbd', '--summary', SUMMARY_CSV);
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('unknown model "nbd"; expected one of bgnbd, mbgnbd, pareto, gammagamma');
+    expect(run.stderr).toContain('unknown model "nbd"; expected one of bgnbd, mbgnbd, pareto, bgbb, gammagamma');
   });
 });

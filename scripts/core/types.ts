@@ -291,6 +291,14 @@ export interface CompiledTest {
   readonly sql: string;
   /** a cheaper way to prove it passes, for generic tests that have one */
   readonly check?: TestCheck;
+  /**
+   * Columns the test is local to (`scope_by`): its failing rows for one value of them depend only
+   * on the rows holding that value in the relations it reads. An incremental build may then check
+   * only the values its changes touched (plan/scoped-keys.ts).
+   */
+  readonly scopeBy?: readonly string[];
+  /** a hash of what the test checks (SQL, severity, check, scope): an edited test checks every row again */
+  readonly definition: string;
   readonly dependsOn: readonly string[];
   readonly sources: readonly string[];
   readonly location: SourceLocation;
@@ -321,10 +329,13 @@ export interface PublishedState {
   /** node id → where a published table-like node's rows are stored (docs/storage.md) */
   readonly stored: Readonly<Record<string, StoredState>>;
   /**
-   * build id → ids of the tests that passed in that build, for the builds whose rows stored nodes
-   * show (`dataBuild`): a test may check only new rows when the rows before them passed it.
+   * build id → the tests that passed in that build (test id → the test's definition then), for the
+   * published build and the builds whose rows stored nodes show (`dataBuild`): a test may check
+   * only new rows when the rows before them passed the same test.
    */
-  readonly passedTests?: Readonly<Record<string, readonly string[]>>;
+  readonly passedTests?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
+  /** view model id → the SQL of its published public view: a view whose SQL changed changed every row */
+  readonly viewSql?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -367,6 +378,11 @@ export interface PlannedNode {
    * earlier builds tested read it instead of the whole relation (plan/scoped-tests.ts).
    */
   readonly added?: Relation;
+  /**
+   * Incremental and snapshot builds: a view of every row version this build wrote or superseded
+   * (old and new versions of what it changed), from which key-scoped tests take the keys it touched.
+   */
+  readonly changed?: Relation;
 }
 
 export interface PlannedTest {
@@ -376,6 +392,8 @@ export interface PlannedTest {
   readonly check?: TestCheck;
   /** set when the test checks only the rows this build added to its subject (PlannedNode.added) */
   readonly scopedToAdded?: true;
+  /** set when the test checks only the values of its `scopeBy` columns this build touched */
+  readonly scopedToKeys?: readonly string[];
 }
 
 export interface Plan {

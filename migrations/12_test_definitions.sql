@@ -1,0 +1,6 @@
+-- What each data test checked when it ran (issue 7, docs/storage.md "Data tests of incremental
+-- models"): a hash of the test's compiled SQL, severity, check and scope. An incremental build
+-- lets a test check only the rows or keys it changed when the same test passed on the rows kept
+-- from before; a test edited in place keeps its id, so its id alone would count the old test's
+-- pass. Results recorded before this migration have none and count as a different definition.
+alter table strata_meta.test_results add column definition text;

@@ -8,7 +8,9 @@
       loading, or one that failed half way, may hold part of its file; once a later batch has been
       read the watermark below has passed it and its remaining rows would never be read.
     - incremental builds: only batches newer than the newest batch already in {{ this }} (read
-      through the model's batch_id index), so a row is staged exactly once;
+      through the model's batch_id index, and written in as a literal by the runner so that the
+      planner reads the landing table through its batch_id index: macros/watermark.sql), so a row
+      is staged exactly once;
 
   with every column of `relation`, plus
 
@@ -59,6 +61,6 @@ left join lateral (
 {%- endif %}
 where landed.batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
 {%- if is_incremental() %}
-  and landed.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
+  and landed.batch_id > {{ watermark('batch_id') }}
 {%- endif %}
 {%- endmacro %}

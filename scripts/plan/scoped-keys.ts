@@ -55,22 +55,27 @@ export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string |
   const touched = changes.length === 0
     ? `select ${list} from ${qualified(relationOf(reads[0]!, test, ctx))} where false`
     : changes.map((sql) => `select ${list} from (\n${sql}\n) as strata_changed`).join('\nunion\n');
-  const restricted = (relation: Relation): string => `(select * from ${qualified(relation)} as strata_r where ${atTouched(keys)})`;
+  const restricted = (relation: Relation): string => atTouched(qualified(relation), keys);
   const body = replaceTokens(test.sql, ctx.manifest.tokens, (target) => restricted(relationOf(target, test, ctx)));
   return `with strata_touched as materialized (\n${touched}\n)\nselect * from (\n${body}\n) as strata_scoped`;
 }
 
 /**
- * The condition that keeps a row whose key values are among the touched ones. The first column is
- * matched with `= any (array(…))`, a form the planner turns into index look-ups; null values are
- * kept when a touched key has them (a test that groups by the key groups nulls together).
+ * `relation` read only at the touched key values, on one line: the rows whose first key column is
+ * among the touched values (`= any (array(…))`, which the planner turns into index look-ups through
+ * views and unions), and, only when a touched key has a null, the rows with a null key column (a
+ * test that groups by the key groups nulls together). The null branch is kept apart because an
+ * `or` in the first condition would make the planner scan the whole relation.
  */
-function atTouched(keys: readonly string[]): string {
-  const [first, ...rest] = keys as [string, ...string[]];
-  const lead = `strata_r.${first} = any (array(select distinct ${first} from strata_touched where ${first} is not null))`;
-  const tuple = keys.length === 1 ? '' : ` and (${keys.map((k) => `strata_r.${k}`).join(', ')}) in (select ${keys.join(', ')} from strata_touched)`;
-  const nulls = `(${keys.map((k) => `strata_r.${k} is null`).join(' or ')}) and exists (select 1 from strata_touched as t where (${keys.map((k) => `t.${k}`).join(', ')}) is not distinct from (${keys.map((k) => `strata_r.${k}`).join(', ')}))`;
-  return `((${lead}${tuple}) or (${nulls}))`;
+function atTouched(relation: string, keys: readonly string[]): string {
+  const [first] = keys as [string, ...string[]];
+  const tuple = (alias: string) => `(${keys.map((k) => `${alias}.${k}`).join(', ')})`;
+  const values = `strata_r.${first} = any (array(select distinct ${first} from strata_touched where ${first} is not null))` +
+    (keys.length === 1 ? '' : ` and ${tuple('strata_r')} in (select ${keys.join(', ')} from strata_touched)`);
+  const anyNull = (alias: string) => keys.map((k) => `${alias}.${k} is null`).join(' or ');
+  const nulls = `exists (select 1 from strata_touched as t where ${anyNull('t')}) and (${anyNull('strata_r')})` +
+    ` and exists (select 1 from strata_touched as t where ${tuple('t')} is not distinct from ${tuple('strata_r')})`;
+  return `(select * from ${relation} as strata_r where ${values} union all select * from ${relation} as strata_r where ${nulls})`;
 }
 
 /** The node and source ids whose tokens appear in `sql` (`this` stands for `self`). */

@@ -108,10 +108,22 @@ export interface SourceTable {
   readonly description?: string;
   readonly loadedAtField?: string;
   readonly freshness?: FreshnessSpec;
+  /** how a build finds the rows written since an earlier build (`changes:`), if declared */
+  readonly changes?: SourceChanges;
   readonly columns: readonly ColumnSpec[];
   readonly tests: readonly TestSpec[];
   readonly location: SourceLocation;
 }
+
+/**
+ * How the rows a source gained since a build are found (docs/storage.md, "Tests local to a key"):
+ * - `appended`: rows are only added, never changed or removed, and a load's rows have a greater
+ *   `column` than every row committed before it (landing tables and their batch_id): the rows
+ *   after the largest value a build saw when it started, through the column's index;
+ * - `transactions`: rows may be added or updated, never removed, and the table is small: the row
+ *   versions written by transactions a build's starting snapshot did not see (one scan).
+ */
+export type SourceChanges = { readonly kind: 'appended'; readonly column: string } | { readonly kind: 'transactions' };
 
 /** Properties of a model or seed declared in YAML (schema.yml or models/**.yml). */
 export interface NodeProperties {
@@ -336,6 +348,11 @@ export interface PublishedState {
   readonly passedTests?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
   /** view model id → the SQL of its published public view: a view whose SQL changed changed every row */
   readonly viewSql?: Readonly<Record<string, string>>;
+  /**
+   * source id → where the published build started reading it (a source with `changes:`): the
+   * largest `appended` column value, or the snapshot, as text (audit/source-marks.ts)
+   */
+  readonly sourceMarks?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { qualified } from '../core/sql.ts';
+import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { CompiledTest, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
 import type { Lookup } from './relations.ts';
 import { passedBefore } from './scoped-tests.ts';
@@ -36,14 +36,15 @@ export interface KeyScopeContext {
  * touched, or undefined when it must check every row. Scoped when all of these hold:
  * - not --full-refresh, and the same test (same definition) passed in the published build, so
  *   every value no change touches still passes;
- * - every relation it reads has known changes (`changesOf`): no source, no view whose SQL changed.
+ * - every relation it reads has known changes (`changesOf`): no source without `changes:`, no view
+ *   whose SQL changed.
  * The touched values are those of the changed rows (old and new versions) of every relation it
  * reads; each relation it reads is then read only at those values (through its indexes).
  */
 export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string | undefined {
   const keys = test.scopeBy;
   const published = ctx.published.buildId;
-  if (keys === undefined || ctx.fullRefresh || published === null || test.sources.length > 0) return undefined;
+  if (keys === undefined || ctx.fullRefresh || published === null) return undefined;
   if (!passedBefore(test, published, ctx.published)) return undefined;
   const reads = readsOf(test.sql, ctx.manifest, test.attachedTo);
   if (reads.length === 0) return undefined;
@@ -115,10 +116,12 @@ function changesOfAll(ids: readonly string[], ctx: KeyScopeContext, seen: Readon
  *   rows differ from the published ones at all, all of them and all of the old ones (compared as
  *   JSON, so a changed column layout is a difference, not an error);
  * - a view model: its own SQL over the changes of what it reads (below);
- * - a source, or anything never published: unknown.
+ * - a source that declares `changes:` (SourceChanges), read from the published build's mark: the
+ *   rows after it; any other source, or anything never published: unknown.
  */
 function changesOf(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>): Change {
-  if (id.startsWith('source.') || seen.has(id)) return UNKNOWN;
+  if (seen.has(id)) return UNKNOWN;
+  if (id.startsWith('source.')) return sourceChanges(id, ctx);
   const node = ctx.manifest.nodes.find((n) => n.id === id);
   const planned = ctx.planned.get(id);
   if (node === undefined || node.config.materialized === 'ephemeral') return UNKNOWN;
@@ -178,4 +181,32 @@ function viewChanges(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>
 function relationOrUnknown(target: string, ctx: KeyScopeContext): Relation {
   const found = ctx.lookup(target);
   return found.ok ? found.relation : { schema: '?', name: '?' };
+}
+
+/**
+ * A source's rows written since the published build started (its mark, audit/source-marks.ts):
+ * `appended_by` rows after the largest value it saw, a literal so the planner uses the column's
+ * index; `transactions` rows whose writing transaction its snapshot did not see (xmin, compared
+ * modulo 2^32 as PostgreSQL compares transaction ids: an xmin at or after the snapshot's xmax, or
+ * in progress then). Deleted rows are not seen: the declaration says there are none.
+ */
+function sourceChanges(id: string, ctx: KeyScopeContext): Change {
+  const table = ctx.manifest.sources.find((s) => `source.${s.source}.${s.name}` === id);
+  const mark = ctx.published.sourceMarks?.[id];
+  if (table?.changes === undefined || mark === undefined) return UNKNOWN;
+  const relation = qualified({ schema: table.schema, name: table.identifier });
+  if (table.changes.kind === 'appended') {
+    const column = quoteIdent(table.changes.column);
+    return { kind: 'rows', sql: mark === '' ? `select * from ${relation}` : `select * from ${relation} where ${column} > ${quoteLiteral(mark)}` };
+  }
+  const snapshot = `${quoteLiteral(mark)}::pg_snapshot`;
+  const xid = 'strata_s.xmin::text::bigint';
+  const wrap = (x: string) => `(${x})::text::numeric % 4294967296`;
+  return {
+    kind: 'rows',
+    sql:
+      `select strata_s.* from ${relation} as strata_s where ` +
+      `((${xid} - ${wrap(`pg_snapshot_xmax(${snapshot})`)} + 4294967296) % 4294967296 < 2147483648` +
+      ` or ${xid} in (select ${wrap('x')} from pg_snapshot_xip(${snapshot}) as x))`,
+  };
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readSourceMarks } from '../audit/source-marks.ts';
 import type { PublishedState, Relation, StoredState } from '../core/types.ts';
 
 /**
@@ -30,7 +31,7 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
     }
   }
   const builds = [buildId, ...Object.values(stored).map((s) => s.dataBuild)];
-  return { buildId, relations, stored, passedTests: await passedTestsOf(db, builds), viewSql };
+  return { buildId, relations, stored, passedTests: await passedTestsOf(db, builds), viewSql, sourceMarks: await readSourceMarks(db, buildId) };
 }
 
 /** build id → the tests that passed in it (test id → its definition then), for the given builds. */

@@ -1,4 +1,4 @@
-import { qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
+import { VALUE_END, VALUE_START, qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
 import type { CompiledTest, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
 import type { Lookup } from './relations.ts';
 import { passedBefore } from './scoped-tests.ts';
@@ -56,27 +56,42 @@ export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string |
   const touched = changes.length === 0
     ? `select ${list} from ${qualified(relationOf(reads[0]!, test, ctx))} where false`
     : changes.map((sql) => `select ${list} from (\n${sql}\n) as strata_changed`).join('\nunion\n');
-  const restricted = (relation: Relation): string => atTouched(qualified(relation), keys);
-  const body = replaceTokens(test.sql, ctx.manifest.tokens, (target) => restricted(relationOf(target, test, ctx)));
+  const restricted = (relation: Relation): string => atTouched(qualified(relation), keys, touched);
+  const body = replaceTokens(test.sql, ctx.manifest.tokens, (target) => restricted(relationOf(target, test, ctx)), { multiline: true });
+  // several key columns: the touched tuples are matched in the statement itself (one column's
+  // values reach the index, the tuple is checked against the set)
+  if (keys.length === 1) return `select * from (\n${body}\n) as strata_scoped`;
   return `with strata_touched as materialized (\n${touched}\n)\nselect * from (\n${body}\n) as strata_scoped`;
 }
 
 /**
  * `relation` read only at the touched key values, on one line: the rows whose first key column is
- * among the touched values (`= any (array(…))`, which the planner turns into index look-ups through
- * views and unions), and, only when a touched key has a null, the rows with a null key column (a
- * test that groups by the key groups nulls together). The null branch is kept apart because an
- * `or` in the first condition would make the planner scan the whole relation.
+ * among the touched values, and, only when a touched key has a null, the rows with a null key
+ * column (a test that groups by the key groups nulls together). Both the values and whether a
+ * null is among them are marked for the runner to evaluate first and write in as literals
+ * (execute/resolve-values.ts): compared with a sub-select's array the planner cannot know how
+ * many values there are, and for a column with few distinct values (batch_id) it then scans the
+ * whole relation; with the literal it uses the index. An `or` of the two would also make it scan.
  */
-function atTouched(relation: string, keys: readonly string[]): string {
+function atTouched(relation: string, keys: readonly string[], touched: string): string {
   const [first] = keys as [string, ...string[]];
   const tuple = (alias: string) => `(${keys.map((k) => `${alias}.${k}`).join(', ')})`;
-  const values = `strata_r.${first} = any (array(select distinct ${first} from strata_touched where ${first} is not null))` +
-    (keys.length === 1 ? '' : ` and ${tuple('strata_r')} in (select ${keys.join(', ')} from strata_touched)`);
   const anyNull = (alias: string) => keys.map((k) => `${alias}.${k} is null`).join(' or ');
+  // the first column's touched values, a null among them when a touched key has one
+  const firstValues = valueOf(`select coalesce(array_agg(distinct strata_t.${first}), '{}') from (\n${touched}\n) as strata_t`);
+  if (keys.length === 1) {
+    const nulls = `array_position(${firstValues}, null) is not null and strata_r.${first} is null`;
+    return `(select * from ${relation} as strata_r where strata_r.${first} = any (${firstValues}) union all select * from ${relation} as strata_r where ${nulls})`;
+  }
+  const values = `strata_r.${first} = any (${firstValues}) and ${tuple('strata_r')} in (select ${keys.join(', ')} from strata_touched)`;
   const nulls = `exists (select 1 from strata_touched as t where ${anyNull('t')}) and (${anyNull('strata_r')})` +
     ` and exists (select 1 from strata_touched as t where ${tuple('t')} is not distinct from ${tuple('strata_r')})`;
   return `(select * from ${relation} as strata_r where ${values} union all select * from ${relation} as strata_r where ${nulls})`;
+}
+
+/** A scalar sub-select the runner evaluates before the test and writes in as a literal. */
+function valueOf(select: string): string {
+  return `${VALUE_START}(${select})${VALUE_END}`;
 }
 
 /**

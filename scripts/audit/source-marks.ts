@@ -26,9 +26,11 @@ async function markOf(pool: pg.Pool, table: SourceTable, previous: string | unde
   const column = quoteIdent(table.changes!.column);
   const relation = qualified({ schema: table.schema, name: table.identifier });
   // a literal bound, not a parameter: the planner then reads only the index ranges after it
-  const after = previous === undefined ? '' : ` where ${column} > ${quoteLiteral(previous)}`;
+  // '' is the mark of a table that was empty then (readSourceMarks): no bound
+  const bound = previous === undefined || previous === '' ? undefined : previous;
+  const after = bound === undefined ? '' : ` where ${column} > ${quoteLiteral(bound)}`;
   const found = await pool.query<{ mark: string | null }>(`select max(${column})::text as mark from ${relation}${after}`);
-  return found.rows[0]?.mark ?? previous ?? null;
+  return found.rows[0]?.mark ?? bound ?? null;
 }
 
 /** source id → mark, as recorded by `build`. */

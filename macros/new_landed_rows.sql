@@ -10,7 +10,9 @@
       still loading, or one that failed half way, may hold part of its file; once a later batch
       has been read the watermark below has passed it and its remaining rows would never be read.
     - incremental builds: the batches newer than the newest batch already in {{ this }} (read
-      through the model's batch_id index), so a row is staged once; and, while a batch retracted
+      through the model's batch_id index, and written in as a literal by the runner so that the
+      planner reads the landing table through its batch_id index: macros/watermark.sql), so a row
+      is staged once; and, while a batch retracted
       after it was staged is pending (silver.pending_retractions), its rows again, now marked
       `retracted`, with every other row held here that shares a key with them: with the
       retracted row gone, one of those may be the first occurrence now (retail's staging does the
@@ -65,19 +67,13 @@ with read_batches as (
 
 {%- if is_incremental() %}
 
-read_through as (
-
-    select coalesce(max(batch_id), 0) as batch_id from {{ this }}
-
-),
-
 withdrawn as (
 
     -- the rows held here of batches retracted after they were staged, by the batch_id index
     select held.batch_id, held.source_line, held.{{ key }}
     from {{ this }} as held
     where held.batch_id in (select batch_id from {{ ref('pending_retractions') }})
-      and held.batch_id <= (select batch_id from read_through)
+      and held.batch_id <= {{ watermark('batch_id') }}
 
 ),
 
@@ -109,7 +105,7 @@ candidates as (
 
     {{ read_landed }}
     {%- if is_incremental() %}
-    where landed.batch_id > (select batch_id from read_through)
+    where landed.batch_id > {{ watermark('batch_id') }}
 
     union all
 

@@ -51,8 +51,9 @@ landed as (
     from {{ ref('retail_order_lines') }} as lines
     join read_batches as batches on batches.batch_id = lines.batch_id
     {% if is_incremental() %}
-    -- only the batches this table has not seen yet
-    where lines.batch_id > (select coalesce(max(batch_id), 0) from {{ this }})
+    -- only the batches this table has not seen yet; the runner writes the watermark in as a
+    -- literal (macros/watermark.sql), so the planner finds them through landing's batch_id index
+    where lines.batch_id > {{ watermark('batch_id') }}
     {% endif %}
 
 ),

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PlannedTest, TestResult } from '../core/types.ts';
+import { resolveValues } from '../execute/resolve-values.ts';
 
 /** At most this many failing rows are kept for inspection; the count is always exact. */
 export const FAILURE_SAMPLE = 100;
@@ -19,8 +20,10 @@ export async function runTest(pool: pg.Pool, planned: PlannedTest): Promise<Test
   const started = performance.now();
   const base = { id: test.id, severity: test.severity, location: test.location };
   try {
+    // a test local to a key carries its touched key values as marked sub-selects (plan/scoped-keys.ts)
+    const sql = await resolveValues(pool, planned.sql, { multiline: true });
     const result = await pool.query<{ failures: string; sample: unknown[] | null }>(
-      `with failing as (\n${planned.sql}\n)\n` +
+      `with failing as (\n${sql}\n)\n` +
         `select (select count(*) from failing) as failures,\n` +
         `       (select json_agg(f) from (select * from failing limit ${FAILURE_SAMPLE}) f) as sample`,
     );

@@ -19,14 +19,15 @@ export interface RunTestsOptions {
  * - a `unique` test on a column with a unique index passes without a scan;
  * - every other test runs its own query.
  * A test the plan scoped to the rows this build added (PlannedTest.scopedToAdded) reads only them,
- * in the pass and in its own query, and says so in its message.
+ * in the pass and in its own query, and says so in its message; so does a test scoped to the key
+ * values this build touched (PlannedTest.scopedToKeys), whose query reads only those.
  * Results come back in the tests' order.
  */
 export async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
   const results = new Map<PlannedTest, TestResult>();
   const record = async (test: PlannedTest, outcome: TestOutcome): Promise<void> => {
-    const result = test.scopedToAdded ? scoped(outcome.result) : outcome.result;
-    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample));
+    const result = scoped(test, outcome.result);
+    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample, test.test.definition));
     results.set(test, result);
   };
   const units: (() => Promise<void>)[] = [];
@@ -85,8 +86,10 @@ async function runUniqueOrQuery(pool: pg.Pool, test: PlannedTest): Promise<TestO
 }
 
 /** A scoped test's result says what it checked, so a pass is not read as "every row passed". */
-function scoped(result: TestResult): TestResult {
-  const note = 'checked the rows this build added';
+function scoped(test: PlannedTest, result: TestResult): TestResult {
+  const note = test.scopedToAdded ? 'checked the rows this build added'
+    : test.scopedToKeys ? `checked the ${test.scopedToKeys.join(', ')} values this build touched` : undefined;
+  if (note === undefined) return result;
   return { ...result, message: result.message === undefined ? note : `${result.message} (${note})` };
 }
 

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type pg from 'pg';
 import { runTests } from '../audit/run-tests.ts';
+import { recordSourceMarks } from '../audit/source-marks.ts';
 import { writeCompiledArtifacts } from '../compile/write.ts';
 import { describeNode } from '../core/errors.ts';
 import type { NodeResult, Plan, PlannedNode, PublishedState } from '../core/types.ts';
@@ -115,6 +116,8 @@ async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
     vars: options.vars,
     fullRefresh: options.fullRefresh,
   });
+  // before any node reads a source: where this build starts reading the sources that declare `changes:`
+  await recordSourceMarks(db.pool, buildId, manifest, published.sourceMarks);
   const plan = planBuild(manifest, { buildId, selected: compiled.selected, published, fullRefresh: options.fullRefresh });
   await writeCompiledArtifacts(compiled.targetDir, manifest, publicPlanResolver(manifest));
   await createBuildSchemas(db.pool, buildId, plan.schemas);

@@ -2,8 +2,9 @@ import { CompileError } from '../core/errors.ts';
 import { quoteLiteral } from '../core/sql.ts';
 import type { TestCheck, TestSpec } from '../core/types.ts';
 import { didYouMean } from '../core/suggest.ts';
+
 import {
-  acceptedValuesFails, acceptedValuesSql, expressionFails, expressionIsTrueSql, failsWhen, notNullFails, notNullSql,
+  PLAIN_COLUMN, acceptedValuesFails, acceptedValuesSql, expressionFails, expressionIsTrueSql, failsWhen, notNullFails, notNullSql,
   relationshipsFails, relationshipsSql, rowCountSql, uniqueCombinationSql, uniqueSql,
 } from './test-sql.ts';
 
@@ -26,6 +27,8 @@ export interface GenericTest {
   readonly sql: string;
   /** a cheaper way to prove it passes (see TestCheck) */
   readonly check?: TestCheck;
+  /** columns the test is local to (CompiledTest.scopeBy) */
+  readonly scopeBy?: readonly string[];
   /** subject and other relations read (model/seed/source ids) */
   readonly reads: readonly string[];
   readonly customName?: string;
@@ -141,11 +144,16 @@ export function compileGenericTest(
       : spec.test === 'unique_combination_of_columns' && where === undefined
         ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: args['combination_of_columns'] as string[] }
       : undefined;
+    // `unique` and `unique_combination_of_columns` group by their columns: each group's verdict
+    // depends on that group's rows alone, so an incremental build may check the groups it touched
+    const grouped = spec.test === 'unique' ? [spec.column!] : spec.test === 'unique_combination_of_columns' ? (args['combination_of_columns'] as string[]) : [];
+    const scopeBy = grouped.length > 0 && grouped.every((c) => PLAIN_COLUMN.test(c)) ? [...new Set(grouped)] : undefined;
     return {
       test: spec.test,
       ...(spec.column === undefined ? {} : { column: spec.column }),
       sql,
       ...(check === undefined ? {} : { check }),
+      ...(scopeBy === undefined ? {} : { scopeBy }),
       reads,
       ...(name === undefined ? {} : { customName: name }),
     };

@@ -7,8 +7,9 @@ import { lineOfCall } from './locate.ts';
 import { renderFile } from './render-file.ts';
 import { didYouMean } from '../core/suggest.ts';
 import type { TestDraft } from './test-ids.ts';
+import { PLAIN_COLUMN } from './test-sql.ts';
 
-const TEST_CONFIG_KEYS = ['severity', 'enabled', 'tags', 'meta'];
+const TEST_CONFIG_KEYS = ['severity', 'enabled', 'tags', 'meta', 'scope_by'];
 
 /**
  * Compiles the singular tests (`*.sql` under the test paths): rendered like models, with
@@ -36,6 +37,8 @@ export function compileSingularTests(
     if (rendered.config['enabled'] === false) continue;
     const severity = readSeverity(rendered.config['severity']);
     if (severity === undefined) fail(configLine, `test severity must be 'error' or 'warn', got ${JSON.stringify(rendered.config['severity'])}`);
+    const scopeBy = readScopeBy(rendered.config['scope_by']);
+    if (scopeBy === null) fail(configLine, `scope_by must be a column name or a list of column names (plain lower-case identifiers), got ${JSON.stringify(rendered.config['scope_by'])}`);
     const direct: string[] = [];
     for (const name of rendered.refs) {
       const target = resolveRef(index, name);
@@ -51,11 +54,23 @@ export function compileSingularTests(
       test: 'singular',
       severity: severity ?? 'error',
       sql,
+      ...(scopeBy ? { scopeBy } : {}),
       reads: [...reads.dependsOn, ...reads.sources],
       location: { file: file.path, line: 1 },
     });
   }
   return drafts;
+}
+
+/**
+ * `scope_by`: the columns the test is local to (docs/storage.md, "Tests local to a key"); null
+ * when the value is not a column name or a non-empty list of them.
+ */
+function readScopeBy(value: unknown): readonly string[] | undefined | null {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === 'string' && PLAIN_COLUMN.test(c))) return null;
+  return [...new Set(list as string[])];
 }
 
 function readSeverity(value: unknown): Severity | undefined {

@@ -11,6 +11,8 @@ export interface TestDraft {
   readonly severity: Severity;
   readonly sql: string;
   readonly check?: TestCheck;
+  /** columns the test is local to (CompiledTest.scopeBy) */
+  readonly scopeBy?: readonly string[];
   /** model, seed and source ids the SQL reads */
   readonly reads: readonly string[];
   readonly location: SourceLocation;
@@ -56,6 +58,8 @@ export function finishTests(
         severity: draft.severity,
         sql: draft.sql,
         ...(draft.check === undefined ? {} : { check: draft.check }),
+        ...(draft.scopeBy === undefined ? {} : { scopeBy: draft.scopeBy }),
+        definition: definitionOf(draft),
         dependsOn,
         sources,
         location: draft.location,
@@ -63,6 +67,16 @@ export function finishTests(
     }
   }
   return [...tests.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * What a test checks, as a hash: its SQL (relation tokens, not physical names, so a rebuild of
+ * what it reads does not change it), severity, cheaper check and scope. A result recorded with
+ * another definition is not a pass of this test (plan/scoped-tests.ts).
+ */
+function definitionOf(draft: TestDraft): string {
+  const parts = [draft.test, draft.severity, draft.column ?? '', draft.sql, JSON.stringify(draft.check ?? null), JSON.stringify(draft.scopeBy ?? null)];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 }
 
 function shortHash(text: string): string {

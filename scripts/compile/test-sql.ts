@@ -5,6 +5,9 @@
  * quoted identifiers or expressions.
  */
 
+/** A column name that needs no quoting (a test's `scope_by` columns must be such names). */
+export const PLAIN_COLUMN = /^[a-z_][a-z0-9_$]*$/;
+
 /** The tested relation, filtered by `where` when there is one. */
 export function tested(relation: string, where: string | undefined, alias = 'm'): string {
   if (where !== undefined) return `(select * from ${relation} where ${where}) as ${alias}`;

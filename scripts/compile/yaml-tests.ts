@@ -33,6 +33,7 @@ export function compileYamlTests(
         severity: spec.severity,
         sql: test.sql,
         ...(test.check === undefined ? {} : { check: test.check }),
+        ...(test.scopeBy === undefined ? {} : { scopeBy: test.scopeBy }),
         reads: test.reads,
         location: spec.location,
       });

@@ -18,3 +18,10 @@ export function quoteIdent(name: string): string {
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/**
+ * Mark a scalar sub-select the runner evaluates just before the statement and writes in as a
+ * literal, so the planner sees the value (execute/resolve-values.ts; macros/watermark.sql).
+ */
+export const VALUE_START = '/*strata:value*/';
+export const VALUE_END = '/*strata:end*/';

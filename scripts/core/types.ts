@@ -108,10 +108,22 @@ export interface SourceTable {
   readonly description?: string;
   readonly loadedAtField?: string;
   readonly freshness?: FreshnessSpec;
+  /** how a build finds the rows written since an earlier build (`changes:`), if declared */
+  readonly changes?: SourceChanges;
   readonly columns: readonly ColumnSpec[];
   readonly tests: readonly TestSpec[];
   readonly location: SourceLocation;
 }
+
+/**
+ * How the rows a source gained since a build are found (docs/storage.md, "Tests local to a key"):
+ * - `appended`: rows are only added, never changed or removed, and a load's rows have a greater
+ *   `column` than every row committed before it (landing tables and their batch_id): the rows
+ *   after the largest value a build saw when it started, through the column's index;
+ * - `transactions`: rows may be added or updated, never removed, and the table is small: the row
+ *   versions written by transactions a build's starting snapshot did not see (one scan).
+ */
+export type SourceChanges = { readonly kind: 'appended'; readonly column: string } | { readonly kind: 'transactions' };
 
 /** Properties of a model or seed declared in YAML (schema.yml or models/**.yml). */
 export interface NodeProperties {
@@ -291,6 +303,14 @@ export interface CompiledTest {
   readonly sql: string;
   /** a cheaper way to prove it passes, for generic tests that have one */
   readonly check?: TestCheck;
+  /**
+   * Columns the test is local to (`scope_by`): its failing rows for one value of them depend only
+   * on the rows holding that value in the relations it reads. An incremental build may then check
+   * only the values its changes touched (plan/scoped-keys.ts).
+   */
+  readonly scopeBy?: readonly string[];
+  /** a hash of what the test checks (SQL, severity, check, scope): an edited test checks every row again */
+  readonly definition: string;
   readonly dependsOn: readonly string[];
   readonly sources: readonly string[];
   readonly location: SourceLocation;
@@ -321,10 +341,18 @@ export interface PublishedState {
   /** node id → where a published table-like node's rows are stored (docs/storage.md) */
   readonly stored: Readonly<Record<string, StoredState>>;
   /**
-   * build id → ids of the tests that passed in that build, for the builds whose rows stored nodes
-   * show (`dataBuild`): a test may check only new rows when the rows before them passed it.
+   * build id → the tests that passed in that build (test id → the test's definition then), for the
+   * published build and the builds whose rows stored nodes show (`dataBuild`): a test may check
+   * only new rows when the rows before them passed the same test.
    */
-  readonly passedTests?: Readonly<Record<string, readonly string[]>>;
+  readonly passedTests?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
+  /** view model id → the SQL of its published public view: a view whose SQL changed changed every row */
+  readonly viewSql?: Readonly<Record<string, string>>;
+  /**
+   * source id → where the published build started reading it (a source with `changes:`): the
+   * largest `appended` column value, or the snapshot, as text (audit/source-marks.ts)
+   */
+  readonly sourceMarks?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -367,6 +395,11 @@ export interface PlannedNode {
    * earlier builds tested read it instead of the whole relation (plan/scoped-tests.ts).
    */
   readonly added?: Relation;
+  /**
+   * Incremental and snapshot builds: a view of every row version this build wrote or superseded
+   * (old and new versions of what it changed), from which key-scoped tests take the keys it touched.
+   */
+  readonly changed?: Relation;
 }
 
 export interface PlannedTest {
@@ -376,6 +409,8 @@ export interface PlannedTest {
   readonly check?: TestCheck;
   /** set when the test checks only the rows this build added to its subject (PlannedNode.added) */
   readonly scopedToAdded?: true;
+  /** set when the test checks only the values of its `scopeBy` columns this build touched */
+  readonly scopedToKeys?: readonly string[];
 }
 
 export interface Plan {

@@ -4,6 +4,7 @@ import type { PlannedNode } from '../core/types.ts';
 import { distribute } from './distribute.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
 import { storeOutput } from './materializations/store.ts';
+import { resolveValues } from './resolve-values.ts';
 import { toDatabaseError } from './sql-error.ts';
 
 /**
@@ -37,14 +38,16 @@ async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step):
     for (const next of step.next(columns)) rows = (await runStep(client, planned, next)) ?? rows;
     return rows;
   }
+  let sql = step.sql;
   try {
-    const result = await client.query(step.sql);
+    sql = await resolveValues(client, step.sql);
+    const result = await client.query(sql);
     return step.countsRows ? (result.rowCount ?? null) : null;
   } catch (error) {
     throw toDatabaseError(error, {
       node: planned.node.id,
       file: planned.node.path,
-      sql: step.sql,
+      sql,
       ...(step.bodyOffset !== undefined ? { bodyOffset: step.bodyOffset } : {}),
       ...(planned.lineMap ? { lineMap: planned.lineMap } : {}),
     });

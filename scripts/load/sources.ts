@@ -1,4 +1,4 @@
-import type { FreshnessSpec, SourceTable } from '../core/types.ts';
+import type { FreshnessSpec, SourceChanges, SourceTable } from '../core/types.ts';
 import { readColumns } from './properties.ts';
 import { readTests } from './tests-yaml.ts';
 import { isRecord, type YamlReader, type YamlRecord } from './values.ts';
@@ -10,7 +10,7 @@ const SOURCE_KEYS = [
 ];
 const TABLE_KEYS = [
   'name', 'identifier', 'description', 'loaded_at_field', 'freshness', 'columns', 'tests', 'data_tests',
-  'meta', 'tags', 'config', 'quoting', 'external', 'docs',
+  'meta', 'tags', 'config', 'quoting', 'external', 'docs', 'changes',
 ];
 const PERIOD_SECONDS: Readonly<Record<string, number>> = { minute: 60, hour: 3600, day: 86_400 };
 
@@ -58,6 +58,7 @@ function readTable(r: YamlReader, table: YamlRecord, path: YamlPath, from: Inher
   const description = r.string(table['description'], [...path, 'description'], 'description');
   const loadedAt = r.string(table['loaded_at_field'], [...path, 'loaded_at_field'], 'loaded_at_field') ?? from.loadedAt;
   const freshness = 'freshness' in table ? readFreshness(r, table['freshness'], [...path, 'freshness']) : from.freshness;
+  const changes = readChanges(r, table['changes'], [...path, 'changes']);
   return {
     source: from.source,
     name,
@@ -66,10 +67,25 @@ function readTable(r: YamlReader, table: YamlRecord, path: YamlPath, from: Inher
     ...(description === undefined ? {} : { description }),
     ...(loadedAt === undefined ? {} : { loadedAtField: loadedAt }),
     ...(freshness === undefined ? {} : { freshness }),
+    ...(changes === undefined ? {} : { changes }),
     columns: readColumns(r, table, path),
     tests: readTests(r, table, path, undefined),
     location: { file: r.file, line: r.line(path) },
   };
+}
+
+/**
+ * strata's `changes:` of a source table (SourceChanges): `{appended_by: <column>}` or
+ * `transactions`; how an incremental build finds the rows the table gained.
+ */
+function readChanges(r: YamlReader, value: unknown, path: YamlPath): SourceChanges | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'transactions') return { kind: 'transactions' };
+  const record = isRecord(value) ? value : undefined;
+  const column = record?.['appended_by'];
+  if (record && Object.keys(record).length === 1 && typeof column === 'string' && /^[a-z_][a-z0-9_$]*$/.test(column)) return { kind: 'appended', column };
+  r.fail(path, "'changes' is either {appended_by: <column>} (rows only added, in growing order of that column) or 'transactions' (a small table whose rows may be updated, never deleted)");
+  return undefined;
 }
 
 /** `{warn_after: {count: 12, period: hour}, error_after: {...}}` → seconds; `null` → none. */

@@ -3,6 +3,7 @@ import type { Manifest, Plan, PublishedState, Relation } from '../core/types.ts'
 import { buildTag, versionedSchema } from './build-tag.ts';
 import { planNode } from './plan-node.ts';
 import { planTests } from './plan-tests.ts';
+import { keyScopedSql } from './scoped-keys.ts';
 import { scopedSubject } from './scoped-tests.ts';
 import { buildLookup, publicRelationOf } from './relations.ts';
 
@@ -48,11 +49,16 @@ export function planBuild(manifest: Manifest, input: PlanInput): Plan {
   );
 
   const planned = new Map(nodes.map((p) => [p.node.id, p]));
+  const keyScope = { manifest, planned, published: input.published, lookup, fullRefresh: input.fullRefresh };
   return {
     buildId: input.buildId,
     buildTag: tag,
     nodes,
-    tests: planTests(manifest, input.selected, lookup, (test) => scopedSubject(test, manifest, planned, input.published)),
+    tests: planTests(
+      manifest, input.selected, lookup,
+      (test) => scopedSubject(test, manifest, planned, input.published),
+      (test) => keyScopedSql(test, keyScope),
+    ),
     schemas,
     publishRelations,
     fullRefresh: input.fullRefresh,

@@ -2,6 +2,7 @@ import { describeNode } from '../core/errors.ts';
 import type { CompiledNode, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
 import { publicPlanResolver } from './public-resolver.ts';
 import { publicRelationOf, type Lookup } from './relations.ts';
+import { changedRelationOf } from './scoped-keys.ts';
 import { addedRelationOf } from './scoped-tests.ts';
 import { replaceTokens, resolveTokens } from './tokens.ts';
 
@@ -57,7 +58,7 @@ export function planNode(node: CompiledNode, target: Relation, ctx: PlanContext)
     publicRelation: publicRelationOf(node),
     ...(previous ? { previous } : {}),
     isIncremental,
-    ...(isIncremental ? { added: addedRelationOf(target) } : {}),
+    ...(isIncremental ? { added: addedRelationOf(target), changed: changedRelationOf(target) } : {}),
     ...(rawSql !== undefined ? { sql: resolveTokens(rawSql, ctx.manifest.tokens, resolve) } : {}),
     ...(publicSql !== undefined ? { publicSql } : {}),
     ...(rawSql !== undefined && lineMap ? { lineMap } : {}),

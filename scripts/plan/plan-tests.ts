@@ -8,12 +8,15 @@ import { resolveTokens } from './tokens.ts';
  * build nor published (it could not run; the nodes it needs are not part of this build).
  * `scope` names, for a test that may check only the rows this build added, the relation holding
  * them (plan/scoped-tests.ts): its subject is read from there, in its check and in its own query.
+ * Otherwise `scopeKeys` may give, for a test local to a key (`scope_by`), the SQL that checks only
+ * the key values this build touched (plan/scoped-keys.ts).
  */
 export function planTests(
   manifest: Manifest,
   selected: ReadonlySet<string>,
   lookup: (target: string) => Lookup,
   scope: (test: CompiledTest) => Relation | undefined = () => undefined,
+  scopeKeys: (test: CompiledTest) => string | undefined = () => undefined,
 ): readonly PlannedTest[] {
   const readSources = new Set(
     manifest.nodes.filter((n) => selected.has(n.id)).flatMap((n) => n.sources),
@@ -35,9 +38,12 @@ export function planTests(
       runnable = false;
       return { schema: '?', name: '?' };
     };
-    const sql = resolveTokens(test.sql, manifest.tokens, resolve);
+    const full = resolveTokens(test.sql, manifest.tokens, resolve);
     const check = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
-    if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }), ...(added === undefined ? {} : { scopedToAdded: true as const }) });
+    const byKeys = added === undefined && runnable ? scopeKeys(test) : undefined;
+    const sql = byKeys ?? full;
+    const scoped = added !== undefined ? { scopedToAdded: true as const } : byKeys !== undefined ? { scopedToKeys: test.scopeBy! } : {};
+    if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }), ...scoped });
   }
   return planned;
 }

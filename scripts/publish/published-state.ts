@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { readSourceMarks } from '../audit/source-marks.ts';
 import type { PublishedState, Relation, StoredState } from '../core/types.ts';
 
 /**
@@ -11,6 +12,7 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
   );
   const row = latest.rows[0];
   if (!row) return { buildId: null, relations: {}, stored: {} };
+  const buildId = Number(row.build_id);
   const live = await db.query<LiveRow & { versioned: boolean }>(
     `select l.*, exists (
         select 1 from pg_attribute a
@@ -20,23 +22,28 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
   );
   const relations: Record<string, Relation> = {};
   const stored: Record<string, StoredState> = {};
+  const viewSql: Record<string, string> = {};
   for (const r of live.rows) {
     relations[r.node_id] = { schema: r.public_schema, name: r.public_name };
+    if (r.kind === 'view') viewSql[r.node_id] = r.view_sql;
     if (r.kind === 'stored' && r.gen !== null && r.data_build !== null) {
       stored[r.node_id] = { partition: { schema: r.physical_schema, name: r.physical_name }, gen: Number(r.gen), dataBuild: Number(r.data_build), versioned: r.versioned };
     }
   }
-  return { buildId: Number(row.build_id), relations, stored, passedTests: await passedTestsOf(db, Object.values(stored).map((s) => s.dataBuild)) };
+  const builds = [buildId, ...Object.values(stored).map((s) => s.dataBuild)];
+  return { buildId, relations, stored, passedTests: await passedTestsOf(db, builds), viewSql, sourceMarks: await readSourceMarks(db, buildId) };
 }
 
-/** build id → the ids of the tests that passed in it, for the given builds. */
-async function passedTestsOf(db: pg.Pool | pg.PoolClient, builds: readonly number[]): Promise<Record<string, readonly string[]>> {
-  const found = await db.query<{ build_id: string; tests: string[] }>(
-    `select build_id, array_agg(test_id order by test_id) as tests from strata_meta.test_results
-      where status = 'pass' and build_id = any($1::bigint[]) group by build_id`,
+/** build id → the tests that passed in it (test id → its definition then), for the given builds. */
+async function passedTestsOf(db: pg.Pool | pg.PoolClient, builds: readonly number[]): Promise<Record<string, Record<string, string | null>>> {
+  const found = await db.query<{ build_id: string; test_id: string; definition: string | null }>(
+    `select build_id, test_id, definition from strata_meta.test_results
+      where status = 'pass' and build_id = any($1::bigint[]) order by build_id, test_id`,
     [[...new Set(builds)]],
   );
-  return Object.fromEntries(found.rows.map((r) => [r.build_id, r.tests]));
+  const passed: Record<string, Record<string, string | null>> = {};
+  for (const r of found.rows) (passed[r.build_id] ??= {})[r.test_id] = r.definition;
+  return passed;
 }
 
 /** One row of `strata_meta.live`, `strata_meta.build_outputs` or `strata_meta.published_relations`. */

@@ -1,6 +1,9 @@
 -- No landed line is lost or doubled on its way into silver: stg_retail_order_lines holds exactly
 -- one row per line of every loaded or retracted batch (each with a line_status), and order_lines and returns
 -- hold exactly its purchase and cancellation/return lines. Returns the batches where counts differ.
+-- Local to the batch (scope_by): an incremental build checks the batches whose landed, staged or
+-- silver rows changed (docs/storage.md, "Tests local to a key").
+{{ config(scope_by='batch_id') }}
 
 with landed as (
 

@@ -37,7 +37,7 @@ afterAll(async () => db?.drop());
 const C = '"public"."child"';
 function planned(name: string, sql: string, check?: TestCheck): PlannedTest {
   return {
-    test: { id: `test.${name}`, name, test: name, severity: 'error', sql, dependsOn: [], sources: [], location: { file: 'schema.yml', line: 1 }, ...(check ? { check } : {}) },
+    test: { id: `test.${name}`, name, test: name, severity: 'error', sql, definition: name, dependsOn: [], sources: [], location: { file: 'schema.yml', line: 1 }, ...(check ? { check } : {}) },
     sql,
     ...(check ? { check } : {}),
   };

@@ -84,3 +84,15 @@ export function addedViewSql(added: Relation, partition: Relation, columns: read
     `where ${quoteIdent(TO)} is null and ${quoteIdent(FROM)} = ${String(buildId)}`
   );
 }
+
+/**
+ * The build's view of every row version it wrote or superseded in a versioned node (the old and
+ * the new version of each row it changed, through the `_strata_from` and `_strata_to` indexes).
+ * Data tests local to a key check only the keys found here (plan/scoped-keys.ts).
+ */
+export function changedViewSql(changed: Relation, partition: Relation, columns: readonly string[], buildId: number): string {
+  return (
+    `create view ${qualified(changed)} as\nselect ${columnList(columns)}\nfrom ${qualified(partition)}\n` +
+    `where ${quoteIdent(FROM)} = ${String(buildId)} or ${quoteIdent(TO)} = ${String(buildId)}`
+  );
+}

@@ -3,7 +3,7 @@ import { qualified } from '../../core/sql.ts';
 import type { PlannedNode, StoredState } from '../../core/types.ts';
 import { columnList, stmt } from './sql-parts.ts';
 import type { Step } from './step.ts';
-import { FROM, GEN, TO, addedViewSql, buildViewSql, modelColumns } from './store-layout.ts';
+import { FROM, GEN, TO, addedViewSql, buildViewSql, changedViewSql, modelColumns } from './store-layout.ts';
 
 /** The published partition an incremental or snapshot build adds row versions to. */
 export function publishedRows(p: PlannedNode): StoredState {
@@ -16,7 +16,8 @@ export function publishedRows(p: PlannedNode): StoredState {
  * versions of builds that never published (failed, cancelled, killed, or rolled back from) are
  * removed first (they are invisible at the published build, so readers see no change), then the
  * build's own schema gets a view of the current rows: `{{ this }}`, the published rows, and a
- * view of the rows this build adds (empty until it writes), which scoped data tests read.
+ * view of the rows this build adds (empty until it writes), which scoped data tests read, and one
+ * of the row versions it writes or supersedes, from which key-scoped tests take their keys.
  */
 export function startVersionedSteps(p: PlannedNode): readonly Step[] {
   const prev = publishedRows(p);
@@ -31,6 +32,7 @@ export function startVersionedSteps(p: PlannedNode): readonly Step[] {
       next: (columns) => [
         stmt('create build view', buildViewSql(p.target, prev.partition, modelColumns(columns), 'versioned')),
         ...(p.added === undefined ? [] : [stmt('create view of added rows', addedViewSql(p.added, prev.partition, modelColumns(columns), p.buildId))]),
+        ...(p.changed === undefined ? [] : [stmt('create view of changed rows', changedViewSql(p.changed, prev.partition, modelColumns(columns), p.buildId))]),
       ],
     },
   ];

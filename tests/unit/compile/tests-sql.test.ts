@@ -147,6 +147,7 @@ describe('singular tests', () => {
       test: 'singular',
       severity: 'warn',
       sql: '\nselect * from <<rel:model.b>> join <<rel:model.a>> using (x) where x < 0',
+      definition: expect.stringMatching(/^[0-9a-f]{16}$/),
       dependsOn: ['model.a', 'model.b'],
       sources: [],
       location: { file: 'tests/data/b_positive.sql', line: 1 },

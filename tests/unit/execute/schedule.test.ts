@@ -12,7 +12,7 @@ function node(name: string, dependsOn: string[] = [], materialized: 'table' | 'e
 
 function test(id: string, attachedTo: string, dependsOn: string[]): CompiledTest {
   return {
-    id, name: id, attachedTo: `model.${attachedTo}`, test: 'singular', severity: 'error', sql: 'select 1',
+    id, name: id, attachedTo: `model.${attachedTo}`, test: 'singular', severity: 'error', sql: 'select 1', definition: id,
     dependsOn: dependsOn.map((d) => `model.${d}`), sources: [], location: { file: 'tests/data/t.sql', line: 1 },
   };
 }

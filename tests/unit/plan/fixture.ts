@@ -48,7 +48,7 @@ export function node(id: string, fields: Partial<CompiledNode>, config: Partial<
 
 function test(id: string, attachedTo: string | undefined, sql: string): CompiledTest {
   return {
-    id, name: id, ...(attachedTo ? { attachedTo } : {}), test: 'not_null', severity: 'error', sql,
+    id, name: id, ...(attachedTo ? { attachedTo } : {}), test: 'not_null', severity: 'error', sql, definition: id,
     dependsOn: attachedTo ? [attachedTo] : [], sources: [], location: { file: 'models/schema.yml', line: 1 },
   };
 }

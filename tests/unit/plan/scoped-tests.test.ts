@@ -7,7 +7,7 @@ import { shopManifest } from './fixture.ts';
 // When a row-local test of an incremental model may check only the rows the build added.
 const base = shopManifest();
 const row = (id: string, sql: string, failsWhen: string, dependsOn: string[]): CompiledTest => ({
-  id, name: id, attachedTo: 'model.daily_orders', test: 'not_null', severity: 'error', sql, dependsOn, sources: [],
+  id, name: id, attachedTo: 'model.daily_orders', test: 'not_null', severity: 'error', sql, definition: `${id}@1`, dependsOn, sources: [],
   location: { file: 'models/schema.yml', line: 1 },
   check: { kind: 'row', subjectId: 'model.daily_orders', subject: '<<rel:this>>', failsWhen },
 });
@@ -29,7 +29,7 @@ const published = (customersBuild: number): PublishedState => ({
   buildId: 9,
   relations: Object.fromEntries(m.nodes.filter((n) => n.config.materialized !== 'ephemeral').map((n) => [n.id, { schema: n.config.schema, name: n.name }])),
   stored: { 'model.daily_orders': stored(9), 'model.customers': stored(customersBuild) },
-  passedTests: { '9': ['test.not_null.daily', 'test.relationships.daily', 'test.self.daily'] },
+  passedTests: { '9': { 'test.not_null.daily': 'test.not_null.daily@1', 'test.relationships.daily': 'test.relationships.daily@1', 'test.self.daily': 'test.self.daily@1' } },
 });
 const scopedIds = (plan: ReturnType<typeof planBuild>) => plan.tests.filter((t) => t.scopedToAdded).map((t) => t.test.id);
 

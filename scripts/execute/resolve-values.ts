@@ -1,0 +1,41 @@
+import type pg from 'pg';
+import { VALUE_END, VALUE_START, quoteLiteral } from '../core/sql.ts';
+
+export { VALUE_END, VALUE_START };
+
+/**
+ * Replaces every marked scalar subquery in `sql` (between the VALUE_START and VALUE_END comments, on one line,
+ * as macros/watermark.sql writes it) with its value, evaluated first in the same transaction,
+ * as a typed literal (`'41'::bigint`). Why: a comparison with a sub-select is a parameter the
+ * planner cannot see when it plans (`batch_id > $0`), so it guesses that a third of the table
+ * matches and scans all of it; with the literal it reads the column's statistics and uses the
+ * index (docs/benchmarks.md, "Reading a new batch"). Line breaks are kept, so error positions
+ * still map to model lines. SQL without a marker is returned as it is, with no query; a marked
+ * expression that appears several times is evaluated once. A data test local to a key gets its
+ * touched key values the same way (plan/scoped-keys.ts), so the planner can see how few they are.
+ */
+export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, options: { readonly multiline?: boolean } = {}): Promise<string> {
+  if (!sql.includes(VALUE_START)) return sql;
+  const parts: string[] = [];
+  const known = new Map<string, string>();
+  let rest = sql;
+  for (let at = rest.indexOf(VALUE_START); at >= 0; at = rest.indexOf(VALUE_START)) {
+    const end = rest.indexOf(VALUE_END, at);
+    if (end < 0) break;
+    const expression = rest.slice(at + VALUE_START.length, end);
+    // a model's line map counts lines: only SQL without one (a data test's) may span several
+    if (expression.includes('\n') && options.multiline !== true) break;
+    let literal = known.get(expression);
+    if (literal === undefined) {
+      const found = await db.query<{ value: string | null; type: string }>(
+        `select v::text as value, pg_typeof(v)::text as type from (select ${expression} as v) as strata_value`,
+      );
+      const row = found.rows[0]!;
+      literal = row.value === null ? `null::${row.type}` : `${quoteLiteral(row.value)}::${row.type}`;
+      known.set(expression, literal);
+    }
+    parts.push(rest.slice(0, at), literal);
+    rest = rest.slice(end + VALUE_END.length);
+  }
+  return parts.join('') + rest;
+}

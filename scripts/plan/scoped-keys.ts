@@ -1,0 +1,231 @@
+import { VALUE_END, VALUE_START, qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
+import type { CompiledTest, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
+import type { Lookup } from './relations.ts';
+import { passedBefore } from './scoped-tests.ts';
+import { replaceTokens } from './tokens.ts';
+
+/** The view of the row versions an incremental or snapshot build wrote or superseded: `<target>__strata_changed`. */
+export function changedRelationOf(target: Relation): Relation {
+  return { schema: target.schema, name: `${target.name}__strata_changed`.slice(0, 63) };
+}
+
+/**
+ * How a relation's rows in this build may differ from what the published build showed:
+ * - `none`: not at all (a stored node this build does not write);
+ * - `rows`: `sql` returns every row that was added, removed or changed (old and new versions),
+ *   possibly more, in the relation's own columns;
+ * - `unknown`: no cheaper answer than reading all of it (a source, a view whose SQL changed).
+ */
+type Change = { readonly kind: 'none' } | { readonly kind: 'rows'; readonly sql: string } | { readonly kind: 'unknown' };
+
+const NONE: Change = { kind: 'none' };
+const UNKNOWN: Change = { kind: 'unknown' };
+
+/** What deciding a test's scope needs of the plan. */
+export interface KeyScopeContext {
+  readonly manifest: Manifest;
+  readonly planned: ReadonlyMap<string, PlannedNode>;
+  readonly published: PublishedState;
+  readonly lookup: (target: string) => Lookup;
+  readonly fullRefresh: boolean;
+}
+
+/**
+ * For a test declaring `scopeBy` (columns it is local to: its failing rows for one value of them
+ * depend only on the rows holding that value), the SQL that checks only the values this build
+ * touched, or undefined when it must check every row. Scoped when all of these hold:
+ * - not --full-refresh, and the same test (same definition) passed in the published build, so
+ *   every value no change touches still passes;
+ * - every relation it reads has known changes (`changesOf`): no source without `changes:`, no view
+ *   whose SQL changed.
+ * The touched values are those of the changed rows (old and new versions) of every relation it
+ * reads; each relation it reads is then read only at those values (through its indexes). With
+ * several key columns, the groups of the first column's touched values (atTouched).
+ */
+export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string | undefined {
+  const keys = test.scopeBy;
+  const published = ctx.published.buildId;
+  if (keys === undefined || ctx.fullRefresh || published === null) return undefined;
+  if (!passedBefore(test, published, ctx.published)) return undefined;
+  const reads = readsOf(test.sql, ctx.manifest, test.attachedTo);
+  if (reads.length === 0 || reads.some((id) => rebuiltInFull(id, ctx))) return undefined;
+  const changes = changesOfAll(reads, ctx);
+  if (changes === undefined) return undefined;
+
+  // the groups are found by the first key column (atTouched); with no changes, no values: an
+  // empty set with that column's type
+  const first = keys[0]!;
+  const touched = changes.length === 0
+    ? `select ${first} from ${qualified(relationOf(reads[0]!, test, ctx))} where false`
+    : changes.map((sql) => `select ${first} from (\n${sql}\n) as strata_changed`).join('\nunion\n');
+  const restricted = (relation: Relation): string => atTouched(qualified(relation), first, touched);
+  const body = replaceTokens(test.sql, ctx.manifest.tokens, (target) => restricted(relationOf(target, test, ctx)), { multiline: true });
+  return `select * from (\n${body}\n) as strata_scoped`;
+}
+
+/**
+ * `relation` read only at the touched key values, on one line: the rows whose first key column
+ * holds one of the touched rows' values in it, and, when one of those is null, the rows where it
+ * is null (a test that groups by the key groups nulls together). With several key columns this
+ * reads every group sharing a first column value with a touched one: more than needed, never
+ * less, and what it finds failing a full check finds too (matching the tuples as well made the
+ * planner, misled by a new batch missing from the statistics, pair every row with every tuple:
+ * 3.7 s instead of 0.3 s for landing's `(batch_id, source_line)`). The values are marked for the
+ * runner to evaluate first and write in as a literal array (execute/resolve-values.ts): from a
+ * sub-select the planner cannot know how many values there are, and for a column with few
+ * distinct values (batch_id) it scanned the whole relation; with the literal it uses the index.
+ * The null branch is apart because an `or` would also make it scan; on a literal without a null
+ * the planner drops it.
+ */
+function atTouched(relation: string, first: string, touched: string): string {
+  const values = valueOf(`select coalesce(array_agg(distinct strata_t.${first}), '{}') from (\n${touched}\n) as strata_t`);
+  const nulls = `array_position(${values}, null) is not null and strata_r.${first} is null`;
+  return `(select * from ${relation} as strata_r where strata_r.${first} = any (${values}) union all select * from ${relation} as strata_r where ${nulls})`;
+}
+
+/** A scalar sub-select the runner evaluates before the test and writes in as a literal. */
+function valueOf(select: string): string {
+  return `${VALUE_START}(${select})${VALUE_END}`;
+}
+
+/**
+ * True for a stored node this build rebuilds in full (a table, a TypeScript model, a seed, a full
+ * refresh): its changes are all of its rows whenever any row differs, so a test reading it
+ * directly would read everything and compare the old rows too; it is checked in full instead.
+ */
+function rebuiltInFull(id: string, ctx: KeyScopeContext): boolean {
+  const planned = ctx.planned.get(id);
+  return planned !== undefined && planned.node.config.materialized !== 'view' && planned.changed === undefined;
+}
+
+/** The node and source ids whose tokens appear in `sql` (`this` stands for `self`). */
+function readsOf(sql: string, manifest: Manifest, self: string | undefined): string[] {
+  const ids = new Set<string>();
+  for (const token of Object.values(manifest.tokens)) {
+    if (!sql.includes(token.token)) continue;
+    const id = token.target === 'this' ? self : token.target;
+    if (id !== undefined) ids.add(id);
+  }
+  return [...ids].sort();
+}
+
+/** Where this build reads `target` from (the test's `this` is the node it is attached to). */
+function relationOf(target: string, test: CompiledTest, ctx: KeyScopeContext): Relation {
+  const id = target === 'this' ? (test.attachedTo ?? target) : target;
+  const found = ctx.lookup(id);
+  return found.ok ? found.relation : { schema: '?', name: '?' };
+}
+
+/** The changed-rows SQL of every relation in `ids` that changed, or undefined if one is unknown. */
+function changesOfAll(ids: readonly string[], ctx: KeyScopeContext, seen: ReadonlySet<string> = new Set()): string[] | undefined {
+  const out: string[] = [];
+  for (const id of ids) {
+    const change = changesOf(id, ctx, seen);
+    if (change.kind === 'unknown') return undefined;
+    if (change.kind === 'rows') out.push(change.sql);
+  }
+  return out;
+}
+
+/**
+ * How `id`'s rows changed in this build:
+ * - a stored node this build does not write: not at all;
+ * - an incremental model or snapshot built incrementally: its `__strata_changed` view;
+ * - any other stored node this build rebuilds (a table, a TypeScript model, a seed): when its new
+ *   rows differ from the published ones at all, all of them and all of the old ones (compared as
+ *   JSON, so a changed column layout is a difference, not an error);
+ * - a view model: its own SQL over the changes of what it reads (below);
+ * - a source that declares `changes:` (SourceChanges), read from the published build's mark: the
+ *   rows after it; any other source, or anything never published: unknown.
+ */
+function changesOf(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>): Change {
+  if (seen.has(id)) return UNKNOWN;
+  if (id.startsWith('source.')) return sourceChanges(id, ctx);
+  const node = ctx.manifest.nodes.find((n) => n.id === id);
+  const planned = ctx.planned.get(id);
+  if (node === undefined || node.config.materialized === 'ephemeral') return UNKNOWN;
+  if (node.config.materialized === 'view') return viewChanges(id, ctx, new Set([...seen, id]));
+  const old = ctx.published.relations[id];
+  if (old === undefined) return UNKNOWN;
+  if (planned === undefined) return NONE;
+  if (planned.changed !== undefined) return { kind: 'rows', sql: `select * from ${qualified(planned.changed)}` };
+  const now = qualified(planned.target);
+  const was = qualified(old);
+  const differs =
+    `exists (select 1 from ((select to_jsonb(n) from ${now} as n except all select to_jsonb(o) from ${was} as o)` +
+    ` union all (select to_jsonb(o) from ${was} as o except all select to_jsonb(n) from ${now} as n)) as strata_diff)`;
+  return {
+    kind: 'rows',
+    sql: `select * from (select * from ${now} union all select (jsonb_populate_record(null::${now}, to_jsonb(o))).* from ${was} as o) as strata_both where ${differs}`,
+  };
+}
+
+/**
+ * A view model's changed rows: its SQL evaluated with one changed input replaced by that input's
+ * changed rows and every other input as it is now. Exact for a view that is monotone in each
+ * input (select, where, join, union all, group by the key: every output row comes from input
+ * rows, and an output row that differs has a changed input row among them). When more than one
+ * input changed in this build (a join of two of them could pair two old versions), the view's
+ * changes are all of its rows. A view whose SQL differs from the published one changed every row:
+ * unknown. (docs/storage.md, "Tests local to a key", says which views this holds for.)
+ */
+function viewChanges(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>): Change {
+  const node = ctx.manifest.nodes.find((n) => n.id === id)!;
+  const planned = ctx.planned.get(id);
+  const publishedSql = ctx.published.viewSql?.[id];
+  if (publishedSql === undefined || (planned !== undefined && planned.publicSql !== publishedSql) || node.sql === undefined) return UNKNOWN;
+  const reads = readsOf(node.sql, ctx.manifest, undefined);
+  const changed: { id: string; sql: string }[] = [];
+  for (const read of reads) {
+    const change = changesOf(read, ctx, seen);
+    if (change.kind === 'unknown') return UNKNOWN;
+    if (change.kind === 'rows') changed.push({ id: read, sql: change.sql });
+  }
+  if (changed.length === 0) return NONE;
+  const current = ctx.lookup(id);
+  if (!current.ok) return UNKNOWN;
+  const body = node.sql.replace(/[\s;]+$/, '');
+  const nonEmpty = changed.map((c) => `exists (select 1 from (\n${c.sql}\n) as strata_c)`);
+  const branches = changed.map((c, i) => {
+    const over = replaceTokens(body, ctx.manifest.tokens, (target) => (target === c.id ? `(${c.sql})` : qualified(relationOrUnknown(target, ctx))), { multiline: true });
+    const only = nonEmpty.map((e, j) => (j === i ? e : `not ${e}`)).join('\n  and ');
+    return `select * from (\n${over}\n) as strata_v\nwhere ${only}`;
+  });
+  if (changed.length > 1) {
+    branches.push(`select * from ${qualified(current.relation)}\nwhere (${nonEmpty.map((e) => `(${e})::int`).join(' + ')}) > 1`);
+  }
+  return { kind: 'rows', sql: branches.join('\nunion all\n') };
+}
+
+function relationOrUnknown(target: string, ctx: KeyScopeContext): Relation {
+  const found = ctx.lookup(target);
+  return found.ok ? found.relation : { schema: '?', name: '?' };
+}
+
+/**
+ * A source's rows written since the published build started (its mark, audit/source-marks.ts):
+ * `appended_by` rows after the largest value it saw, a literal so the planner uses the column's
+ * index; `transactions` rows whose writing transaction its snapshot did not see (xmin, compared
+ * modulo 2^32 as PostgreSQL compares transaction ids: an xmin at or after the snapshot's xmax, or
+ * in progress then). Deleted rows are not seen: the declaration says there are none.
+ */
+function sourceChanges(id: string, ctx: KeyScopeContext): Change {
+  const table = ctx.manifest.sources.find((s) => `source.${s.source}.${s.name}` === id);
+  const mark = ctx.published.sourceMarks?.[id];
+  if (table?.changes === undefined || mark === undefined) return UNKNOWN;
+  const relation = qualified({ schema: table.schema, name: table.identifier });
+  if (table.changes.kind === 'appended') {
+    const column = quoteIdent(table.changes.column);
+    return { kind: 'rows', sql: mark === '' ? `select * from ${relation}` : `select * from ${relation} where ${column} > ${quoteLiteral(mark)}` };
+  }
+  const snapshot = `${quoteLiteral(mark)}::pg_snapshot`;
+  const xid = 'strata_s.xmin::text::bigint';
+  const wrap = (x: string) => `(${x})::text::numeric % 4294967296`;
+  return {
+    kind: 'rows',
+    sql:
+      `select strata_s.* from ${relation} as strata_s where ` +
+      `((${xid} - ${wrap(`pg_snapshot_xmax(${snapshot})`)} + 4294967296) % 4294967296 < 2147483648` +
+      ` or ${xid} in (select ${wrap('x')} from pg_snapshot_xip(${snapshot}) as x))`,
+  };
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VALUE_END, VALUE_START, resolveValues } from '../../scripts/execute/resolve-values.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+
+// An incremental model's watermark (macros/watermark.sql) is written in as a literal before the
+// statement runs, so the planner reads a new batch through the landing table's BRIN index on
+// batch_id instead of scanning every landed row (issue 7; the plans are in docs/benchmarks.md).
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase('resolve_values');
+  await db.pool.query(`
+    create table landed (batch_id bigint not null, source_line bigint not null, payload text);
+    -- 8 batches of 50,000 lines, appended in order, as loads append them
+    insert into landed select b, l, repeat('x', 40) from generate_series(1, 8) as b, generate_series(1, 50000) as l;
+    create index landed_batch on landed using brin (batch_id);
+    analyze landed;
+    create table batches (batch_id bigint primary key, status text not null);
+    insert into batches select b, 'loaded' from generate_series(1, 8) as b;
+    analyze batches;
+    create table staged (batch_id bigint not null);
+    insert into staged select generate_series(1, 7);
+    create index on staged (batch_id);
+    analyze staged;`);
+});
+
+afterAll(async () => db?.drop());
+
+const watermark = `${VALUE_START}(select coalesce(max(batch_id), 0) from staged)${VALUE_END}`;
+// the shape of macros/new_landed_rows.sql: lines of finished loads, after the watermark
+const newLines = (bound: string) =>
+  `select count(*), max(payload) from landed where batch_id in (select batch_id from batches where status = 'loaded') and batch_id > ${bound}`;
+
+async function plan(sql: string): Promise<string> {
+  const found = await db.pool.query<{ 'QUERY PLAN': string }>(`explain ${sql}`);
+  return found.rows.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+describe('values the runner resolves before a statement', () => {
+  it('writes the watermark in as a typed literal, keeping the line breaks', async () => {
+    const client = await db.pool.connect();
+    try {
+      const sql = `select 1\nfrom landed\nwhere batch_id > ${watermark}\n  and true`;
+      const resolved = await resolveValues(client, sql);
+      expect(resolved).toBe(`select 1\nfrom landed\nwhere batch_id > '7'::bigint\n  and true`);
+      expect(await resolveValues(client, 'select 2')).toBe('select 2');
+      // an empty relation: coalesce gives 0; a null value keeps its type
+      expect(await resolveValues(client, `${VALUE_START}(select max(batch_id) from staged where false)${VALUE_END}`)).toBe('null::bigint');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('lets the planner see how many rows a watermark or a set of touched batches leaves', async () => {
+    const client = await db.pool.connect();
+    try {
+      // a watermark: with the sub-select the planner guesses a third of the table
+      const guessed = await plan(newLines('(select coalesce(max(batch_id), 0) from staged)'));
+      const literal = await plan(await resolveValues(client, newLines(watermark)));
+      expect(guessed, guessed).toMatch(/on landed\S* .*rows=1[0-9]{5} /);
+      expect(literal, literal).toMatch(/Bitmap Heap Scan on landed .*rows=[0-9]{1,5} /);
+      // touched keys (a test local to batch_id): an array from a sub-select is a parameter of
+      // unknown size, so for a column with few distinct values the planner expects most rows (on
+      // the real data it then scanned landing and staging: docs/benchmarks.md)
+      const touched = `(select coalesce(array_agg(batch_id), '{}') from staged where batch_id > 6)`;
+      const byKeys = (values: string) => `select count(*) from landed where batch_id = any (${values})`;
+      const scanned = await plan(byKeys(`array${touched.replace(/^\(select coalesce\(array_agg\(batch_id\), '\{\}'\)/, '(select batch_id')}`));
+      expect(scanned, scanned).toMatch(/on landed\S* .*rows=[0-9]{6,} /);
+      const resolved = await resolveValues(client, byKeys(`${VALUE_START}${touched}${VALUE_END}`));
+      expect(resolved).toBe(`select count(*) from landed where batch_id = any ('{7}'::bigint[])`);
+      const indexed = await plan(resolved);
+      expect(indexed, indexed).toMatch(/Bitmap Index Scan on landed_batch .*rows=[0-9]{1,5} /);
+      expect(indexed).not.toMatch(/Seq Scan on landed/);
+      // the same rows either way
+      const a = await db.pool.query(await resolveValues(client, newLines(watermark)));
+      const b = await db.pool.query(newLines('(select coalesce(max(batch_id), 0) from staged)'));
+      expect(a.rows).toEqual(b.rows);
+      expect(a.rows[0]).toMatchObject({ count: '50000' });
+    } finally {
+      client.release();
+    }
+  });
+});

@@ -45,6 +45,9 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     expect(await layoutOf(citusDb, 'model.segment_history')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('local');
     expect(await layoutOf(citusDb, 'model.retention_priorities')).toBe('local');
+    // seeds: reference tables (every build's rows in one, its view in strata_store per build)
+    expect(await layoutOf(citusDb, 'seed.rfm_segment_rules')).toBe('reference');
+    expect(await layoutOf(citusDb, 'seed.perks')).toBe('reference');
     // on plain PostgreSQL the same config changes nothing
     expect((await singleDb.pool.query(`select count(*)::int as n from pg_extension where extname = 'citus'`)).rows).toEqual([{ n: 0 }]);
 
@@ -121,6 +124,15 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     );
     expect(rows.length).toBeGreaterThan(5);
     for (const r of rows) expect({ parent: r.parent, partitions: r.partitions <= 3, distributed: r.distributed }).toEqual({ parent: r.parent, partitions: true, distributed: r.partitions });
+    // reference tables (seeds) keep the rows of kept builds only: retention deleted the others'
+    const references = await citusDb.pool.query<{ name: string }>(
+      `select logicalrelid::regclass::text as name from pg_dist_partition where partmethod = 'n' and logicalrelid::regclass::text like 'strata_store.%'`,
+    );
+    expect(references.rows.length).toBeGreaterThanOrEqual(7);
+    for (const { name } of references.rows) {
+      const gens = await citusDb.pool.query(`select count(distinct _strata_gen)::int as n from ${name}`);
+      expect({ name, atMostKept: gens.rows[0].n <= 3 }).toEqual({ name, atMostKept: true });
+    }
     const [discarded, failed] = [next.report.buildId - 2, next.report.buildId - 1];
     const left = await citusDb.pool.query(`select count(*)::int as n from pg_class where relname ~ ('__b(' || $1 || '|' || $2 || ')$')`, [discarded, failed]);
     expect(left.rows[0].n).toBe(0);

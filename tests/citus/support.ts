@@ -132,20 +132,27 @@ export function expectSameGold(a: Gold, b: Gold): void {
   }
 }
 
-/** How Citus holds a published node's rows: its parent's distribution method and column, or local. */
+/**
+ * How Citus holds a published node's rows: its parent's distribution method and column (`h:col`),
+ * `reference` (a build's view of a reference table), or `local`.
+ */
 export async function layoutOf(db: Database, node: string): Promise<string> {
-  const { rows } = await db.pool.query<{ layout: string | null }>(
-    `select d.partmethod::text || ':' || column_to_column_name(d.logicalrelid, d.partkey) as layout
+  const { rows } = await db.pool.query<{ layout: string }>(
+    `select coalesce(
+              (select d.partmethod::text || ':' || column_to_column_name(d.logicalrelid, d.partkey)
+                 from pg_inherits i join pg_dist_partition d on d.logicalrelid = i.inhparent where i.inhrelid = c.oid),
+              (select 'reference' from pg_rewrite r join pg_depend dep on dep.objid = r.oid
+                 join pg_dist_partition d on d.logicalrelid = dep.refobjid and d.partmethod = 'n'
+                where r.ev_class = c.oid limit 1),
+              'local') as layout
        from strata_meta.live l
-       join pg_class c on c.relname = l.physical_name
-       join pg_namespace n on n.oid = c.relnamespace and n.nspname = l.physical_schema
-       join pg_inherits i on i.inhrelid = c.oid
-       left join pg_dist_partition d on d.logicalrelid = i.inhparent
+       join pg_namespace n on n.nspname = l.physical_schema
+       join pg_class c on c.relnamespace = n.oid and c.relname = l.physical_name
       where l.node_id = $1`,
     [node],
   );
-  expect(rows, `${node} has no published partition`).toHaveLength(1);
-  return rows[0]!.layout ?? 'local';
+  expect(rows, `${node} has no published relation`).toHaveLength(1);
+  return rows[0]!.layout;
 }
 
 /** `npm run rollback` of the project: its exit code. */

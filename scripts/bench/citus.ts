@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBuild } from '../cli/build.ts';
 import { compileSelection } from '../cli/session.ts';
@@ -24,6 +24,8 @@ interface Side {
   readonly loadSeconds: number;
   readonly buildSeconds: number;
   readonly slowest: string;
+  /** the machine's 1-minute load average when the build started and when it ended */
+  readonly load: string;
 }
 
 /**
@@ -53,25 +55,28 @@ export async function benchCitus(values: { readonly lines?: string }, log: (line
         const loaded = await loadFile(db.pool, { file });
         const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
         const compiled = await compileSelection(options);
+        const loadBefore = loadavg()[0]!.toFixed(1);
         const started = performance.now();
         const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
         const buildSeconds = (performance.now() - started) / 1000;
-        if (outcome.exitCode !== 0) throw new Error(`the ${label} build failed: ${outcome.report.blockedBy}`);
+        if (outcome.exitCode !== 0) {
+          const why = outcome.report.tests.find((t) => t.status !== 'pass' && t.message !== undefined)?.message;
+          throw new Error(`the ${label} build failed: ${outcome.report.blockedBy}${why === undefined ? '' : `: ${why}`}`);
+        }
         const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 6)
           .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ');
-        sides.push({ label, loadSeconds: loaded.seconds, buildSeconds, slowest });
+        const side: Side = { label, loadSeconds: loaded.seconds, buildSeconds, slowest, load: `${loadBefore} → ${loadavg()[0]!.toFixed(1)}` };
+        sides.push(side);
         if (sides.length === 1) {
           const version = (await db.pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0]!;
           log(machineLine(version));
           log(`data:      synthetic, ${loaded.linesLoaded.toLocaleString('en-US')} lines`);
         }
+        // each side as soon as it is measured: a long run that fails later keeps what it measured
+        logSide(side, log);
       } finally {
         await db.close();
       }
-    }
-    for (const s of sides) {
-      log(`${s.label}: load ${s.loadSeconds.toFixed(1)} s, build ${s.buildSeconds.toFixed(1)} s`);
-      log(`  slowest: ${s.slowest}`);
     }
     log(`cluster ÷ one node (build): ${(sides[1]!.buildSeconds / sides[0]!.buildSeconds).toFixed(2)} (all nodes on this machine's cores: overhead, not speed-up)`);
   } finally {
@@ -79,4 +84,9 @@ export async function benchCitus(values: { readonly lines?: string }, log: (line
     await clusterDown(cluster, pgi, true, () => {}).catch(() => {});
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function logSide(s: Side, log: (line: string) => void): void {
+  log(`${s.label}: load ${s.loadSeconds.toFixed(1)} s, build ${s.buildSeconds.toFixed(1)} s (machine load average ${s.load} during the build)`);
+  log(`  slowest: ${s.slowest}`);
 }

@@ -20,6 +20,8 @@ const MATERIALIZATIONS: Readonly<Record<ConfigKind, readonly Materialization[]>>
   ts: ['table'],
   seed: ['seed'],
 };
+/** What `distributed_by: reference` may store: a whole set of rows per build (docs/scale-out.md). */
+const REFERENCE_MATERIALIZATIONS: readonly Materialization[] = ['table', 'seed', 'materialized_view'];
 const STRATEGIES: readonly IncrementalStrategy[] = ['append', 'delete+insert', 'merge'];
 
 /**
@@ -67,6 +69,13 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     v.fail(where('tombstone_column'), 'tombstone_column needs an incremental model with a unique_key (delete+insert or merge)');
   }
   const distributedBy = distribution(v, indexes);
+  const reference = v.string('distributed_by') === 'reference' && REFERENCE_MATERIALIZATIONS.includes(materialized);
+  if (v.string('distributed_by') === 'reference' && !reference) {
+    // a reference table holds every build's rows, chosen by the build id (docs/scale-out.md): a
+    // whole set of rows per build. Row versions (incremental, snapshot) would be updated in place
+    // on every node; a view or an ephemeral model stores nothing.
+    v.fail(where('distributed_by'), `distributed_by: reference applies to stored tables (materialized table, a seed, a TypeScript model), not to materialized '${materialized}'; use local, or a column`);
+  }
   const versionedByKey = materialized === 'snapshot' || (materialized === 'incremental' && strategy !== 'append' && (uniqueKey?.length ?? 0) > 0);
   if (distributedBy !== undefined && versionedByKey && !uniqueKey?.includes(distributedBy)) {
     // staged rows meet the published ones on the unique key: Citus joins distributed tables only
@@ -93,27 +102,25 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     ...(tombstoneColumn === undefined ? {} : { tombstoneColumn }),
     pii: v.boolean('pii', false),
     ...(distributedBy === undefined ? {} : { distributedBy }),
+    ...(reference ? { reference: true as const } : {}),
   };
 }
 
 /**
- * `distributed_by: <column> | local` (docs/scale-out.md): on a Citus server the node's stored
- * rows are hash-distributed by that column, co-located with every other table distributed by a
- * column of the same type; `local` (the default) keeps them on the coordinator. Ignored on a
- * server without Citus. Refused here, before anything runs, is what Citus cannot do: a reference
- * table (Citus distributes partitioned tables by hash only, and every build is a partition) and a
- * unique index without the distribution column (uniqueness is checked per shard).
+ * `distributed_by: <column> | reference | local` (docs/scale-out.md): on a Citus server the
+ * node's stored rows are hash-distributed by that column, co-located with every other table
+ * distributed by a column of the same type; `reference` makes them a reference table (a copy on
+ * every node; checked by resolveConfig, not returned here); `local` (the default) keeps them on
+ * the coordinator. Ignored on a server without Citus. Refused here, before anything runs, is what
+ * Citus cannot do: a unique index without the distribution column (uniqueness is checked per shard).
  */
 function distribution(v: ConfigValues, indexes: readonly IndexConfig[]): string | undefined {
   const value = v.string('distributed_by');
   const at = v.merged.get('distributed_by')?.location;
   if (value === undefined || at === undefined || value === 'local') return undefined;
-  if (value === 'reference') {
-    v.fail(at, "distributed_by: reference is not possible: strata keeps every build as a partition and Citus makes only hash-distributed tables partitioned ('distributing partitioned tables in only supported for hash-distributed tables'); use local (a small table on the coordinator, sent along with the queries that join it)");
-    return undefined;
-  }
+  if (value === 'reference') return undefined;
   if (!/^[a-z_][a-z0-9_]*$/.test(value)) {
-    v.fail(at, `distributed_by must be a column name, or local, got '${value}'`);
+    v.fail(at, `distributed_by must be a column name, reference, or local, got '${value}'`);
     return undefined;
   }
   for (const ix of indexes) {

@@ -69,6 +69,12 @@ export interface NodeConfig {
    * Absent: local, on the coordinator (and always on plain PostgreSQL).
    */
   readonly distributedBy?: string;
+  /**
+   * On a Citus server: the node's stored rows are a reference table, a copy on every node
+   * (`distributed_by: reference`, docs/scale-out.md). Table-shaped nodes only (tables, seeds,
+   * TypeScript models); never together with distributedBy.
+   */
+  readonly reference?: true;
 }
 
 export interface TestSpec {

@@ -105,8 +105,8 @@ export async function applyBiAccess(client: pg.PoolClient, access: BiAccess, man
  * On Citus, a BI reader's query of a public view over a distributed table runs on the workers as
  * the BI role itself: the view owner's rights are checked on the coordinator only, so the workers
  * answer "permission denied for schema strata_store". The role gets, on the workers only, usage
- * of strata_store and SELECT on the shards of the distributed parents behind the BI layers'
- * published views, except `pii` models (revoked if they were granted). On the coordinator it still
+ * of strata_store and SELECT on the shards of the distributed parents (and reference tables)
+ * behind the BI layers' published views, except `pii` models (revoked if they were granted). On the coordinator it still
  * has nothing in strata_store: it reads the published rows through the views and cannot reach an
  * unpublished partition. Nothing happens on plain PostgreSQL. GRANT is idempotent, so every
  * publish (build and rollback) applies it again; a new parent (a changed column layout) is covered
@@ -123,6 +123,17 @@ async function grantShards(client: pg.PoolClient, access: BiAccess, manifest: Ma
        join pg_inherits i on i.inhrelid = c.oid
        join pg_class p on p.oid = i.inhparent
        join pg_dist_partition d on d.logicalrelid = p.oid
+      where l.kind = 'stored' and l.public_schema = any($1)
+     union
+     -- a reference node's build is a view of its reference table (store-reference.ts)
+     select p.oid::regclass::text, l.node_id = any($2)
+       from strata_meta.live l
+       join pg_namespace n on n.nspname = l.physical_schema
+       join pg_class c on c.relnamespace = n.oid and c.relname = l.physical_name and c.relkind = 'v'
+       join pg_rewrite r on r.ev_class = c.oid
+       join pg_depend dep on dep.objid = r.oid and dep.refobjid <> c.oid
+       join pg_class p on p.oid = dep.refobjid
+       join pg_dist_partition d on d.logicalrelid = p.oid and d.partmethod = 'n'
       where l.kind = 'stored' and l.public_schema = any($1)
       order by 1`,
     [access.layers, pii],

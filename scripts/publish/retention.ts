@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
-import { distributedIn } from '../execute/distribute.ts';
-import { STORE_SCHEMA, TO } from '../execute/materializations/store-layout.ts';
+import { distributedIn, hasCitus } from '../execute/distribute.ts';
+import { referenceBuilds } from '../execute/materializations/store-reference.ts';
+import { GEN, STORE_SCHEMA, TO } from '../execute/materializations/store-layout.ts';
 
 /** What one retention pass removed. */
 export interface RetentionResult {
@@ -19,7 +20,9 @@ export interface RetentionResult {
  *   EXCLUSIVE on the parent: readers neither wait nor are waited on for long; it waits for
  *   statements that may still see the partition, up to a statement timeout, after which the
  *   detach stays pending and is finalized by a later build), then `drop table`;
- * - row versions superseded at or before the oldest kept publication of their node (compaction).
+ * - row versions superseded at or before the oldest kept publication of their node (compaction);
+ * - on Citus, the rows of reference nodes' builds that are not kept (a DELETE: readers of the
+ *   other builds' rows neither wait nor are waited on), and reference tables nothing reads.
  * Kept: the newest publication and the publications of the last `keep` published, not discarded,
  * builds (so `rollback` to them is instant), and the given build's own objects.
  */
@@ -41,7 +44,8 @@ export async function applyRetention(pool: pg.Pool, keep: number, currentBuildId
   const schemas = await dropBuildSchemas(pool, keptBuilds);
   const partitions = await dropPartitions(pool, keptPublications, waitMs);
   const compactedRows = await compact(pool, keptPublications);
-  return { schemas, partitions, compactedRows };
+  const references = await dropReferenceBuilds(pool, keptPublications);
+  return { schemas, partitions: [...partitions, ...references], compactedRows };
 }
 
 async function dropBuildSchemas(pool: pg.Pool, keptBuilds: readonly number[]): Promise<string[]> {
@@ -180,4 +184,58 @@ async function compact(pool: pg.Pool, keptPublications: readonly number[]): Prom
     removed += result.rowCount ?? 0;
   }
   return removed;
+}
+
+/**
+ * Reference nodes (execute/materializations/store-reference.ts) keep every build's rows in one
+ * reference table: a build no kept publication points at loses its rows and its view; a reference
+ * table that no view reads any more (an old column layout) is dropped. Returns the views and
+ * tables removed. Nothing on plain PostgreSQL.
+ */
+async function dropReferenceBuilds(pool: pg.Pool, keptPublications: readonly number[]): Promise<string[]> {
+  const client = await pool.connect();
+  const dropped: string[] = [];
+  try {
+    if (!(await hasCitus(client))) return dropped;
+    const kept = await client.query<{ name: string }>(
+      `select physical_name as name from strata_meta.published_relations
+        where publication_id = any($1::bigint[]) and kind = 'stored' and physical_schema = $2
+       union select physical_name from strata_meta.live where kind = 'stored' and physical_schema = $2`,
+      [keptPublications, STORE_SCHEMA],
+    );
+    const keep = new Set(kept.rows.map((r) => r.name));
+    for (const b of await referenceBuilds(client)) {
+      if (keep.has(b.view)) continue;
+      await client.query('begin');
+      try {
+        // the coordinator holds a copy of the table: with local execution a later statement of
+        // the transaction could not reach the workers' copies
+        await client.query('set local citus.enable_local_execution = off');
+        await client.query(`set local lock_timeout = '500ms'`);
+        await client.query(`delete from ${qualified({ schema: STORE_SCHEMA, name: b.parent })} where ${GEN} = $1`, [b.buildId]);
+        await client.query(`drop view ${qualified({ schema: STORE_SCHEMA, name: b.view })}`);
+        await client.query('commit');
+        dropped.push(b.view);
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        const code = (error as { code?: string }).code;
+        if (code !== '55P03' && code !== '2BP01') throw error;
+      }
+    }
+    const unread = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         join pg_dist_partition dp on dp.logicalrelid = c.oid and dp.partmethod = 'n'
+        where n.nspname = $1 and c.relkind = 'r'
+          and not exists (select 1 from pg_depend d join pg_rewrite r on r.oid = d.objid where d.refobjid = c.oid)
+        order by 1`,
+      [STORE_SCHEMA],
+    );
+    for (const { name } of unread.rows) {
+      await client.query(`drop table ${qualified({ schema: STORE_SCHEMA, name })}`);
+      dropped.push(name);
+    }
+  } finally {
+    client.release();
+  }
+  return dropped;
 }

@@ -1,129 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterDown, clusterLayout, clusterUp, coordinatorUrl, type Cluster } from '../../scripts/citus/cluster.ts';
-import { ensureCitus, type PgInstall } from '../../scripts/citus/install.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
-import { runRollback } from '../../scripts/cli/rollback.ts';
-import { compileSelection } from '../../scripts/cli/session.ts';
-import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { buildProject, whyNot } from '../support/build.ts';
+import { asBi, expectSameGold, goldOf, layoutOf, PROJECT, rollback, startPair, type Gold, type Pair } from './support.ts';
 
 // The project, unchanged, on a real coordinator + two workers (its own ports and data folder, so a
 // developer's `npm run citus -- up` cluster is left alone), against a plain PostgreSQL build of
 // the same generated data.
-const PROJECT = join(import.meta.dirname, '..', '..');
 const PORT = 9710;
 
-let dir: string;
-let cluster: Cluster;
-let pgi: PgInstall;
-let single: TestDatabase;
+let pair: Pair;
 let singleDb: Database;
 let citusDb: Database;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'strata-citus-'));
-  cluster = clusterLayout(join(dir, 'cluster'), PORT);
-  pgi = await ensureCitus(PROJECT, () => {});
-  await clusterUp(cluster, pgi, () => {});
-  citusDb = await openTestProjectDb(coordinatorUrl(cluster), PROJECT);
-  single = await createTestDatabase('citus_single');
-  singleDb = await openTestProjectDb(single.url, PROJECT);
+  pair = await startPair('citus_single', PORT);
+  ({ singleDb, citusDb } = pair);
   for (const db of [singleDb, citusDb]) await generate(db.pool, { customers: 400, seed: 5 });
 });
 
 afterAll(async () => {
-  await citusDb?.close();
-  await singleDb?.close();
-  await single?.drop();
-  if (cluster) await clusterDown(cluster, pgi, true, () => {});
-  await rm(dir, { recursive: true, force: true });
+  await pair?.close();
 });
 
-/** Columns that record when or in which build a row was written (and the snapshot id hashed from that time), not what it says. */
-const WHEN = /(^|_)(build|built|fitted|published|loaded|recorded|valid_from|valid_to|updated|scd_id)(_|$)|_at$/;
-
-/** Every row of a relation as canonical JSON, numbers to 9 significant digits, sorted. */
-async function canonicalRows(db: Database, relation: string): Promise<string[]> {
-  // `offset 0` keeps the view's rows a subquery Citus collects first: a whole-row reference to a
-  // view over distributed tables is sent to the workers as the view's row type, which exists on
-  // the coordinator only ('type "gold.churn_features" does not exist'; docs/scale-out.md)
-  const { rows } = await db.pool.query(`select row_to_json(t) as r from (select * from ${relation} offset 0) t`);
-  const round = (v: unknown): unknown =>
-    typeof v === 'number' ? Number(v.toPrecision(9)) : Array.isArray(v) ? v.map(round) : v && typeof v === 'object' ? canonical(v as Record<string, unknown>) : v;
-  const canonical = (o: Record<string, unknown>): Record<string, unknown> =>
-    Object.fromEntries(Object.keys(o).filter((k) => !WHEN.test(k)).sort().map((k) => [k, round(o[k])]));
-  return rows.map((r: { r: Record<string, unknown> }) => JSON.stringify(canonical(r.r))).sort();
-}
-
-/**
- * Every gold view's canonical rows, by view name; `stored`: only the views of stored nodes (a view
- * model such as data_quality_counts reads landing as it is now, so a batch loaded after a build
- * shows in it at once, by design).
- */
-async function goldOf(db: Database, stored = false): Promise<Record<string, string[]>> {
-  const gold = await db.pool.query<{ name: string }>(
-    stored
-      ? `select public_name as name from strata_meta.live where public_schema = 'gold' and kind = 'stored' order by 1`
-      : `select table_name as name from information_schema.views where table_schema = 'gold' order by 1`,
-  );
-  const out: Record<string, string[]> = {};
-  for (const { name } of gold.rows) out[name] = await canonicalRows(db, `gold."${name}"`);
-  return out;
-}
-
-/** Gold of `b` against gold of `a`, view by view: the same rows (counts and differing rows named per view). */
-function expectSameGold(a: Record<string, string[]>, b: Record<string, string[]>): void {
-  expect(Object.keys(b)).toEqual(Object.keys(a));
-  expect(Object.keys(a).length).toBeGreaterThan(10);
-  for (const [name, rows] of Object.entries(a)) {
-    const other = b[name]!;
-    expect({ name, rows: other.length }).toEqual({ name, rows: rows.length });
-    expect({ name, differing: other.filter((row, i) => row !== rows[i]).length }).toEqual({ name, differing: 0 });
-  }
-}
-
-/** How Citus holds a published node's rows: its parent's distribution method and column, or local. */
-async function layoutOf(db: Database, node: string): Promise<string> {
-  const { rows } = await db.pool.query<{ layout: string | null }>(
-    `select d.partmethod::text || ':' || column_to_column_name(d.logicalrelid, d.partkey) as layout
-       from strata_meta.live l
-       join pg_class c on c.relname = l.physical_name
-       join pg_namespace n on n.oid = c.relnamespace and n.nspname = l.physical_schema
-       join pg_inherits i on i.inhrelid = c.oid
-       left join pg_dist_partition d on d.logicalrelid = i.inhparent
-      where l.node_id = $1`,
-    [node],
-  );
-  expect(rows, `${node} has no published partition`).toHaveLength(1);
-  return rows[0]!.layout ?? 'local';
-}
-
-async function rollback(db: Database): Promise<number> {
-  const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
-  return runRollback(compiled, db, () => {});
-}
-
-/** What the BI role gets from a query: 'ok' or the error's message. */
-async function asBi(db: Database, sql: string): Promise<string> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('set role strata_bi');
-    await client.query(sql);
-    return 'ok';
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    await client.query('reset role').catch(() => {});
-    client.release();
-  }
-}
-
 describe('strata on a three-node Citus cluster, tables distributed by customer', () => {
-  let firstGold: Record<string, string[]>;
+  let firstGold: Gold;
 
   it('the cluster has two active workers', async () => {
     const { rows } = await citusDb.pool.query('select count(*)::int as n from citus_get_active_worker_nodes()');
@@ -144,6 +45,9 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     expect(await layoutOf(citusDb, 'model.segment_history')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('local');
     expect(await layoutOf(citusDb, 'model.retention_priorities')).toBe('local');
+    // seeds: reference tables (every build's rows in one, its view in strata_store per build)
+    expect(await layoutOf(citusDb, 'seed.rfm_segment_rules')).toBe('reference');
+    expect(await layoutOf(citusDb, 'seed.perks')).toBe('reference');
     // on plain PostgreSQL the same config changes nothing
     expect((await singleDb.pool.query(`select count(*)::int as n from pg_extension where extname = 'citus'`)).rows).toEqual([{ n: 0 }]);
 
@@ -220,6 +124,15 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     );
     expect(rows.length).toBeGreaterThan(5);
     for (const r of rows) expect({ parent: r.parent, partitions: r.partitions <= 3, distributed: r.distributed }).toEqual({ parent: r.parent, partitions: true, distributed: r.partitions });
+    // reference tables (seeds) keep the rows of kept builds only: retention deleted the others'
+    const references = await citusDb.pool.query<{ name: string }>(
+      `select logicalrelid::regclass::text as name from pg_dist_partition where partmethod = 'n' and logicalrelid::regclass::text like 'strata_store.%'`,
+    );
+    expect(references.rows.length).toBeGreaterThanOrEqual(7);
+    for (const { name } of references.rows) {
+      const gens = await citusDb.pool.query(`select count(distinct _strata_gen)::int as n from ${name}`);
+      expect({ name, atMostKept: gens.rows[0].n <= 3 }).toEqual({ name, atMostKept: true });
+    }
     const [discarded, failed] = [next.report.buildId - 2, next.report.buildId - 1];
     const left = await citusDb.pool.query(`select count(*)::int as n from pg_class where relname ~ ('__b(' || $1 || '|' || $2 || ')$')`, [discarded, failed]);
     expect(left.rows[0].n).toBe(0);

@@ -34,10 +34,11 @@ export function modelColumns(columns: readonly string[]): readonly string[] {
  * The parent table of one node's rows for one column layout. A changed layout (columns, types,
  * order, shape or distribution) gets a new parent: partitions of one parent must have identical columns.
  */
-export function parentOf(publicRelation: Relation, shape: StoreShape, columns: readonly StoredColumn[], distributedBy?: string): Relation {
+export function parentOf(publicRelation: Relation, shape: StoreShape, columns: readonly StoredColumn[], distributedBy?: string | 'reference'): Relation {
   // a changed distribution (config distributed_by) is a new layout too: Citus attaches only
-  // partitions distributed like their parent; left out when local, so local parents keep their name
-  const distribution = distributedBy === undefined ? [] : [`distributed by ${distributedBy}`];
+  // partitions distributed like their parent, and a reference node's parent is a reference table
+  // (store-reference.ts); left out when local, so local parents keep their name
+  const distribution = distributedBy === undefined ? [] : [distributedBy === 'reference' ? 'reference table' : `distributed by ${distributedBy}`];
   const signature = [shape, publicRelation.schema, publicRelation.name, ...columns.map((c) => `${c.name} ${c.type}`), ...distribution].join('\n');
   const hash = createHash('sha1').update(signature).digest('hex').slice(0, 10);
   return { schema: STORE_SCHEMA, name: `${publicRelation.schema}__${publicRelation.name}`.slice(0, 38) + `__${hash}` };

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { StrataError } from '../../core/errors.ts';
-import { distribute } from '../distribute.ts';
+import { distribute, hasCitus } from '../distribute.ts';
+import { adoptReference } from './store-reference.ts';
 import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { PlannedNode, Relation } from '../../core/types.ts';
 import {
@@ -52,6 +53,12 @@ export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promis
 async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   const shape = shapeOf(p);
   const columns = await storedColumns(client, p.target);
+  if (p.node.config.reference && (await hasCitus(client))) {
+    const { physical, parent } = await adoptReference(client, p, columns);
+    const names = columns.map((c) => c.name);
+    await record(client, p, { kind: 'stored', viewSql: publicViewSql(p.node.id, parent, names, 'table'), physical, gen: p.buildId });
+    return;
+  }
   const parent = parentOf(p.publicRelation, shape, columns, p.node.config.distributedBy);
   const partition = partitionOf(parent, p.buildId);
   const t = qualified(p.target);

@@ -107,11 +107,18 @@ describe('distributed_by (docs/scale-out.md)', () => {
     expect(resolve('sql', { schema: 'gold', materialized: 'table' }).config.distributedBy).toBeUndefined();
   });
 
-  it('refuses a reference table, naming why and where', () => {
-    const { errors } = resolve('seed', { schema: 'bronze' }, { distributed_by: 'reference' });
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/layer1\.yml:2/);
-    expect(errors[0]).toMatch(/reference is not possible.*hash-distributed.*use local/);
+  it('keeps reference for stored tables (seeds, tables, TypeScript models) and refuses it for row versions and views, naming where', () => {
+    expect(resolve('seed', { schema: 'bronze' }, { distributed_by: 'reference' })).toMatchObject({ config: { reference: true }, errors: [] });
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'reference' }).config).toMatchObject({ reference: true });
+    expect(resolve('ts', { schema: 'gold', distributed_by: 'reference' }).errors).toEqual([]);
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'reference' }).config.distributedBy).toBeUndefined();
+    for (const materialized of ['incremental', 'view']) {
+      const { errors, config } = resolve('sql', { schema: 'gold', materialized }, { distributed_by: 'reference' });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/layer1\.yml:2/);
+      expect(errors[0]).toMatch(new RegExp(`reference applies to stored tables .* not to materialized '${materialized}'`));
+      expect(config.reference).toBeUndefined();
+    }
   });
 
   it('refuses a unique index without the distribution column (Citus checks uniqueness per shard)', () => {
@@ -134,6 +141,6 @@ describe('distributed_by (docs/scale-out.md)', () => {
   });
 
   it('must name a column', () => {
-    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'customer id; drop' }).errors[0]).toMatch(/must be a column name, or local/);
+    expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'customer id; drop' }).errors[0]).toMatch(/must be a column name, reference, or local/);
   });
 });

@@ -75,7 +75,7 @@ describe('a TypeScript model in a worker thread (fixture tests/fixtures/ts-worke
       if (line.includes('computing without end')) cancel = true;
     };
     const started = performance.now();
-    const outcome = await runBuild({ command: 'build', options, compiled, db: own, log, cancelled: () => cancel });
+    const outcome = await runBuild({ command: 'build', options, compiled, db: own, log, cancelled: () => cancel, tsModels: 'worker' });
     const seconds = (performance.now() - started) / 1000;
     await own.close();
 

@@ -58,9 +58,40 @@ export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string |
   const touched = changes.length === 0
     ? `select ${first} from ${qualified(relationOf(reads[0]!, test, ctx))} where false`
     : changes.map((sql) => `select ${first} from (\n${sql}\n) as strata_changed`).join('\nunion\n');
-  const restricted = (relation: Relation): string => atTouched(qualified(relation), first, touched);
-  const body = replaceTokens(test.sql, ctx.manifest.tokens, (target) => restricted(relationOf(target, test, ctx)), { multiline: true });
-  return `select * from (\n${body}\n) as strata_scoped`;
+  return readingInstead(test.sql, ctx, (target) => {
+    const relation = relationOf(target, test, ctx);
+    return { name: relation.name, sql: atTouched(qualified(relation), first, touched) };
+  }, 'strata_scoped');
+}
+
+/**
+ * `sql` as a query (`select * from (…) as <alias>`) that reads, in place of each relation token
+ * `instead` gives rows for, a CTE of those rows named as the relation is (`order_lines`, so that
+ * `order_lines.customer_id` still resolves). A CTE, not the subquery in the token's place:
+ * PostgreSQL before 16 refuses a subquery in FROM without an alias ("subquery in FROM must have
+ * an alias", seen on the Citus cluster's PostgreSQL 15), and a test's or a view's SQL may name a
+ * relation without one. `not materialized` keeps each CTE inlined where it is read, as the
+ * subquery was, so the planner still sees the literal values it holds. Tokens `instead` gives no
+ * rows for are the relations as they are now.
+ */
+function readingInstead(
+  sql: string,
+  ctx: KeyScopeContext,
+  instead: (target: string) => { readonly name: string; readonly sql: string } | undefined,
+  alias: string,
+): string {
+  const ctes: string[] = [];
+  const taken = new Set<string>();
+  const body = replaceTokens(sql, ctx.manifest.tokens, (target) => {
+    const rows = instead(target);
+    if (rows === undefined) return qualified(relationOrUnknown(target, ctx));
+    let name = rows.name;
+    for (let n = 2; taken.has(name); n++) name = `${rows.name}_${n}`;
+    taken.add(name);
+    ctes.push(`${quoteIdent(name)} as not materialized (\n${rows.sql}\n)`);
+    return quoteIdent(name);
+  }, { multiline: true });
+  return `${ctes.length > 0 ? `with ${ctes.join(',\n')}\n` : ''}select * from (\n${body}\n) as ${alias}`;
 }
 
 /**
@@ -187,9 +218,9 @@ function viewChanges(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>
   const body = node.sql.replace(/[\s;]+$/, '');
   const nonEmpty = changed.map((c) => `exists (select 1 from (\n${c.sql}\n) as strata_c)`);
   const branches = changed.map((c, i) => {
-    const over = replaceTokens(body, ctx.manifest.tokens, (target) => (target === c.id ? `(${c.sql})` : qualified(relationOrUnknown(target, ctx))), { multiline: true });
+    const over = readingInstead(body, ctx, (target) => (target === c.id ? { name: relationOrUnknown(target, ctx).name, sql: c.sql } : undefined), 'strata_v');
     const only = nonEmpty.map((e, j) => (j === i ? e : `not ${e}`)).join('\n  and ');
-    return `select * from (\n${over}\n) as strata_v\nwhere ${only}`;
+    return `select * from (\n${over}\n) as strata_vc\nwhere ${only}`;
   });
   if (changed.length > 1) {
     branches.push(`select * from ${qualified(current.relation)}\nwhere (${nonEmpty.map((e) => `(${e})::int`).join(' + ')}) > 1`);

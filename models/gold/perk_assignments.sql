@@ -134,8 +134,10 @@ final as (
         a.perk_id, a.perk_name, a.arm, a.perk_offered, a.arm_hash, a.treatment_share,
         a.holdout_share, a.assigned_at, not a.withdrawn
     from {{ this }} as a
+    -- a join, not a correlated `exists`: Citus refuses one beside a CTE (travellers: one row each)
+    left join travellers as t on t.customer_id = a.customer_id
     where a.experiment = '{{ experiment }}'
-      and a.withdrawn = exists (select 1 from travellers as t where t.customer_id = a.customer_id)
+      and a.withdrawn = (t.customer_id is not null)
     {% endif %}
 
 )

@@ -15,5 +15,6 @@ union all
 
 select a.customer_id, 1
 from {{ ref('perk_assignments') }} as a
+left join {{ ref('traveler_segments') }} as s on s.customer_id = a.customer_id
 where a.experiment = '{{ var("perk_experiment", "perks-2023") }}'
-  and a.withdrawn = exists (select 1 from {{ ref('traveler_segments') }} as s where s.customer_id = a.customer_id)
+  and a.withdrawn = (s.customer_id is not null)

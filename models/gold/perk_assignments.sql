@@ -45,10 +45,9 @@ new_travellers as (
     select t.*
     from travellers as t
     {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as a
-        where a.experiment = '{{ experiment }}' and a.customer_id = t.customer_id
-    )
+    -- an anti-join, not a correlated `not exists`: Citus refuses one beside a CTE
+    left join {{ this }} as a on a.experiment = '{{ experiment }}' and a.customer_id = t.customer_id
+    where a.customer_id is null
     {% endif %}
 
 ),

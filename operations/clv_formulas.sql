@@ -203,9 +203,11 @@ $$;
 -- ratio of beta functions has arguments differing by whole numbers, so it is a product of
 -- rational factors and needs no log-gamma (PostgreSQL has none before 18):
 --   1/P(alive) = (γ+δ+n)/(δ+n) + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α+x, β+n−x) · B(γ+1, δ+t_x+i)/B(γ, δ+n+1)
--- summed in log space from the last term down.
+-- summed in log space from the last term down. The drop-out enters by its mean μ = γ/(γ+δ)
+-- (dropout) and polarisation φ = 1/(γ+δ) (bgbb.ts DropOut): (δ+k)/(γ+δ+k) = (1−μ+kφ)/(1+kφ),
+-- finite at φ = 0, where every customer has the same drop-out probability μ (clv_parameters).
 create or replace function gold.clv_bgbb_p_alive(
-    alpha double precision, beta double precision, gamma double precision, delta double precision,
+    alpha double precision, beta double precision, dropout double precision, polarisation double precision,
     x double precision, t_x double precision, n double precision
 )
 returns double precision
@@ -213,17 +215,19 @@ language plpgsql immutable
 set search_path = pg_catalog, pg_temp
 as $$
 declare
-    first double precision := ln((gamma + delta + n) / (delta + n));
+    first double precision := -ln((1 - dropout + n * polarisation) / (1 + n * polarisation));
     log_term double precision;
     log_sum double precision;
 begin
-    if n - t_x <= 0 then return 1 / exp(first); end if;
-    log_term := ln((alpha + beta + n - 1) / (beta + n - x - 1)) + ln(gamma)
-              + ln((gamma + delta + n) / ((delta + n - 1) * (delta + n)));
+    if n - t_x <= 0 then return gold.clv_exp(-first); end if;
+    -- nobody drops out: every term of the sum is 0 (ln 0 is an error in SQL)
+    if dropout = 0 then return gold.clv_exp(-first); end if;
+    log_term := ln((alpha + beta + n - 1) / (beta + n - x - 1)) + ln(dropout)
+              + ln((1 + n * polarisation) / ((1 - dropout + (n - 1) * polarisation) * (1 - dropout + n * polarisation)));
     log_sum := gold.clv_log_add_exp(first, log_term);
     for i in reverse (n - t_x - 2)::integer .. 0 loop
         log_term := log_term + ln((alpha + beta + t_x + i) / (beta + t_x - x + i))
-                  + ln((gamma + 1 + delta + t_x + i) / (delta + t_x + i));
+                  - ln((1 - dropout + (t_x + i) * polarisation) / (1 + (t_x + i + 1) * polarisation));
         log_sum := gold.clv_log_add_exp(log_sum, log_term);
     end loop;
     return gold.clv_exp(-log_sum);
@@ -233,9 +237,10 @@ $$;
 -- BG/BB E[X(n, n + t) | alive at n + 1, x, n] (bgbb.ts bgbbExpectedIfAlive): expected transactions
 -- in the next t (whole) opportunities of a customer alive at the first of them,
 --   (α+x)/(α+β+n) · Σ_{i=1}^{t} B(γ, δ+n+i)/B(γ, δ+n+1),
--- each ratio the previous one times (δ+n+i−1)/(γ+δ+n+i−1). E[X | x, t_x, n] is this × P(alive).
+-- each ratio the previous one times (δ+n+i−1)/(γ+δ+n+i−1) = (1−μ+(n+i−1)φ)/(1+(n+i−1)φ).
+-- E[X | x, t_x, n] is this × P(alive).
 create or replace function gold.clv_bgbb_expected_if_alive(
-    alpha double precision, beta double precision, gamma double precision, delta double precision,
+    alpha double precision, beta double precision, dropout double precision, polarisation double precision,
     x double precision, n double precision, t integer
 )
 returns double precision
@@ -247,7 +252,9 @@ declare
     total double precision := 0;
 begin
     for i in 1..t loop
-        if i > 1 then survive := survive * ((delta + n + i - 1) / (gamma + delta + n + i - 1)); end if;
+        if i > 1 then
+            survive := survive * ((1 - dropout + (n + i - 1) * polarisation) / (1 + (n + i - 1) * polarisation));
+        end if;
         total := total + survive;
     end loop;
     return ((alpha + x) / (alpha + beta + n)) * total;

@@ -159,7 +159,7 @@ begin
             raise exception 'score_customer: source % counts calendar months (BG/BB): x, t_x and age must be whole numbers with x <= t_x <= age; got x = %, t_x = %, age = %', params.source, x, t_x, age
                 using errcode = '22023';
         end if;
-        alive_now := gold.clv_bgbb_p_alive(params.alpha, params.beta, params.gamma, params.delta, x, t_x, age);
+        alive_now := gold.clv_bgbb_p_alive(params.alpha, params.beta, params.dropout, params.dropout_polarisation, x, t_x, age);
     else
         if age < 1 then
             raise exception 'score_customer: the purchase summary must have x a whole number >= 0, 0 <= t_x <= age, age >= 1 and t_x = 0 when x = 0; got x = %, t_x = %, age = %', x, t_x, age
@@ -169,7 +169,7 @@ begin
     end if;
     for month in 1..params.horizon_months loop
         up_to := case when params.model = 'bgbb'
-                      then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.gamma, params.delta, x, age, month)
+                      then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.dropout, params.dropout_polarisation, x, age, month)
                       else gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, month * params.units_per_month) end;
         discounted := discounted + (up_to - before) / (1 + params.discount_rate) ^ month;
         before := up_to;
@@ -188,7 +188,7 @@ begin
     p_alive := alive_now;
     churn_probability := 1 - alive_now;
     expected_purchases_90d := alive_now * case when params.model = 'bgbb'
-        then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.gamma, params.delta, x, age, params.short_horizon::integer)
+        then gold.clv_bgbb_expected_if_alive(params.alpha, params.beta, params.dropout, params.dropout_polarisation, x, age, params.short_horizon::integer)
         else gold.clv_expected_if_alive(params.model, params.r, params.alpha, params.a, params.b, params.s, params.beta, x, age, params.short_horizon) end;
     expected_avg_order_value := order_value;
     clv_12m := order_value * (alive_now * discounted);

@@ -36,7 +36,8 @@ final as (
         a.time_unit,
 
         -- the purchase model: BG/NBD and MBG/NBD use r, alpha, a, b; Pareto/NBD r, alpha, s, beta;
-        -- BG/BB alpha, beta (transaction probability) and gamma, delta (drop-out probability)
+        -- BG/BB alpha, beta (transaction probability) and gamma, delta (drop-out probability), or
+        -- theta when the fit's drop-out Beta collapsed to one probability for everyone (fit.ts)
         (f.params ->> 'r')::double precision                             as r,
         (f.params ->> 'alpha')::double precision                         as alpha,
         (f.params ->> 'a')::double precision                             as a,
@@ -45,6 +46,18 @@ final as (
         (f.params ->> 'beta')::double precision                          as beta,
         (f.params ->> 'gamma')::double precision                         as gamma,
         (f.params ->> 'delta')::double precision                         as delta,
+
+        -- the BG/BB's drop-out by mean and polarisation, the two numbers its SQL formulas take
+        -- (bgbb.ts dropOut: gamma / (gamma + delta) and 1 / (gamma + delta), the same doubles;
+        -- theta and 0 where every customer has the same drop-out probability)
+        case when f.model = 'bgbb'
+             then coalesce((f.params ->> 'theta')::double precision,
+                           (f.params ->> 'gamma')::double precision
+                           / ((f.params ->> 'gamma')::double precision + (f.params ->> 'delta')::double precision))
+        end                                                               as dropout,
+        case when f.model = 'bgbb'
+             then coalesce(1 / ((f.params ->> 'gamma')::double precision + (f.params ->> 'delta')::double precision), 0)
+        end                                                               as dropout_polarisation,
 
         -- the Gamma-Gamma spend model
         a.gg_p,

@@ -6,7 +6,7 @@
 import { StrataError, UsageError } from '../core/errors.ts';
 import { spendFrequencyCorrelation } from './gamma-gamma.ts';
 import { numericalHessian, standardErrors } from './hessian.ts';
-import { MODELS, type ModelSpec } from './models.ts';
+import { MODELS, type Boundary, type ModelSpec } from './models.ts';
 import { minimize, type MinimizeResult } from './optimize.ts';
 import { SummaryAggregator, rowProblem, type SummaryKind } from './summary.ts';
 import { MODEL_NAMES, type FitResult, type ModelName, type SummaryRow } from './types.ts';
@@ -52,7 +52,18 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
   const spec = MODELS[model];
   if (!spec) throw new UsageError(`unknown model "${String(model)}"; expected one of ${MODEL_NAMES.join(', ')}`);
   const rows = distinctRows(model, spec.kind, summaryRows, options.minRepeatCustomers ?? 10);
+  return fitSpec(model, spec, rows, options);
+}
 
+/**
+ * One maximum-likelihood fit of `spec`. When its optimum lies on a boundary the spec names
+ * (ModelSpec.boundaries: a Beta mixture collapsed to a point, a parameter run off towards 0), the
+ * nested model there is fitted instead and returned, with the boundary in `boundary` and why in
+ * the warnings: the likelihood rising towards a boundary is the data saying where the optimum is,
+ * not a failure, when the model at the boundary is itself a model of the data (the BG/BB with
+ * one drop-out probability for everyone, or none).
+ */
+function fitSpec(model: ModelName, spec: ModelSpec, rows: readonly SummaryRow[], options: FitOptions): FitResult {
   const negLogLikelihood = (values: readonly number[]): number => -spec.logLikelihood(values, rows);
   const deadline = performance.now() + (options.timeLimitMs ?? Infinity);
   let outOfTime = false;
@@ -68,7 +79,27 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
   );
   const values = result.x.map(Math.exp);
   const limit = outOfTime ? `within the time limit of ${options.timeLimitMs} ms` : undefined;
-  const { converged, collapsed } = checkConvergence(model, spec, result, negLogLikelihood, options.requireConvergence ?? true, limit);
+  const outcome = judgeOptimum(model, spec, result, negLogLikelihood, limit);
+  const boundary = outcome.converged || limit !== undefined ? undefined : spec.boundaries?.find((b) => reached(b, outcome));
+  if (boundary) {
+    const nested = fitSpec(model, boundary.spec, rows, {
+      ...options,
+      ...(options.maxIterations === undefined ? {} : { maxIterations: Math.max(1, options.maxIterations - result.iterations) }),
+      ...(options.timeLimitMs === undefined ? {} : { timeLimitMs: Math.max(1, deadline - performance.now()) }),
+    });
+    return {
+      ...nested,
+      params: { ...nested.params, ...boundary.fixed },
+      iterations: result.iterations + nested.iterations,
+      boundary: nested.boundary ?? boundary.meaning,
+      warnings: [`${outcome.why}; fitted the model nested there, where ${boundary.meaning}`, ...nested.warnings],
+    };
+  }
+  if (!outcome.converged && (options.requireConvergence ?? true)) {
+    throw new StrataError(
+      `${model} fit did not converge: ${outcome.why} (log-likelihood ${-result.fx}, parameters ${describe(spec.paramNames, values)})`,
+    );
+  }
 
   const errors = standardErrors(numericalHessian(negLogLikelihood, values));
   const named = (list: readonly number[]): Record<string, number> =>
@@ -84,13 +115,13 @@ export function fitModel(model: ModelName, summaryRows: Iterable<SummaryRow>, op
     model,
     params: named(values),
     logLikelihood: -result.fx,
-    converged,
+    converged: outcome.converged,
     iterations: result.iterations,
     standardErrors: named(errors),
     customers: rows.reduce((n, row) => n + (row.count ?? 1), 0),
     distinctRows: rows.length,
     warnings,
-    ...(collapsed === undefined ? {} : { collapsed }),
+    ...(outcome.collapsed === undefined ? {} : { collapsed: outcome.collapsed.why }),
   };
 }
 
@@ -120,39 +151,93 @@ function distinctRows(
   return rows;
 }
 
+/** How an optimiser's result stands (judgeOptimum). */
+interface Outcome {
+  readonly converged: boolean;
+  /** why not, in words */
+  readonly why: string;
+  /** parameters that ran beyond e^±25, with their direction */
+  readonly runaway: readonly { readonly name: string; readonly toZero: boolean }[];
+  readonly collapsed?: Collapse;
+}
+
 /**
  * Whether the optimum is one: the optimiser converged, no parameter ran beyond e^±25, which
  * means the likelihood keeps rising towards a boundary (e.g. no drop-out at all) and the
  * optimiser merely stopped on the flat ridge, and no mixing distribution collapsed to a point
- * (the model's own `collapsed` rule, the same boundary reached from inside the box). Throws
- * unless `require` is false; else returns whether it converged, and the collapse when that is why not.
+ * (the same boundary reached from inside the box).
  */
-function checkConvergence(
+function judgeOptimum(
   model: ModelName,
   spec: ModelSpec,
   result: MinimizeResult,
   negLogLikelihood: (values: readonly number[]) => number,
-  require: boolean,
   limit?: string,
-): { converged: boolean; collapsed?: string } {
-  const names = spec.paramNames;
+): Outcome {
   const values = result.x.map(Math.exp);
   if (!Number.isFinite(result.fx)) {
     throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
   }
-  const runaway = names.filter((_, i) => Math.abs(result.x[i]!) > MAX_ABS_LOG_PARAM);
-  const collapsed = runaway.length === 0 ? collapsedMixture(spec, values, result.fx, negLogLikelihood) : undefined;
-  const converged = result.converged && runaway.length === 0 && collapsed === undefined && limit === undefined;
-  if (!converged && require) {
-    const why = runaway.length
-      ? `${runaway.join(', ')} ran off towards 0 or infinity; these data cannot identify the model`
-      : (collapsed ?? `no optimum found ${limit ?? `after ${result.iterations} iterations`}`);
-    throw new StrataError(
-      `${model} fit did not converge: ${why} ` +
-        `(log-likelihood ${-result.fx}, parameters ${describe(names, values)})`,
-    );
+  let runaway = spec.paramNames
+    .map((name, i) => ({ name, log: result.x[i]! }))
+    .filter(({ log }) => Math.abs(log) > MAX_ABS_LOG_PARAM)
+    .map(({ name, log }) => ({ name, toZero: log < 0 }));
+  // shapes of one Beta running off together towards infinity are its collapse, whether or not one passed e^25
+  const collapsed = runaway.every((r) => !r.toZero) ? collapsedMixture(spec, values, result.fx, negLogLikelihood) : undefined;
+  if (collapsed) runaway = runaway.filter((r) => !collapsed.shapes.includes(r.name));
+  const sinking = runaway.length === 0 && collapsed === undefined ? towardsZero(spec, values, result.fx, negLogLikelihood) : undefined;
+  const converged = result.converged && runaway.length === 0 && collapsed === undefined && sinking === undefined && limit === undefined;
+  const why = runaway.length
+    ? runawayWhy(spec, values, runaway)
+    : (collapsed?.why ?? sinking?.why ?? `no optimum found ${limit ?? `after ${result.iterations} iterations`}`);
+  if (sinking) runaway = [{ name: sinking.name, toZero: true }];
+  return { converged, why, runaway, ...(collapsed === undefined ? {} : { collapsed }) };
+}
+
+/**
+ * A parameter that has a boundary at 0 (ModelSpec.boundaries, `toZero`) and whose optimum lies
+ * there: −ln L does not rise when it is divided by 10. The optimiser works on its logarithm,
+ * where a likelihood that keeps rising towards 0 flattens out long before e^−25, so it stops
+ * "converged" at some small value; at an interior optimum the step must cost likelihood.
+ */
+function towardsZero(
+  spec: ModelSpec,
+  values: readonly number[],
+  atOptimum: number,
+  negLogLikelihood: (values: readonly number[]) => number,
+): { name: string; why: string } | undefined {
+  for (const { reached } of spec.boundaries ?? []) {
+    if (!('toZero' in reached)) continue;
+    const i = spec.paramNames.indexOf(reached.toZero);
+    const there = negLogLikelihood(values.map((value, k) => (k === i ? value / 10 : value)));
+    if (there > atOptimum + RIDGE_TOLERANCE * Math.abs(atOptimum)) continue;
+    return {
+      name: reached.toZero,
+      why:
+        `${reached.toZero} ran off towards 0 (${values[i]!.toPrecision(3)}; dividing it by 10 does not lower the log-likelihood, ` +
+        `${(-atOptimum).toFixed(4)} against ${(-there).toFixed(4)}): the likelihood is highest at ${reached.toZero} = 0`,
+    };
   }
-  return collapsed === undefined ? { converged } : { converged, collapsed };
+  return undefined;
+}
+
+/** Why parameters ran beyond e^±25, in words: a boundary the spec knows (one parameter to 0), or data that cannot identify the model. */
+function runawayWhy(spec: ModelSpec, values: readonly number[], runaway: Outcome['runaway']): string {
+  const [only] = runaway;
+  const atBoundary = spec.boundaries?.some(({ reached }) => 'toZero' in reached && reached.toZero === only!.name);
+  if (runaway.length === 1 && only!.toZero && atBoundary) {
+    const value = values[spec.paramNames.indexOf(only!.name)]!;
+    return `${only!.name} ran off towards 0 (${value.toPrecision(3)}): the likelihood is highest at ${only!.name} = 0`;
+  }
+  const towards = runaway.every((r) => r.toZero) ? '0' : runaway.some((r) => r.toZero) ? '0 or infinity' : 'infinity';
+  return `${runaway.map((r) => r.name).join(', ')} ran off towards ${towards}; these data cannot identify the model`;
+}
+
+/** Whether a fit's outcome lies on this boundary. */
+function reached(boundary: Boundary, outcome: Outcome): boolean {
+  const where = boundary.reached;
+  if ('collapsed' in where) return outcome.collapsed?.of === where.collapsed;
+  return outcome.runaway.some((r) => r.toZero && r.name === where.toZero);
 }
 
 /** Relative rise of −ln L below which a step away from the optimum counts as not lowering the likelihood. */
@@ -167,6 +252,14 @@ const RIDGE_TOLERANCE = 1e-12;
  */
 export const COLLAPSED_BETA_SHAPES = 1e6;
 
+/** A Beta mixing distribution collapsed to a point: which one (BetaMixture.of), and the evidence in words. */
+interface Collapse {
+  readonly of: string;
+  /** the names of its two shapes */
+  readonly shapes: readonly [string, string];
+  readonly why: string;
+}
+
 /**
  * Whether a Beta mixing distribution (spec.betaMixtures) has collapsed to a point: its shapes add
  * up to more than COLLAPSED_BETA_SHAPES, or −ln L does not rise when both are multiplied by 10,
@@ -180,20 +273,23 @@ function collapsedMixture(
   values: readonly number[],
   atOptimum: number,
   negLogLikelihood: (values: readonly number[]) => number,
-): string | undefined {
+): Collapse | undefined {
   for (const { shapes, of } of spec.betaMixtures ?? []) {
     const [i, j] = shapes;
     const [u, v] = [values[i]!, values[j]!];
     const [a, b] = [spec.paramNames[i]!, spec.paramNames[j]!];
     const head = `${a} and ${b} run off together towards infinity (${a} + ${b} = ${(u + v).toPrecision(3)}, mean ${of} ${(u / (u + v)).toPrecision(3)})`;
     const tail = `the likelihood keeps rising towards every customer having the same ${of}, so these data cannot identify its distribution`;
-    if (u + v > COLLAPSED_BETA_SHAPES) return `${head}: a standard deviation below 0.0005, ${tail}`;
+    if (u + v > COLLAPSED_BETA_SHAPES) return { of, shapes: [a, b], why: `${head}: a standard deviation below 0.0005, ${tail}` };
     const there = negLogLikelihood(values.map((value, k) => (k === i || k === j ? 10 * value : value)));
     if (there > atOptimum + RIDGE_TOLERANCE * Math.abs(atOptimum)) continue;
-    return (
-      `${head}: multiplying both by 10 (the same mean, a third of the spread) does not lower the log-likelihood ` +
-      `(${(-atOptimum).toFixed(4)}, at 10 times ${(-there).toFixed(4)}); ${tail}`
-    );
+    return {
+      of,
+      shapes: [a, b],
+      why:
+        `${head}: multiplying both by 10 (the same mean, a third of the spread) does not lower the log-likelihood ` +
+        `(${(-atOptimum).toFixed(4)}, at 10 times ${(-there).toFixed(4)}); ${tail}`,
+    };
   }
   return undefined;
 }

@@ -8,7 +8,7 @@ import { gammaGammaLogLikelihoodSum } from './gamma-gamma.ts';
 import { mbgnbdLogLikelihoodSum } from './mbgnbd.ts';
 import { paretoLogLikelihoodSum } from './pareto.ts';
 import type { SummaryKind } from './summary.ts';
-import type { BgbbParams, BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
+import type { BgbbBetaParams, BgParams, GammaGammaParams, ModelName, ParetoParams, SummaryRow } from './types.ts';
 
 export interface ModelSpec {
   readonly kind: SummaryKind;
@@ -29,6 +29,24 @@ export interface ModelSpec {
    * the BG/BB has them.
    */
   readonly betaMixtures?: readonly BetaMixture[];
+  /**
+   * Models nested in this one at a boundary of its parameter space, fitted instead when the
+   * optimum lies on that boundary rather than inside (fit.ts): the maximum-likelihood fit of the
+   * boundary model is the maximum-likelihood fit of this one, with the parameters that ran off
+   * replaced by their limit.
+   */
+  readonly boundaries?: readonly Boundary[];
+}
+
+/** A model nested at a boundary of another's parameter space (see ModelSpec.boundaries). */
+export interface Boundary {
+  /** reached when this Beta mixture (BetaMixture.of) collapsed to a point, or this parameter ran off towards 0 */
+  readonly reached: { readonly collapsed: string } | { readonly toZero: string };
+  /** what the boundary means, e.g. "every customer has the same drop-out probability" */
+  readonly meaning: string;
+  readonly spec: ModelSpec;
+  /** parameters held at their limit there, reported with the fitted ones */
+  readonly fixed?: Readonly<Record<string, number>>;
 }
 
 /** Two shape parameters of one Beta distribution (see ModelSpec.betaMixtures). */
@@ -45,7 +63,7 @@ const pareto = ([r, alpha, s, beta]: readonly number[]): ParetoParams => ({
   s: s!,
   beta: beta!,
 });
-const bgbb = ([alpha, beta, gamma, delta]: readonly number[]): BgbbParams => ({
+const bgbb = ([alpha, beta, gamma, delta]: readonly number[]): BgbbBetaParams => ({
   alpha: alpha!,
   beta: beta!,
   gamma: gamma!,
@@ -84,6 +102,35 @@ function meanSpend(rows: readonly SummaryRow[]): number {
   return spend / n;
 }
 
+const TRANSACTION_PROBABILITY: BetaMixture = { shapes: [0, 1], of: 'transaction probability' };
+const HOMOGENEOUS_DROP_OUT = 'every customer has the same drop-out probability theta (gamma + delta → ∞)';
+
+/** The BG/BB when nobody drops out (theta = 0): monthly transactions are Beta-Bernoulli for ever. */
+const BGBB_NO_DROP_OUT: ModelSpec = {
+  kind: 'opportunity',
+  paramNames: ['alpha', 'beta'],
+  logLikelihood: ([alpha, beta], rows) => bgbbLogLikelihoodSum({ alpha: alpha!, beta: beta!, theta: 0 }, rows),
+  start: () => [1, 1],
+  betaMixtures: [TRANSACTION_PROBABILITY],
+};
+
+/**
+ * The BG/BB with one drop-out probability theta for every customer (BgbbHomogeneousParams). theta
+ * is a probability, fitted on its logarithm like every parameter: at theta ≥ 1 the likelihood is
+ * 0. Where theta runs off towards 0 nobody drops out (BGBB_NO_DROP_OUT).
+ */
+const BGBB_HOMOGENEOUS: ModelSpec = {
+  kind: 'opportunity',
+  paramNames: ['alpha', 'beta', 'theta'],
+  logLikelihood: ([alpha, beta, theta], rows) =>
+    theta! < 1 ? bgbbLogLikelihoodSum({ alpha: alpha!, beta: beta!, theta: theta! }, rows) : -Infinity,
+  start: () => [1, 1, 0.1],
+  betaMixtures: [TRANSACTION_PROBABILITY],
+  boundaries: [
+    { reached: { toZero: 'theta' }, meaning: 'nobody drops out (theta = 0)', spec: BGBB_NO_DROP_OUT, fixed: { theta: 0 } },
+  ],
+};
+
 export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
   bgnbd: {
     kind: 'purchase',
@@ -109,10 +156,8 @@ export const MODELS: Readonly<Record<ModelName, ModelSpec>> = {
     logLikelihood: (values, rows) => bgbbLogLikelihoodSum(bgbb(values), rows),
     // all four are shapes of Beta distributions and carry no time scale; 1 is the uniform prior
     start: () => [1, 1, 1, 1],
-    betaMixtures: [
-      { shapes: [0, 1], of: 'transaction probability' },
-      { shapes: [2, 3], of: 'drop-out probability' },
-    ],
+    betaMixtures: [TRANSACTION_PROBABILITY, { shapes: [2, 3], of: 'drop-out probability' }],
+    boundaries: [{ reached: { collapsed: 'drop-out probability' }, meaning: HOMOGENEOUS_DROP_OUT, spec: BGBB_HOMOGENEOUS }],
   },
   gammagamma: {
     kind: 'spend',

@@ -142,6 +142,11 @@ export function toPurchaseModel(fit: Pick<FitResult, 'model' | 'params'>): Purch
     }
     return value;
   };
+  const probability = (name: string): number => {
+    const value = fit.params[name]!;
+    if (!(value >= 0 && value < 1)) throw new StrataError(`${fit.model} parameters: "${name}" must be a probability below 1, got ${value}`);
+    return value;
+  };
   switch (fit.model) {
     case 'bgnbd':
     case 'mbgnbd':
@@ -149,6 +154,8 @@ export function toPurchaseModel(fit: Pick<FitResult, 'model' | 'params'>): Purch
     case 'pareto':
       return { model: 'pareto', params: { r: get('r'), alpha: get('alpha'), s: get('s'), beta: get('beta') } };
     case 'bgbb':
+      // the drop-out as a Beta, or one probability theta for everyone (the fit's boundary; 0 ≤ theta < 1)
+      if (fit.params['theta'] !== undefined) return { model: 'bgbb', params: { alpha: get('alpha'), beta: get('beta'), theta: probability('theta') } };
       return { model: 'bgbb', params: { alpha: get('alpha'), beta: get('beta'), gamma: get('gamma'), delta: get('delta') } };
     case 'gammagamma':
       throw new StrataError('gammagamma is a spend model; a purchase model (bgnbd, mbgnbd, pareto, bgbb) is needed');

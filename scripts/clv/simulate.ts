@@ -56,16 +56,17 @@ export interface OpportunitySimulationOptions {
 
 /**
  * One (x, t_x, n) row per customer from the BG/BB process (FHS 2010 §2): p ~ Beta(alpha, beta),
- * θ ~ Beta(gamma, delta); at each opportunity 1..n the customer first dies with probability θ
- * (for good), else transacts with probability p.
+ * θ ~ Beta(gamma, delta), or θ = theta for everyone (BgbbHomogeneousParams); at each opportunity
+ * 1..n the customer first dies with probability θ (for good), else transacts with probability p.
  */
-export function simulateBgbb({ alpha, beta, gamma, delta }: BgbbParams, options: OpportunitySimulationOptions): SummaryRow[] {
+export function simulateBgbb(params: BgbbParams, options: OpportunitySimulationOptions): SummaryRow[] {
+  const { alpha, beta } = params;
   const draws = new Random(options.seed);
   const rows: SummaryRow[] = [];
   for (let i = 0; i < options.customers; i++) {
     const n = options.minN + Math.floor(draws.next() * (options.maxN - options.minN + 1));
     const p = draws.beta(alpha, beta);
-    const theta = draws.beta(gamma, delta);
+    const theta = 'theta' in params ? params.theta : draws.beta(params.gamma, params.delta);
     let x = 0;
     let tx = 0;
     for (let t = 1; t <= n; t++) {

@@ -52,12 +52,26 @@ export interface ParetoParams {
  * BG/BB: alpha, beta (Beta distribution of the transaction probability p at each opportunity),
  * gamma, delta (Beta distribution of the drop-out probability θ before each opportunity).
  */
-export interface BgbbParams {
+export interface BgbbBetaParams {
   readonly alpha: number;
   readonly beta: number;
   readonly gamma: number;
   readonly delta: number;
 }
+
+/**
+ * The BG/BB at the boundary where the drop-out probability's Beta has no spread left (gamma +
+ * delta → ∞ with gamma / (gamma + delta) → theta): every customer drops out before each
+ * opportunity with the same probability theta, 0 ≤ theta < 1 (0: nobody drops out). What the fit
+ * publishes when the data cannot tell customers' drop-out apart (fit.ts, "Boundaries").
+ */
+export interface BgbbHomogeneousParams {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly theta: number;
+}
+
+export type BgbbParams = BgbbBetaParams | BgbbHomogeneousParams;
 
 /** Gamma-Gamma spend model: p (shape of a transaction's value), q, v (its scale's gamma). */
 export interface GammaGammaParams {
@@ -95,4 +109,9 @@ export interface FitResult {
   readonly warnings: readonly string[];
   /** why a fit inside the parameter box still does not count as converged: a mixing distribution collapsed to a point (BG/BB) */
   readonly collapsed?: string;
+  /**
+   * the nested model fitted instead, when the optimum lay on a boundary of this model's parameter
+   * space (ModelSpec.boundaries), in words; its reason is among the warnings
+   */
+  readonly boundary?: string;
 }

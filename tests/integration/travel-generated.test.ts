@@ -15,10 +15,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 // experiment with a known effect planted in the treatment arm after the start.
 const PROJECT = join(import.meta.dirname, '..', '..');
 const START = '2023-07-02';
-// everything is built, the lifetime-value models too (a travel source whose fit fails is published
-// without CLV, with the warning clv_sources_without_lifetime_value)
+// everything is built, the lifetime-value models too (every traveller valued: no
+// clv_sources_without_lifetime_value warning)
 const BUILD: BuildOptions = { vars: { perk_experiment_start: START } };
-const ALLOWED_WARNINGS = ['test.singular.feature_drift_warn', 'test.singular.clv_sources_without_lifetime_value'];
+const ALLOWED_WARNINGS = ['test.singular.feature_drift_warn'];
 const PLANTED = { control: 0.2, treatment: 0.3, fare: 500 };
 
 let testDb: TestDatabase;
@@ -76,6 +76,28 @@ describe('generated TravelTide data', () => {
     expect(overall['mde_spend']).toBeGreaterThan(0);
     first = await arms();
     expect(first.size).toBe(3_000);
+  });
+
+  it('values every traveller: the generator\'s travellers never leave, so the BG/BB finds nobody drops out', async () => {
+    const [fit] = await rows<{ converged: boolean; params: Record<string, number>; warnings: string[] }>(`
+      select converged, params, warnings from strata_meta.clv_fits
+       where source = 'stg_travel_order_lines' and role = 'purchase' order by build_id desc limit 1`);
+    expect(fit!.converged).toBe(true);
+    // the drop-out Beta collapses, then its one probability runs off towards 0: the boundary θ = 0
+    expect(fit!.params).toEqual({ alpha: expect.any(Number), beta: expect.any(Number), theta: 0 });
+    expect(fit!.warnings.slice(0, 2).map((w) => w.replace(/ \(.*/, ''))).toEqual([
+      'gamma and delta run off together towards infinity',
+      'theta ran off towards 0',
+    ]);
+    const [valued] = await rows<{ travellers: number; valued: number; p_alive: number; expected: number }>(`
+      select (select count(*)::int from gold.customer_features where customer_id like 'tt-%') as travellers,
+             count(*)::int as valued, min(p_alive) as p_alive,
+             -- nobody drops out: a month brings (α + x)/(α + β + n) trips in expectation
+             max(abs(c.expected_purchases_90d - 3 * (${fit!.params['alpha']} + s.x) / (${fit!.params['alpha']} + ${fit!.params['beta']} + s.age))) as expected
+        from gold.customer_clv as c join gold.customer_clv_summary as s using (customer_id)
+       where c.customer_id like 'tt-%'`);
+    expect(valued).toEqual({ travellers: valued!.valued, valued: valued!.travellers, p_alive: 1, expected: expect.any(Number) });
+    expect(valued!.expected).toBeLessThan(1e-12);
   });
 
   it('traveller segments recover the archetypes better than RFM segments (adjusted Rand index)', async () => {

@@ -144,7 +144,7 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
 
   for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${source}: ${warning}`);
   input.log(
-    `${source}: ${choice.model} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
+    `${source}: ${choice.model}${purchaseFit.boundary ? ` where ${purchaseFit.boundary}` : ''} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
       `in ${timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
       `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict)}, write ${ms(write)}`,
   );

@@ -13,7 +13,7 @@ import { predictClv, predictPAlive, predictPurchases } from '../../../scripts/cl
 import { predictCombinations } from '../../../scripts/clv/combinations.ts';
 import { simulateBgbb } from '../../../scripts/clv/simulate.ts';
 import { betaln, gammaln } from '../../../scripts/clv/special.ts';
-import type { BgbbParams, SummaryRow } from '../../../scripts/clv/types.ts';
+import type { BgbbBetaParams as BgbbParams, BgbbHomogeneousParams, SummaryRow } from '../../../scripts/clv/types.ts';
 import { StrataError } from '../../../scripts/core/errors.ts';
 
 /** The paper's donation data (tests/fixtures/donations/README.md: source and published figures). */
@@ -172,6 +172,55 @@ describe('BG/BB formulas against the closed forms computed independently', () =>
   });
 });
 
+describe('BG/BB with one drop-out probability for everyone (the boundary γ + δ → ∞)', () => {
+  const cases: BgbbHomogeneousParams[] = [
+    { alpha: 5.42, beta: 8.6, theta: 0.18 },
+    { alpha: 0.6, beta: 3.1, theta: 0.02 },
+    { alpha: 2, beta: 3, theta: 0 },
+  ];
+  const rows: [number, number, number][] = [];
+  for (const n of [0, 1, 2, 6, 23, 60]) {
+    for (let tx = 0; tx <= n; tx++) for (const x of tx === 0 ? [0] : [1, Math.ceil(tx / 2), tx]) rows.push([x, tx, n]);
+  }
+
+  it('log-likelihood, P(alive) and the expectations equal the point-mass forms written out', () => {
+    for (const params of cases) {
+      for (const [x, tx, n] of rows) {
+        const row = { x, tx, T: n };
+        const likelihood = pointMassLikelihood(params, x, tx, n);
+        expect(Math.abs(bgbbLogLikelihood(params, row) - Math.log(likelihood))).toBeLessThan(1e-9);
+        const aliveNext = Math.exp(betaln(params.alpha + x, params.beta + n - x) - betaln(params.alpha, params.beta)) * (1 - params.theta) ** (n + 1);
+        expect(relative(bgbbPAlive(params, row), aliveNext / likelihood), `${x},${tx},${n}`).toBeLessThan(1e-11);
+        for (const m of [1, 3, 12]) {
+          let ifAlive = 0;
+          for (let i = 1; i <= m; i++) ifAlive += (1 - params.theta) ** (i - 1);
+          ifAlive *= (params.alpha + x) / (params.alpha + params.beta + n);
+          expect(relative(bgbbConditionalExpectedPurchases(params, row, m), (aliveNext / likelihood) * ifAlive)).toBeLessThan(1e-11);
+        }
+      }
+    }
+  });
+
+  it('is the limit of the Beta drop-out: γ = θK, δ = (1 − θ)K as K grows', () => {
+    const params = cases[0]!;
+    const beta = (k: number): BgbbParams => ({ alpha: params.alpha, beta: params.beta, gamma: params.theta * k, delta: (1 - params.theta) * k });
+    for (const [x, tx, n] of rows.filter(([, , n]) => n === 23)) {
+      const row = { x, tx, T: n };
+      const far = relative(bgbbPAlive(beta(1e3), row), bgbbPAlive(params, row));
+      const farther = relative(bgbbPAlive(beta(1e7), row), bgbbPAlive(params, row));
+      expect(farther).toBeLessThan(1e-5);
+      if (far > 1e-9) expect(farther).toBeLessThan(far / 100);
+      expect(relative(bgbbExpectedPurchases(beta(1e7), 12), bgbbExpectedPurchases(params, 12))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('nobody drops out at θ = 0: P(alive) is 1 and a month brings (α + x)/(α + β + n) transactions', () => {
+    const params = cases[2]!;
+    expect(bgbbPAlive(params, { x: 1, tx: 2, T: 40 })).toBe(1);
+    expect(bgbbConditionalExpectedPurchases(params, { x: 1, tx: 2, T: 40 }, 12)).toBeCloseTo((12 * 3) / 45, 14);
+  });
+});
+
 describe('BG/BB fit on data simulated from known parameters', () => {
   it('recovers them within four standard errors', () => {
     const truth: BgbbParams = { alpha: 2.5, beta: 1.5, gamma: 0.4, delta: 6 };
@@ -184,30 +233,42 @@ describe('BG/BB fit on data simulated from known parameters', () => {
     }
   });
 
-  it('reports a drop-out distribution collapsed to a point (everyone the same θ) as not converged, with the reason', () => {
+  it('fits the nested model with one drop-out probability when the Beta collapses to a point (everyone the same θ)', () => {
     // the expected pattern frequencies of 300,000 customers whose drop-out probability is 0.2 for
     // everyone (n = 6, 12, 18): the likelihood rises towards gamma, delta -> infinity at mean 0.2
-    const [alpha, beta, theta] = [2, 3, 0.2];
-    const rows: SummaryRow[] = [];
-    for (const n of [6, 12, 18]) {
-      for (let tx = 0; tx <= n; tx++) {
-        for (let x = tx === 0 ? 0 : 1; x <= tx; x++) {
-          // sequences with x transactions, the last at t_x, times the probability of each (the individual likelihood)
-          const ways = x === 0 ? 1 : Math.exp(gammaln(tx) - gammaln(x) - gammaln(tx - x + 1));
-          let p = Math.exp(betaln(alpha + x, beta + n - x) - betaln(alpha, beta)) * (1 - theta) ** n;
-          for (let i = 0; i <= n - tx - 1; i++) p += Math.exp(betaln(alpha + x, beta + tx - x + i) - betaln(alpha, beta)) * theta * (1 - theta) ** (tx + i);
-          rows.push({ x, tx, T: n, count: 100_000 * ways * p });
-        }
-      }
-    }
+    const rows = homogeneousPatterns({ alpha: 2, beta: 3, theta: 0.2 }, 100_000);
     expect(rows.reduce((sum, row) => sum + row.count!, 0)).toBeCloseTo(300_000, 6);
-    const fit = fitModel('bgbb', rows, { requireConvergence: false, maxIterations: 4_000 });
-    expect(fit.converged).toBe(false);
-    expect(fit.collapsed).toMatch(/^gamma and delta run off together towards infinity \(gamma \+ delta = \S+, mean drop-out probability 0\.200\): /);
-    expect(fit.params['alpha']).toBeCloseTo(2, 2);
-    expect(() => fitModel('bgbb', rows, { maxIterations: 4_000 })).toThrow(/bgbb fit did not converge: gamma and delta run off together/);
-    // an interior optimum is not taken for one: the paper's fit and one on data with spread in θ
-    expect(fitModel('bgbb', donations).collapsed).toBeUndefined();
+    const fit = fitModel('bgbb', rows, { maxIterations: 4_000 });
+    expect(fit.converged).toBe(true);
+    expect(fit.boundary).toBe('every customer has the same drop-out probability theta (gamma + delta → ∞)');
+    expect(fit.warnings[0]).toMatch(/^gamma and delta run off together towards infinity \(gamma \+ delta = \S+, mean drop-out probability 0\.200\): .*; fitted the model nested there/);
+    // expected frequencies, so the maximum-likelihood estimates are the truth itself
+    expect(fit.params['alpha']).toBeCloseTo(2, 4);
+    expect(fit.params['beta']).toBeCloseTo(3, 4);
+    expect(fit.params['theta']).toBeCloseTo(0.2, 6);
+    expect(fit.params['gamma']).toBeUndefined();
+    expect(fit.standardErrors['theta']).toBeGreaterThan(0);
+    // an interior optimum is not taken for a boundary: the paper's fit
+    expect(fitModel('bgbb', donations).boundary).toBeUndefined();
+  });
+
+  it('fits the model where nobody drops out when θ itself runs off towards 0', () => {
+    const rows = homogeneousPatterns({ alpha: 2, beta: 3, theta: 0 }, 100_000);
+    const fit = fitModel('bgbb', rows, { maxIterations: 4_000 });
+    expect(fit.converged).toBe(true);
+    expect(fit.boundary).toBe('nobody drops out (theta = 0)');
+    expect(fit.params).toEqual({ alpha: expect.closeTo(2, 4), beta: expect.closeTo(3, 4), theta: 0 });
+    expect(fit.warnings).toHaveLength(2);
+    expect(fit.warnings[1]).toMatch(/^theta ran off towards 0 \(\S+; dividing it by 10 does not lower the log-likelihood, .*\): the likelihood is highest at theta = 0; fitted the model nested there, where nobody drops out/);
+  });
+
+  it('recovers one drop-out probability from simulated customers', () => {
+    const truth = { alpha: 1.5, beta: 2.5, theta: 0.08 };
+    const fit = fitModel('bgbb', simulateBgbb(truth, { customers: 30_000, seed: 11, minN: 6, maxN: 23 }), { maxIterations: 4_000 });
+    expect(fit.boundary).toBe('every customer has the same drop-out probability theta (gamma + delta → ∞)');
+    for (const [name, value] of Object.entries(truth)) {
+      expect(Math.abs(fit.params[name]! - value), name).toBeLessThan(4 * fit.standardErrors[name]!);
+    }
   });
 
   it('rejects a row the model cannot have produced', () => {
@@ -215,3 +276,30 @@ describe('BG/BB fit on data simulated from known parameters', () => {
     expect(() => fitModel('bgbb', [{ x: 1, tx: 1.5, T: 6 }])).toThrow('whole number');
   });
 });
+
+/**
+ * The likelihood with θ the same for everyone, written out from the process (FHS 2010 §2) with
+ * no beta function of θ: alive through all n opportunities, or alive through t_x + i and gone
+ * before the next, each with p integrated over its Beta.
+ */
+function pointMassLikelihood({ alpha, beta, theta }: BgbbHomogeneousParams, x: number, tx: number, n: number): number {
+  const transactions = (k: number): number => Math.exp(betaln(alpha + x, beta + k - x) - betaln(alpha, beta));
+  let p = transactions(n) * (1 - theta) ** n;
+  for (let i = 0; i <= n - tx - 1; i++) p += transactions(tx + i) * theta * (1 - theta) ** (tx + i);
+  return p;
+}
+
+/** Expected pattern frequencies (x, t_x, n) of `perN` customers at each n of 6, 12 and 18, with θ the same for everyone. */
+function homogeneousPatterns(params: BgbbHomogeneousParams, perN: number): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  for (const n of [6, 12, 18]) {
+    for (let tx = 0; tx <= n; tx++) {
+      for (let x = tx === 0 ? 0 : 1; x <= tx; x++) {
+        // sequences with x transactions, the last at t_x, times the probability of each (the individual likelihood)
+        const ways = x === 0 ? 1 : Math.exp(gammaln(tx) - gammaln(x) - gammaln(tx - x + 1));
+        rows.push({ x, tx, T: n, count: perN * ways * pointMassLikelihood(params, x, tx, n) });
+      }
+    }
+  }
+  return rows;
+}

@@ -79,7 +79,7 @@ describe('a build killed half way', () => {
     dirs.push(dir);
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'models', 'gold'), { recursive: true });
-    await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: killme\n  vars: {nap: 0}\n');
+    await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: killme\n  bi_role: killme_bi\n  vars: {nap: 0}\n');
     await writeFile(join(dir, 'models', 'gold', 'fast.sql'), 'select 1 as id\n');
     await writeFile(join(dir, 'models', 'gold', 'slow.sql'), "select id from {{ ref('fast') }}, pg_sleep({{ var('nap') }})\n");
     const db = await createTestDatabase('kill');

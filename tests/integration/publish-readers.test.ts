@@ -15,7 +15,7 @@ let db: Database;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'strata-readers-'));
   await mkdir(join(dir, 'models', 'gold'), { recursive: true });
-  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: readers\n  vars: {marker: 0}\n');
+  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: readers\n  bi_role: readers_bi\n  vars: {marker: 0}\n');
   // two tables of the same build; a reader joining them must never see two builds at once
   for (const name of ['a', 'b']) {
     await writeFile(

@@ -51,7 +51,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'strata-scoped-keys-'));
   await mkdir(join(dir, 'models', 'silver'), { recursive: true });
   await mkdir(join(dir, 'tests', 'data'), { recursive: true });
-  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped_keys\n');
+  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped_keys\n  bi_role: scoped_keys_bi\n');
   await writeFile(
     join(dir, 'models', '_sources.yml'),
     'version: 2\nsources:\n  - name: src\n    schema: keys_src\n    tables:\n      - name: shop\n      - name: app\n      - name: accounts\n',

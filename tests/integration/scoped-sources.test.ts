@@ -49,7 +49,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'strata-scoped-sources-'));
   await mkdir(join(dir, 'models', 'silver'), { recursive: true });
   await mkdir(join(dir, 'tests', 'data'), { recursive: true });
-  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped_sources\n');
+  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped_sources\n  bi_role: scoped_sources_bi\n');
   await writeFile(join(dir, 'models', '_sources.yml'), SOURCES);
   await writeFile(
     join(dir, 'models', 'silver', 'staged.sql'),

@@ -45,7 +45,7 @@ models:
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'strata-scoped-'));
   await mkdir(join(dir, 'models', 'silver'), { recursive: true });
-  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped\n');
+  await writeFile(join(dir, 'schema.yml'), 'version: 2\nproject:\n  name: scoped\n  bi_role: scoped_bi\n');
   await writeFile(
     join(dir, 'models', '_sources.yml'),
     'version: 2\nsources:\n  - name: src\n    schema: scoped_src\n    tables:\n      - name: lines\n      - name: customers\n',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,5 +154,14 @@ describe('generated TravelTide data', () => {
     // arms did not move when outcomes arrived
     const after = await arms();
     for (const [customer, arm] of first) expect(after.get(customer)).toBe(arm);
+  });
+
+  it("runs the README walk-through's queries as written", async () => {
+    const readme = await readFile(join(PROJECT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Walk-through: TravelTide travel bookings'));
+    const block = /```sql\n([\s\S]*?)```/.exec(section)![1]!;
+    const statements = block.split(/;\s*\n/).map((sql) => sql.trim()).filter((sql) => sql.replace(/--.*$/gm, '').trim() !== '');
+    expect(statements.length).toBeGreaterThanOrEqual(5);
+    for (const sql of statements) expect((await rows(sql)).length, sql).toBeGreaterThan(0);
   });
 });

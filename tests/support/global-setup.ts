@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbedded, type EmbeddedServer } from '../../scripts/db/embedded.ts';
+import { startEmbedded, stateDirOf, type EmbeddedServer } from '../../scripts/db/embedded.ts';
+import { loadProject } from '../../scripts/load/index.ts';
+import { ensureBiRole } from '../../scripts/publish/bi-role.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,26 +24,48 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.TEST_DATABASE_URL) {
-    project.provide('adminUrl', process.env.TEST_DATABASE_URL);
-    project.provide('databaseKind', 'TEST_DATABASE_URL');
+    await provide(project, process.env.TEST_DATABASE_URL, 'TEST_DATABASE_URL');
     return async () => {};
   }
   if (dockerMayAnswer()) {
     const container = await startContainer();
     if (container) {
-      project.provide('adminUrl', container.url);
-      project.provide('databaseKind', 'testcontainers');
+      await provide(project, container.url, 'testcontainers');
       return container.stop;
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'strata-test-'));
   const server: EmbeddedServer = await startEmbedded(dir);
-  project.provide('adminUrl', server.url);
-  project.provide('databaseKind', 'embedded');
+  await provide(project, server.url, 'embedded');
   return async () => {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+async function provide(project: TestProject, adminUrl: string, kind: string): Promise<void> {
+  await ensureRepositoryBiRole(adminUrl);
+  project.provide('adminUrl', adminUrl);
+  project.provide('databaseKind', kind);
+}
+
+/**
+ * Creates this repository's BI role (strata_bi) with the password its tests log in with
+ * (.strata/bi-password), before any test builds. Roles belong to the server, which every test
+ * file shares, and a build creates a missing role with its own project's kept password: a test
+ * project on the default role that happened to build first would otherwise lock the
+ * repository's tests out of gold (the projects of tests/fixtures name roles of their own, but a
+ * dbt project has no setting for it).
+ */
+async function ensureRepositoryBiRole(adminUrl: string): Promise<void> {
+  const repository = resolve(import.meta.dirname, '..', '..');
+  const { settings } = await loadProject(repository);
+  const pool = new pg.Pool({ connectionString: adminUrl, max: 1 });
+  try {
+    await ensureBiRole(pool, settings.biRole, stateDirOf(repository));
+  } finally {
+    await pool.end();
+  }
 }
 
 function dockerMayAnswer(): boolean {

@@ -37,6 +37,10 @@ changed_customers as (
     select customer_id from {{ ref('order_lines') }}
     where batch_id > (select batch_id from watermark)
     union
+    -- a customer profile loaded again (order_lines.profile_batch_id: an airline member's country)
+    select customer_id from {{ ref('order_lines') }}
+    where profile_batch_id > (select batch_id from watermark)
+    union
     select customer_id from {{ ref('returns') }}
     where batch_id > (select batch_id from watermark)
     union
@@ -94,7 +98,7 @@ line_totals as (
         customer_id,
         count(*)                    as order_lines,
         count(distinct stock_code)  as distinct_products,
-        max(batch_id)               as last_batch_id
+        greatest(max(batch_id), max(profile_batch_id)) as last_batch_id
     from lines
     group by customer_id
 
@@ -152,7 +156,8 @@ final as (
         coalesce(r.returned_items, 0)       as returned_items,
         coalesce(r.returned_amount, 0)      as returned_amount,
 
-        -- the newest batch with a line of this customer: the incremental watermark
+        -- the newest batch with a line of this customer (or the profile that gave a line its
+        -- country): the incremental watermark
         greatest(l.last_batch_id, r.last_batch_id) as last_batch_id
 
     from order_totals as o

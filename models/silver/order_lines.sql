@@ -28,7 +28,8 @@ with retail as (
         unit_price,
         line_amount,
         invoiced_at,
-        country
+        country,
+        null::bigint as profile_batch_id
     from {{ ref('stg_retail_order_lines') }}
     where line_status = 'purchase'
 
@@ -50,7 +51,8 @@ travel as (
         unit_price,
         line_amount,
         invoiced_at,
-        country
+        country,
+        null::bigint as profile_batch_id
     from {{ ref('stg_travel_order_lines') }}
     where line_status = 'purchase'
 
@@ -75,7 +77,10 @@ airline as (
         activity.unit_price,
         activity.line_amount,
         activity.invoiced_at,
-        members.country
+        members.country,
+        -- the members file that gave the country: a newer export of the member (a move) changes
+        -- lines no activity batch touched, so orders and customers recompute them from it
+        members.batch_id as profile_batch_id
     from {{ ref('stg_airline_flight_activity') }} as activity
     left join {{ ref('stg_airline_members') }} as members
         on members.customer_id = activity.customer_id

@@ -30,6 +30,12 @@ changed_invoices as (
     from {{ ref('order_lines') }}
     where batch_id > (select coalesce(max(last_batch_id), 0) from {{ this }})
     union
+    -- lines whose customer profile (their country) was loaded again since: an airline member's
+    -- newer export. None on Online Retail or TravelTide (profile_batch_id is null there).
+    select invoice_no
+    from {{ ref('order_lines') }}
+    where profile_batch_id > (select coalesce(max(last_batch_id), 0) from {{ this }})
+    union
     select invoice_no
     from {{ ref('retracted_lines') }}
     where batch_id in (select batch_id from {{ ref('pending_retractions') }})
@@ -65,8 +71,9 @@ orders as (
         count(distinct stock_code)      as products,
         sum(line_amount)                as order_amount,
 
-        -- the newest batch with a line of this order: the incremental watermark
-        max(batch_id)                   as last_batch_id
+        -- the newest batch with a line of this order, or with the profile that gave its
+        -- country: the incremental watermark
+        greatest(max(batch_id), max(profile_batch_id)) as last_batch_id
 
     from lines
     group by invoice_no

@@ -106,3 +106,34 @@ describe('retracting an airline activity file', () => {
     );
   }, 300_000);
 });
+
+describe('a members file exported again with a changed profile', () => {
+  // a database of its own; load() and build() use `db`, given back to the first describe's afterAll
+  let profileDb: TestDatabase;
+  let outer: Database;
+  beforeAll(async () => {
+    outer = db;
+    profileDb = await createTestDatabase('airline_profile');
+    db = await openTestProjectDb(profileDb.url, PROJECT);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await profileDb?.drop();
+    db = outer;
+  });
+
+  it("moves the member's orders and customer row to the new country, equal to a full refresh", async () => {
+    await load('members-1.csv', MEMBERS);
+    await load('activity-1.csv', FIRST);
+    await build();
+    // the same members, 100002 now living in the United States; no new activity
+    await load('members-2.csv', MEMBERS.replace('100002,Canada,Quebec,Montreal,H2T 9K8', '100002,United States,New York,New York,10001'));
+    await build();
+    const countries = async (sql: string) => (await db.pool.query(sql)).rows;
+    expect(await countries(`select invoice_no, country from silver.orders where customer_id = 'airline-100002'`)).toEqual([
+      { invoice_no: 'airline-100002-2018-06', country: 'United States' },
+    ]);
+    expect(await countries(`select country from silver.customers where customer_id = 'airline-100002'`)).toEqual([{ country: 'United States' }]);
+    await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.orders': '*', 'model.customers': '*' }, BUILD);
+  }, 300_000);
+});

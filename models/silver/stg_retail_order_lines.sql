@@ -32,11 +32,11 @@
 -- incremental build looks up only the new lines' keys in it, so its cost grows with the batch,
 -- not with the history. (Not unique: line_key is a 64-bit hash, so two different contents may
 -- share one; the check compares the content itself.)
--- On Citus (schema.yml, docs/scale-out.md) landing and this table are distributed by invoice_key,
--- the trimmed invoice the loader writes: every comparison of lines below is within one invoice
--- and says so with `invoice_key =` (Citus runs a window or join on the workers only when it is
--- on the distribution column itself), so the whole statement runs shard by shard. On plain
--- PostgreSQL invoice_key follows from invoice_no and these conditions change no result.
+-- A Citus cluster may distribute landing and this table by invoice_key, the trimmed invoice the
+-- loader writes (docs/scale-out.md, "Landing and staging by invoice"): every comparison of lines
+-- below is within one invoice and says so with `invoice_key =` (Citus runs a window or join on
+-- the workers only when it is on the distribution column itself), so the whole statement runs
+-- shard by shard. invoice_key follows from invoice_no: these conditions change no result.
 
 with read_batches as (
 
@@ -181,13 +181,13 @@ ranked as (
     select
         candidates.*,
         -- 1 for the first line with this content among this build's lines (by batch, then file
-        -- line); retracted lines are ranked apart and never count. Equal content has an equal
-        -- invoice, so the partition starts with the invoice_key (Citus: the window runs per shard)
-        -- and the content key, and the sort reaches the other text columns only for lines that
-        -- share both.
+        -- line); retracted lines are ranked apart and never count. The partition starts with the
+        -- key, so the sort compares 64-bit integers and reaches the text columns only for lines
+        -- that share a key. Equal content has an equal invoice_key: partitioning by it too changes
+        -- nothing here, and lets Citus run the window per shard when staging is distributed by it.
         row_number() over (
             partition by
-                candidates.invoice_key, candidates.retracted, candidates.line_key, candidates.invoice_no, candidates.stock_code,
+                candidates.retracted, candidates.line_key, candidates.invoice_key, candidates.invoice_no, candidates.stock_code,
                 candidates.description, candidates.quantity, candidates.invoiced_at, candidates.unit_price,
                 candidates.customer_id, candidates.country, candidates.line_amount
             order by candidates.batch_id, candidates.source_line

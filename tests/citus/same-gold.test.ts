@@ -38,18 +38,12 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     expect(onSingle.exitCode, whyNot(onSingle)).toBe(0);
     expect(onCluster.report.tests.length).toBe(onSingle.report.tests.length);
 
-    // schema.yml's layout: landing's order lines (migration 13) and staging by invoice, customer
-    // grain by customer_id, the rest local
-    const landing = await citusDb.pool.query<{ layout: string }>(
-      `select partmethod::text || ':' || column_to_column_name(logicalrelid, partkey) as layout
-         from pg_dist_partition where logicalrelid = 'landing.order_lines'::regclass`,
-    );
-    expect(landing.rows).toEqual([{ layout: 'h:invoice_key' }]);
-    expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('h:invoice_key');
+    // schema.yml's layout: customer grain by customer_id, the rest local
     expect(await layoutOf(citusDb, 'model.customers')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.orders')).toBe('local');
     expect(await layoutOf(citusDb, 'model.customer_features')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.segment_history')).toBe('h:customer_id');
+    expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('local');
     expect(await layoutOf(citusDb, 'model.retention_priorities')).toBe('local');
     // seeds: reference tables (every build's rows in one, its view in strata_store per build)
     expect(await layoutOf(citusDb, 'seed.rfm_segment_rules')).toBe('reference');

@@ -26,7 +26,11 @@ renamed as (
         unit_price::numeric            as unit_price,
         customer_id::text              as customer_id,
         country::text                  as country,
-        line_total::numeric            as line_total
+        line_total::numeric            as line_total,
+
+        -- the invoice as staging trims it, '' when there is none (written by the loader; Citus
+        -- distributes landing and staging by it: migrations/13_order_lines_invoice_key.sql)
+        invoice_key::text              as invoice_key
 
     from source
 

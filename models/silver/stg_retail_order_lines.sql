@@ -2,9 +2,9 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key=['batch_id', 'source_line'],
+        unique_key=['batch_id', 'source_line', 'invoice_key'],
         indexes=[
-            {'columns': ['batch_id', 'source_line'], 'unique': true},
+            {'columns': ['batch_id', 'source_line', 'invoice_key'], 'unique': true},
             {'columns': ['customer_id']},
             {'columns': ['invoice_no']},
             {'columns': ['line_key'], 'where': "line_status not in ('duplicate', 'retracted')"}
@@ -18,7 +18,8 @@
 --     select line_status, count(*) from silver.stg_retail_order_lines group by 1;
 -- The source-neutral models order_lines and returns select from here by line_status.
 --
--- Incremental (delete+insert on batch_id, source_line): a build reads only the batches newer than
+-- Incremental (delete+insert on batch_id, source_line; with invoice_key, which follows from the
+-- line, because on Citus the key must hold the distribution column): a build reads only the batches newer than
 -- the newest batch already here. Landed lines never change, and a line's status depends only on
 -- the line itself and on lines loaded before it, so adding new batches gives exactly the rows a
 -- full rebuild would. (It also depends on the seed non_product_codes: after editing the seed,
@@ -31,6 +32,11 @@
 -- incremental build looks up only the new lines' keys in it, so its cost grows with the batch,
 -- not with the history. (Not unique: line_key is a 64-bit hash, so two different contents may
 -- share one; the check compares the content itself.)
+-- A Citus cluster may distribute landing and this table by invoice_key, the trimmed invoice the
+-- loader writes (docs/scale-out.md, "Landing and staging by invoice"): every comparison of lines
+-- below is within one invoice and says so with `invoice_key =` (Citus runs a window or join on
+-- the workers only when it is on the distribution column itself), so the whole statement runs
+-- shard by shard. invoice_key follows from invoice_no: these conditions change no result.
 
 with read_batches as (
 
@@ -66,6 +72,8 @@ cleaned as (
         source_line,
         loaded_at,
         retracted,
+        -- already trimmed by the loader as invoice_no is below, '' for none (the distribution column)
+        invoice_key,
 
         -- Rule: trim stray white space from the ends of text and treat an empty text as missing
         -- (113,452 Online Retail descriptions carry leading or trailing spaces), so the same
@@ -91,7 +99,7 @@ cleaned as (
 keyed as (
 
     select
-        batch_id, source_file, source_line, loaded_at, retracted,
+        batch_id, source_file, source_line, loaded_at, retracted, invoice_key,
         invoice_no, stock_code, description, customer_id, country,
         quantity, unit_price, line_amount, invoiced_at,
         -- The line's content key, to find exact duplicates: a 64-bit hash of every landed column
@@ -135,14 +143,15 @@ reranked as (
     -- line without an invoice number never lands: the loader quarantines it).
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
-        held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
+        held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
         held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
     from {{ this }} as held
     where held.line_status <> 'retracted'
       and held.batch_id not in (select batch_id from pending)
       and exists (
           select 1 from withdrawn
-          where withdrawn.invoice_no = held.invoice_no
+          where withdrawn.invoice_key = held.invoice_key
+            and withdrawn.invoice_no = held.invoice_no
             and withdrawn.line_key = held.line_key
             and withdrawn.stock_code is not distinct from held.stock_code
             and withdrawn.description is not distinct from held.description
@@ -174,10 +183,11 @@ ranked as (
         -- 1 for the first line with this content among this build's lines (by batch, then file
         -- line); retracted lines are ranked apart and never count. The partition starts with the
         -- key, so the sort compares 64-bit integers and reaches the text columns only for lines
-        -- that share a key.
+        -- that share a key. Equal content has an equal invoice_key: partitioning by it too changes
+        -- nothing here, and lets Citus run the window per shard when staging is distributed by it.
         row_number() over (
             partition by
-                candidates.retracted, candidates.line_key, candidates.invoice_no, candidates.stock_code,
+                candidates.retracted, candidates.line_key, candidates.invoice_key, candidates.invoice_no, candidates.stock_code,
                 candidates.description, candidates.quantity, candidates.invoiced_at, candidates.unit_price,
                 candidates.customer_id, candidates.country, candidates.line_amount
             order by candidates.batch_id, candidates.source_line
@@ -194,7 +204,8 @@ ranked as (
     -- condition on line_status is the index's own). At most one row matches: a content has one
     -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
     left join {{ this }} as earlier
-        on earlier.line_key = candidates.line_key
+        on earlier.invoice_key = candidates.invoice_key
+        and earlier.line_key = candidates.line_key
         and earlier.line_status not in ('duplicate', 'retracted')
         and earlier.invoice_no is not distinct from candidates.invoice_no
         and earlier.stock_code is not distinct from candidates.stock_code
@@ -208,7 +219,8 @@ ranked as (
         and earlier.batch_id not in (select batch_id from pending)
         and not exists (
             select 1 from reranked
-            where reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
+            where reranked.invoice_key = earlier.invoice_key
+              and reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
         )
     {% endif %}
 
@@ -289,6 +301,7 @@ final as (
         line_status,
 
         -- the line
+        invoice_key,
         invoice_no,
         customer_id,
         stock_code,
@@ -308,7 +321,7 @@ final as (
     select
         batch_id, source_file, source_line, loaded_at,
         line_key, 'retracted' as line_status,
-        invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
+        invoice_key, invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
         invoiced_at, country
     from withdrawn
     {% endif %}

@@ -149,7 +149,7 @@ async function copyLines(
 ): Promise<number> {
   const copy = new CopyIn(
     client,
-    'copy landing.order_lines (batch_id, source_file, source_line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, line_total) from stdin',
+    'copy landing.order_lines (batch_id, source_file, source_line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, line_total, invoice_key) from stdin',
   );
   const prefix = `${batchId}\t${copyRaw(sourceFile)}\t`;
   let lines = 0;

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { clusterDown, clusterLayout, clusterUp, coordinatorUrl, type Cluster } from '../../scripts/citus/cluster.ts';
 import { ensureCitus, type PgInstall } from '../../scripts/citus/install.ts';
 import { runRollback } from '../../scripts/cli/rollback.ts';
@@ -17,6 +18,8 @@ export const PROJECT = join(import.meta.dirname, '..', '..');
 export interface Pair {
   readonly citusDb: Database;
   readonly singleDb: Database;
+  /** the pair's temporary folder (removed by close) */
+  readonly dir: string;
   /** stops the cluster, drops the plain database, removes the folder */
   close(): Promise<void>;
 }
@@ -45,11 +48,29 @@ export async function startPair(name: string, port: number): Promise<Pair> {
     citusDb = await openTestProjectDb(coordinatorUrl(cluster), PROJECT);
     single = await createTestDatabase(name);
     singleDb = await openTestProjectDb(single.url, PROJECT);
-    return { citusDb, singleDb, close };
+    return { citusDb, singleDb, dir, close };
   } catch (error) {
     await close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The project with more models' configs in schema.yml's `models` (e.g. `{ silver: {
+ * stg_retail_order_lines: { '+distributed_by': 'invoice_key' } } }`), as a user would set them:
+ * a folder in `dir` linking to every file of the project but a schema.yml of its own.
+ */
+export async function projectWithModels(dir: string, models: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<string> {
+  const out = join(dir, 'project');
+  await mkdir(out);
+  for (const entry of await readdir(PROJECT)) {
+    if (entry === 'schema.yml' || entry === 'target' || entry === '.strata') continue;
+    await symlink(join(PROJECT, entry), join(out, entry));
+  }
+  const schema = parse(await readFile(join(PROJECT, 'schema.yml'), 'utf8')) as { project: { models: Record<string, Record<string, unknown>> } };
+  for (const [layer, configs] of Object.entries(models)) schema.project.models[layer] = { ...schema.project.models[layer], ...configs };
+  await writeFile(join(out, 'schema.yml'), stringify(schema));
+  return out;
 }
 
 /** Columns that record when or in which build a row was written (and the snapshot id hashed from that time), not what it says. */
@@ -155,9 +176,9 @@ export async function layoutOf(db: Database, node: string): Promise<string> {
   return rows[0]!.layout;
 }
 
-/** `npm run rollback` of the project: its exit code. */
-export async function rollback(db: Database): Promise<number> {
-  const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+/** `npm run rollback` of the project (or of `projectDir`): its exit code. */
+export async function rollback(db: Database, projectDir = PROJECT): Promise<number> {
+  const compiled = await compileSelection({ projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
   return runRollback(compiled, db, () => {});
 }
 

@@ -1,4 +1,5 @@
-import { COPY_NULL, copyText, needsCopyEscape } from '../copy-text.ts';
+import { COPY_NULL, copyRaw, copyText, needsCopyEscape } from '../copy-text.ts';
+import { INVOICE_KEY_COLUMN, invoiceKey } from '../invoice-key.ts';
 import { normalizeDate } from './dates.ts';
 import { FIELDS, FIELD_SPECS, type FieldKind } from './formats.ts';
 import type { Layout } from './layout.ts';
@@ -35,8 +36,14 @@ export function visibleNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\\x00') : text;
 }
 
-/** landing.order_lines columns a converted row fills, in the order convert() writes them. */
-export const ROW_COLUMNS: readonly string[] = FIELDS.map((f) => FIELD_SPECS[f].column);
+/**
+ * landing.order_lines columns a converted row fills, in the order convert() writes them: the
+ * fields, then the invoice key derived from the order id (scripts/ingest/invoice-key.ts).
+ */
+export const ROW_COLUMNS: readonly string[] = [...FIELDS.map((f) => FIELD_SPECS[f].column), INVOICE_KEY_COLUMN];
+
+/** Where the order id (landing's invoice_no) is among the fields. */
+const ORDER_ID = FIELDS.indexOf('order_id');
 
 /** Turns one record's fields into COPY text for ROW_COLUMNS, or says why it cannot. */
 export type RowConverter = (fields: readonly string[], raw: string) => string | Rejection;
@@ -98,7 +105,9 @@ export function rowConverter(layout: Layout): RowConverter {
       }
       out = k === 0 ? cell! : `${out}\t${cell}`;
     }
-    return out;
+    const order = indexes[ORDER_ID]!;
+    const key = invoiceKey(order < 0 ? null : fields[order]!);
+    return `${out}\t${escape ? copyRaw(key) : key}`;
   };
 }
 

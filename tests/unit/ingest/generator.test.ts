@@ -186,7 +186,7 @@ describe('synthetic line formats', () => {
 
   it('writes COPY text with NULLs and escapes', () => {
     expect(copyLine({ ...line, description: 'TAB\tAND \\ SLASH' }, 7)).toBe(
-      '7\tC536379\t22633\tTAB\\tAND \\\\ SLASH\t-6\t2010-12-01 08:28:00\t1.85\t\\N\tUnited Kingdom\t\\N\n',
+      '7\tC536379\t22633\tTAB\\tAND \\\\ SLASH\t-6\t2010-12-01 08:28:00\t1.85\t\\N\tUnited Kingdom\t\\N\tC536379\n',
     );
     expect(copyLine({ ...line, description: null }, 2).split('\t')[3]).toBe('\\N');
   });

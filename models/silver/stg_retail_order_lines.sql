@@ -139,8 +139,10 @@ reranked as (
 
     -- Lines held here with the same content as a withdrawn line: with it gone, the first of them
     -- (by batch, then file line) may be a first occurrence now, so they are ranked again,
-    -- together with the new lines. Found through the invoice (same content, same invoice; a
-    -- line without an invoice number never lands: the loader quarantines it).
+    -- together with the new lines. Found through the invoice (same content, same invoice), by the
+    -- index on invoice_no; lines without an invoice number (they land, and are 'incomplete' unless
+    -- they repeat an earlier line) through the same index's nulls, in a branch of their own so
+    -- that the first keeps its index look-up.
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
         held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
@@ -152,15 +154,22 @@ reranked as (
           select 1 from withdrawn
           where withdrawn.invoice_key = held.invoice_key
             and withdrawn.invoice_no = held.invoice_no
-            and withdrawn.line_key = held.line_key
-            and withdrawn.stock_code is not distinct from held.stock_code
-            and withdrawn.description is not distinct from held.description
-            and withdrawn.quantity is not distinct from held.quantity
-            and withdrawn.invoiced_at is not distinct from held.invoiced_at
-            and withdrawn.unit_price is not distinct from held.unit_price
-            and withdrawn.customer_id is not distinct from held.customer_id
-            and withdrawn.country is not distinct from held.country
-            and withdrawn.line_amount is not distinct from held.line_amount
+            and {{ same_line_content('withdrawn', 'held') }}
+      )
+    union all
+    select
+        held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
+        held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
+        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
+    from {{ this }} as held
+    where held.invoice_no is null
+      and held.line_status <> 'retracted'
+      and held.batch_id not in (select batch_id from pending)
+      and exists (
+          select 1 from withdrawn
+          where withdrawn.invoice_key = held.invoice_key
+            and withdrawn.invoice_no is null
+            and {{ same_line_content('withdrawn', 'held') }}
       )
 
 ),
@@ -205,17 +214,8 @@ ranked as (
     -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
     left join {{ this }} as earlier
         on earlier.invoice_key = candidates.invoice_key
-        and earlier.line_key = candidates.line_key
         and earlier.line_status not in ('duplicate', 'retracted')
-        and earlier.invoice_no is not distinct from candidates.invoice_no
-        and earlier.stock_code is not distinct from candidates.stock_code
-        and earlier.description is not distinct from candidates.description
-        and earlier.quantity is not distinct from candidates.quantity
-        and earlier.invoiced_at is not distinct from candidates.invoiced_at
-        and earlier.unit_price is not distinct from candidates.unit_price
-        and earlier.customer_id is not distinct from candidates.customer_id
-        and earlier.country is not distinct from candidates.country
-        and earlier.line_amount is not distinct from candidates.line_amount
+        and {{ same_line_content('earlier', 'candidates') }}
         and earlier.batch_id not in (select batch_id from pending)
         and not exists (
             select 1 from reranked
@@ -244,7 +244,8 @@ classified as (
             when ranked.occurrence > 1 or ranked.seen_before then 'duplicate'
 
             -- Rule: a line without an invoice number or a time cannot be placed in an order or in
-            -- time. (The loader quarantines such lines; this keeps silver safe if one gets through.)
+            -- time. (The loader quarantines a line whose time it cannot read; a line with an empty
+            -- invoice number lands, with invoice_key ''.) 0 Online Retail lines.
             when ranked.invoice_no is null or ranked.invoiced_at is null then 'incomplete'
 
             -- Rule: a line without a customer cannot be attributed to anyone (135,080 Online Retail

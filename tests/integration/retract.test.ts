@@ -12,6 +12,7 @@ import { loadFile } from '../../scripts/ingest/load.ts';
 import { retractBatch } from '../../scripts/ingest/retract.ts';
 import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 
 // Retracting a batch: batch A (history), batch B (a bad day), batch C (another day that repeats
 // some of B's lines exactly, so they are duplicates while B counts). Retract B, build: B's lines
@@ -193,4 +194,26 @@ describe('npm run load -- --retract', () => {
     expect(byName.code).toBe(0);
     expect(byName.stderr).toMatch(new RegExp(`retracted batch ${batch.c} .* by ops-team: test`));
   });
+
+  it('a line without an invoice number that repeated a retracted one counts as the first now (incomplete, not duplicate)', async () => {
+    const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
+    const orphan = ',85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2011-12-20 08:26:00,2.55,17850,United Kingdom';
+    const file = async (name: string, lines: string[]): Promise<number> => {
+      await writeFile(join(dir, name), [header, ...lines].join('\n') + '\n');
+      const loaded = await loadFile(db.pool, { file: join(dir, name) });
+      expect(loaded.linesRejected, name).toBe(0);
+      return loaded.batchId;
+    };
+    const first = await file('orphan-1.csv', [orphan, '581600,22423,REGENCY CAKESTAND 3 TIER,2,2011-12-20 08:26:00,12.75,17850,United Kingdom']);
+    await build();
+    const second = await file('orphan-2.csv', [orphan]);
+    await build();
+    const status = async () =>
+      (await one<{ s: string }>(`select line_status as s from silver.stg_retail_order_lines where batch_id = $1`, [second])).s;
+    expect(await status()).toBe('duplicate');
+    await retractBatch(db.pool, { batchId: first, by: 'tester', why: 'sent twice' });
+    await build();
+    expect(await status()).toBe('incomplete');
+    await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.stg_retail_order_lines': '*', 'model.orders': '*', 'model.customers': '*' }, { threads: 2 });
+  }, 600_000);
 });

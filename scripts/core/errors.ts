@@ -60,6 +60,8 @@ export interface PgErrorFields {
   readonly hint?: string;
   readonly position?: string;
   readonly where?: string;
+  /** strata's own suggestion, beside PostgreSQL's hint */
+  readonly advice?: string;
 }
 
 /** A SQL error while building a node, mapped back to the model file's line. */
@@ -78,6 +80,7 @@ export class DatabaseError extends StrataError {
         fields.code ? `  code: ${fields.code}` : '',
         fields.detail ? `  detail: ${fields.detail}` : '',
         fields.hint ? `  hint: ${fields.hint}` : '',
+        fields.advice ? `  what to do: ${fields.advice}` : '',
       ]
         .filter(Boolean)
         .join('\n'),

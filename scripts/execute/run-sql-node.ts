@@ -50,8 +50,26 @@ async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step):
       sql,
       ...(step.bodyOffset !== undefined ? { bodyOffset: step.bodyOffset } : {}),
       ...(planned.lineMap ? { lineMap: planned.lineMap } : {}),
+      ...(planned.isIncremental && (error as { code?: string }).code === UNDEFINED_COLUMN ? { advice: publishedLayoutAdvice(planned) } : {}),
     });
   }
+}
+
+/** SQLSTATE undefined_column. */
+const UNDEFINED_COLUMN = '42703';
+
+/**
+ * What to do when an incremental build reads a column its published rows do not have: the model
+ * (or a new version of strata) added the column since those rows were written. The published rows
+ * stay as they are, so a build cannot add it for them; a full refresh of the model rewrites them.
+ */
+function publishedLayoutAdvice(planned: PlannedNode): string {
+  const name = planned.node.name;
+  return (
+    `an incremental build of ${name} reads a column its published rows may not have: if the model's columns changed ` +
+    `since they were written (an edit, or a new version of strata), rebuild it once with ` +
+    `npm run build-models -- --full-refresh --select ${name}+`
+  );
 }
 
 /** Column names in ordinal order; temp tables are found through pg_temp. */

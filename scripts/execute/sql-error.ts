@@ -10,6 +10,8 @@ export interface StatementContext {
   readonly bodyOffset?: number;
   /** compiled line (1-based index) → model file line */
   readonly lineMap?: readonly number[];
+  /** what strata suggests doing about it, shown under the server's own hint */
+  readonly advice?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function toDatabaseError(error: unknown, context: StatementContext): Data
     ...(pgError.detail ? { detail: pgError.detail } : {}),
     ...(pgError.hint ? { hint: pgError.hint } : {}),
     ...(pgError.position ? { position: pgError.position } : {}),
+    ...(context.advice ? { advice: context.advice } : {}),
   };
   return new DatabaseError(context.node, locate(context, pgError.position), message, fields, { cause: error });
 }

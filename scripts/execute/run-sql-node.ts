@@ -68,7 +68,7 @@ function publishedLayoutAdvice(planned: PlannedNode): string {
   return (
     `an incremental build of ${name} reads a column its published rows may not have: if the model's columns changed ` +
     `since they were written (an edit, or a new version of strata), rebuild it once with ` +
-    `npm run build-models -- --full-refresh --select ${name}+`
+    `npm run build-models -- --full-refresh --select +${name}+ (the model, what it reads and what reads it)`
   );
 }
 

@@ -225,7 +225,8 @@ describe('npm run load', () => {
   const exec = promisify(execFile);
   const cli = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
     try {
-      const { stderr } = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'load', ...args], {
+      // as `npm run load` runs it (package.json)
+      const { stderr } = await exec(process.execPath, ['scripts/cli/start.mjs', 'load', ...args], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: db.url },
       });

@@ -1,4 +1,5 @@
 import { StrataError, UsageError } from '../../scripts/core/errors.ts';
+import { refitGrowth } from '../../scripts/core/refit-policy.ts';
 import { defineModel } from '../../scripts/core/ts-model.ts';
 import { runClvPredictions } from '../../scripts/clv/pipeline/run.ts';
 import { clvSettings } from '../../scripts/clv/settings.ts';
@@ -31,6 +32,8 @@ export default defineModel({
         out: ctx.this,
         settings: clvSettings(ctx.vars),
         buildId: ctx.buildId,
+        published: ctx.published('clv_predictions'),
+        refit: { fullRefresh: ctx.fullRefresh, share: refitGrowth(ctx.vars) },
         log: ctx.log,
       });
       return { rows: result.combinations };

@@ -3,10 +3,12 @@
  * `strata <command>`: the one command line. The npm scripts in package.json are aliases
  * (`npm run build-models` is `strata build`). Commands are listed in commands.ts.
  */
-import { COMMANDS } from './commands.ts';
+import { commandsFor } from './commands.ts';
 import { runCommandLine, STDIO } from './command.ts';
 
-const code = await runCommandLine((cli) => COMMANDS.map((command) => command(cli)), process.argv.slice(2), STDIO);
+const argv = process.argv.slice(2);
+const commands = await commandsFor(argv);
+const code = await runCommandLine((cli) => commands.map((command) => command(cli)), argv, STDIO);
 // the exit code is the command's; a pool or timer a command left open must not keep the process
 // alive. Output written to a pipe is flushed first: exit drops what is still queued.
 const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));

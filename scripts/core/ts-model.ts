@@ -25,6 +25,11 @@ export interface TsModelContext {
   readonly ref: (name: string) => Relation;
   readonly vars: Readonly<Record<string, unknown>>;
   readonly buildId: number;
+  /**
+   * True when the build was asked for `--full-refresh`: a model that keeps its published fit
+   * between builds refits (scripts/core/refit-policy.ts).
+   */
+  readonly fullRefresh: boolean;
   /** the currently published relation of any model, if one is published (e.g. to keep ids stable) */
   readonly published: (name: string) => Relation | undefined;
   readonly log: (message: string) => void;

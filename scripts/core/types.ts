@@ -388,6 +388,8 @@ export interface PlannedNode {
   readonly previous?: StoredState;
   /** incremental/snapshot: true when an earlier build exists and no --full-refresh */
   readonly isIncremental: boolean;
+  /** set when the build was asked for --full-refresh (TypeScript models refit: TsModelContext.fullRefresh) */
+  readonly fullRefresh?: true;
   /** final SQL (tokens resolved); for SQL models */
   readonly sql?: string;
   /** view models: the SQL over the public views, the body of the node's public view */

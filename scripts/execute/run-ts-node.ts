@@ -68,6 +68,7 @@ function tsModelContext(planned: PlannedNode, db: Kysely<Record<string, never>>,
     },
     vars: run.vars,
     buildId: run.buildId,
+    fullRefresh: planned.fullRefresh === true,
     published: (name) => run.published[`model.${name}`],
     log: (message) => run.log(`${node.name}: ${message}`),
   };

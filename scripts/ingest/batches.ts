@@ -44,7 +44,9 @@ export async function landBatch<T>(
     const batchId = await startBatch(client, batch);
     const value = await land(client, batchId, tally);
     await finishBatch(client, batchId, tally);
+    const written = await landingTablesWritten(client);
     await client.query('commit');
+    await analyseLanded(client, written);
     return { batchId, alreadyLoaded: false, tally, value };
   } catch (error) {
     await client.query('rollback').catch((e: Error) => (broken = e));
@@ -56,6 +58,30 @@ export async function landBatch<T>(
     throw describe(error, failed);
   } finally {
     client.release(broken);
+  }
+}
+
+/** The landing tables this transaction inserted rows into (the transaction's own statistics). */
+async function landingTablesWritten(client: pg.PoolClient): Promise<string[]> {
+  const result = await client.query<{ name: string }>(
+    `select format('%I.%I', schemaname, relname) as name from pg_stat_xact_user_tables
+      where schemaname = 'landing' and n_tup_ins > 0 order by 1`,
+  );
+  return result.rows.map((r) => r.name);
+}
+
+/**
+ * Analyses the tables a committed batch wrote, so that the planner knows the new batch: builds
+ * write the last batch read in as a literal (`{{ watermark() }}`, the touched keys of scoped
+ * tests), and without statistics covering it a literal past the histogram is estimated at one
+ * row, which made the planner pick nested loops over the whole batch (docs/benchmarks.md).
+ * ANALYZE samples a bounded number of rows, so its cost does not grow with history. The batch
+ * is committed by then: a failed ANALYZE (a concurrent one holding the lock) only leaves the
+ * statistics to autovacuum, so it is not an error of the load.
+ */
+async function analyseLanded(client: pg.PoolClient, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    await client.query(`analyze ${table}`).catch(() => undefined);
   }
 }
 

@@ -58,6 +58,7 @@ export function planNode(node: CompiledNode, target: Relation, ctx: PlanContext)
     publicRelation: publicRelationOf(node),
     ...(previous ? { previous } : {}),
     isIncremental,
+    ...(ctx.fullRefresh ? { fullRefresh: true as const } : {}),
     ...(isIncremental ? { added: addedRelationOf(target), changed: changedRelationOf(target) } : {}),
     ...(rawSql !== undefined ? { sql: resolveTokens(rawSql, ctx.manifest.tokens, resolve) } : {}),
     ...(publicSql !== undefined ? { publicSql } : {}),

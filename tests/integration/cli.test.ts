@@ -11,6 +11,8 @@ import { createTestDatabase } from '../support/db.ts';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', '..', 'scripts', 'cli', 'index.ts');
+/** the npm scripts' entry (package.json): the packages models need loaded natively, then tsx and CLI */
+const START = join(import.meta.dirname, '..', '..', 'scripts', 'cli', 'start.mjs');
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
@@ -18,7 +20,7 @@ afterAll(async () => {
 
 async function strata(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [START, ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

@@ -311,15 +311,24 @@ describe('lifetime value in a full build', () => {
       `select source, model, converged, time_unit from strata_meta.clv_fits where build_id = $1 and role = 'purchase' order by source`,
       [withAirline.report.buildId],
     );
+    // refit policy: the default (refit_growth 0.1). Retail's customers did not change, so this
+    // build keeps retail's published fit and only re-scores (docs/models.md, "Refitting"); the
+    // airline and travel sources are fitted
     expect(fits.map((f) => [f.source, f.model, f.converged, f.time_unit])).toEqual([
-      ['retail_order_lines', expect.stringMatching(/^(bgnbd|mbgnbd|pareto)$/), true, 'week'],
       ['stg_airline_flight_activity', 'bgbb', true, 'calendar_month'],
       ['stg_travel_order_lines', 'bgbb', false, 'calendar_month'],
     ]);
+    const [retailFit] = await rows<{ build_id: string; model: string; time_unit: string }>(
+      `select f.build_id, f.model, f.time_unit from strata_meta.clv_fits f
+        where f.role = 'purchase' and f.source = 'retail_order_lines'
+          and f.build_id = (select distinct build_id from gold.clv_predictions where source = 'retail_order_lines')`,
+    );
+    expect(Number(retailFit!.build_id)).toBeLessThan(withAirline.report.buildId);
+    expect(retailFit).toMatchObject({ model: expect.stringMatching(/^(bgnbd|mbgnbd|pareto)$/), time_unit: 'week' });
     // every retail value, p_alive to clv_12m, is bit for bit the retail-only build's
     expect(await rows(CLV_VALUES)).toEqual(retailOnly.clv);
     expect(await rows(`select source, model, time_unit from gold.clv_parameters order by source`)).toEqual([
-      { source: 'retail_order_lines', model: fits[0]!.model, time_unit: 'week' },
+      { source: 'retail_order_lines', model: retailFit!.model, time_unit: 'week' },
       { source: 'stg_airline_flight_activity', model: 'bgbb', time_unit: 'calendar_month' },
     ]);
     const [members] = await rows<{ n: number }>(`select count(*)::int as n from gold.customer_clv where source = 'stg_airline_flight_activity'`);

@@ -109,6 +109,21 @@ describe('loading a messy Online Retail file', () => {
     expect(batch[0]!.file_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('analyses the landing tables it wrote, so the planner knows the new batch', async () => {
+    const second = join(scratch, 'second.csv');
+    await writeFile(second, 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+      Array.from({ length: 50 }, (_, i) => `590${i},85123A,MUG,${i + 1},2011-12-01 08:00:00,1.5,17850,United Kingdom`).join('\n') + '\n');
+    const result = await loadFile(db.pool, { file: second });
+    // the batch's value is in the column's statistics right after the load (no autovacuum in between)
+    const [stats] = await rows<{ values: string | null; changed: string }>(
+      `select coalesce(s.most_common_vals::text, '') || ' ' || coalesce(s.histogram_bounds::text, '') as values, t.n_mod_since_analyze as changed
+         from pg_stats s join pg_stat_user_tables t on t.schemaname = s.schemaname and t.relname = s.tablename
+        where s.schemaname = 'landing' and s.tablename = 'order_lines' and s.attname = 'batch_id'`,
+    );
+    expect(stats!.values).toMatch(new RegExp(`\\b${result.batchId}\\b`));
+    expect(Number(stats!.changed)).toBe(0);
+  });
+
   it('adds nothing when the same file is loaded again, and names the batch that has it', async () => {
     const before = await rows<{ n: number }>('select count(*)::int as n from landing.order_lines');
     const first = await rows<{ batch_id: string }>(`select batch_id from landing.load_batches where source_file = $1`, [MESSY]);
@@ -219,7 +234,8 @@ describe('npm run load', () => {
   const exec = promisify(execFile);
   const cli = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
     try {
-      const { stderr } = await exec(join(ROOT, 'node_modules/.bin/tsx'), ['scripts/cli/index.ts', 'load', ...args], {
+      // as `npm run load` runs it (package.json)
+      const { stderr } = await exec(process.execPath, ['scripts/cli/start.mjs', 'load', ...args], {
         cwd: ROOT,
         env: { ...process.env, DATABASE_URL: db.url },
       });

@@ -136,14 +136,17 @@ describe('the segment models in a full build', () => {
     expect(ari).toBeGreaterThan(rfm + 0.05);
   });
 
-  it('keep segment ids and names when the same data is built again', async () => {
+  it('keep segment ids and names when the same data is refitted', async () => {
     const before = await rows(`select * from gold.segment_centres order by segment_id`);
     const assignmentsBefore = await rows(`select customer_id, segment_id from gold.customer_segments order by customer_id`);
-    const second = await buildProject(db, project, {});
+    // refit policy: refit_growth 0 refits every build, so this is a second fit matched to the
+    // published ids (the default would keep the published fit: tests/integration/refit-policy.test.ts)
+    const second = await buildProject(db, project, { vars: { refit_growth: 0 } });
     builds.push(second);
     expect(second.report.published, whyNot(second)).toBe(true);
     const after = await rows(`select * from gold.segment_centres order by segment_id`);
     const strip = (r: Record<string, unknown>) => ({ ...r, build_id: undefined });
+    expect(after.map((r) => Number(r['build_id']))).toEqual(after.map(() => second.report.buildId));
     expect(after.map(strip)).toEqual(before.map(strip));
     expect(await rows(`select customer_id, segment_id from gold.customer_segments order by customer_id`)).toEqual(assignmentsBefore);
   }, 300_000);

@@ -9,14 +9,16 @@
 import type { Kysely } from 'kysely';
 import { StrataError } from '../../core/errors.ts';
 import type { Relation } from '../../core/types.ts';
-import { predictCombinations } from '../combinations.ts';
+import { decideRefit } from '../../core/refit-policy.ts';
+import { predictCombinations, type CombinationPrediction } from '../combinations.ts';
 import { fitModel } from '../fit.ts';
 import { toPurchaseModel } from '../predict.ts';
 import { CALENDAR_MONTH, DAYS_PER_UNIT, TIME_UNITS, daysToMonths, daysToUnits, type ClvSettings } from '../settings.ts';
 import type { FitResult, GammaGammaParams, ModelName, PurchaseModelName, SummaryRow } from '../types.ts';
 import { choosePurchaseModel } from './choose.ts';
 import { readCombinations, readSources, readSpendSample } from './read.ts';
-import { recordFit } from './record.ts';
+import { publishedClvFit } from './kept-fit.ts';
+import { jsonSafe, recordFit } from './record.ts';
 import { createPredictionTable, writePredictions } from './write.ts';
 
 export interface ClvRunInput {
@@ -27,6 +29,10 @@ export interface ClvRunInput {
   readonly out: Relation;
   readonly settings: ClvSettings;
   readonly buildId: number;
+  /** the published clv_predictions, whose fits a build may keep (scripts/core/refit-policy.ts) */
+  readonly published: Relation | undefined;
+  /** the refit rule's inputs: --full-refresh and var refit_growth */
+  readonly refit: { readonly fullRefresh: boolean; readonly share: number };
   readonly log: (message: string) => void;
 }
 
@@ -43,6 +49,15 @@ export type SourceOutcome =
       readonly spendFit: FitResult;
       /** milliseconds per step */
       readonly timings: Readonly<Record<'read' | 'choose' | 'fit' | 'spend' | 'predict' | 'write', number>>;
+    }
+  | {
+      readonly source: string;
+      /** the published fit was kept (the refit rule) and the source's combinations re-scored with it */
+      readonly status: 'kept';
+      readonly model: PurchaseModelName;
+      /** the build that made the fit, as written in the predictions' build_id */
+      readonly fitBuild: number;
+      readonly combinations: number;
     }
   | {
       readonly source: string;
@@ -89,7 +104,7 @@ export async function runClvPredictions(input: ClvRunInput): Promise<ClvRunResul
     }
   }
   let combinations = 0;
-  for (const outcome of outcomes) if (outcome.status === 'fitted') combinations += outcome.combinations;
+  for (const outcome of outcomes) if (outcome.status !== 'failed') combinations += outcome.combinations;
   return { sources: outcomes, combinations };
 }
 
@@ -103,11 +118,13 @@ class SourceFitFailed extends StrataError {
   }
 }
 
-async function runSource(input: ClvRunInput, source: string): Promise<SourceOutcome & { status: 'fitted' }> {
+async function runSource(input: ClvRunInput, source: string): Promise<SourceOutcome & { status: 'fitted' | 'kept' }> {
   const { db, summary, settings } = input;
   const clock = stopwatch();
   const combinations = await readCombinations(db, summary, source);
   const read = clock();
+  const kept = await keptFit(input, source, combinations);
+  if (kept) return kept;
 
   const choice = await choosePurchaseModel({ ...input, source });
   const choose = clock();
@@ -123,30 +140,16 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
   const spend = spendParams(spendFit);
   const spendMs = clock();
 
-  const predictions = predictCombinations(toPurchaseModel(purchaseFit), combinations, {
-    timeUnit: discrete ? 'months' : TIME_UNITS[settings.timeUnit],
-    horizonMonths: settings.horizonMonths,
-    monthlyDiscountRate: settings.discountRate,
-    // on a grid the next 90 days are the next 3 whole opportunities
-    shortHorizon: discrete ? daysToMonths(SHORT_HORIZON_DAYS) : daysToUnits(SHORT_HORIZON_DAYS, settings.timeUnit),
-  });
-  const predict = clock();
-  await writePredictions(db, input.out, predictions, combinations.map((c) => c.count ?? 1), {
-    source,
-    model: choice.model,
-    timeUnit,
-    horizonMonths: settings.horizonMonths,
-    discountRate: settings.discountRate,
-    spend,
-    buildId: input.buildId,
-  });
-  const write = clock();
+  const predictions = predict(input, source, purchaseFit, combinations);
+  const predict_ = clock();
+  await write(input, source, { model: choice.model, spend, buildId: input.buildId }, predictions, combinations);
+  const written = clock();
 
   for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${source}: ${warning}`);
   input.log(
     `${source}: ${choice.model}${purchaseFit.boundary ? ` where ${purchaseFit.boundary}` : ''} (${choice.selection}) on ${purchaseFit.customers} customers, ${combinations.length} distinct (x, t_x, age) ` +
       `in ${timeUnit}s; Gamma-Gamma on ${spendFit.customers} of ${sample.repeatCustomers} repeat customers; ` +
-      `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict)}, write ${ms(write)}`,
+      `read ${ms(read)}, choose ${ms(choose)}, fit ${ms(fit)}, spend ${ms(spendMs)}, predict ${ms(predict_)}, write ${ms(written)}`,
   );
   return {
     source,
@@ -157,8 +160,65 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
     combinations: combinations.length,
     purchaseFit,
     spendFit,
-    timings: { read, choose, fit, spend: spendMs, predict, write },
+    timings: { read, choose, fit, spend: spendMs, predict: predict_, write: written },
   };
+}
+
+/**
+ * Keeps the source's published fit when the refit rule allows (scripts/core/refit-policy.ts):
+ * its combinations are scored with the kept parameters exactly as a fresh fit's would be, and
+ * the rows name the fit's build. Undefined when the source is to be refitted.
+ */
+async function keptFit(input: ClvRunInput, source: string, combinations: readonly SummaryRow[]): Promise<(SourceOutcome & { status: 'kept' }) | undefined> {
+  const population = combinations.reduce((n, c) => n + (c.count ?? 1), 0);
+  const published = await publishedClvFit(input.db, input.published, source, jsonSafe(settingsJson(input.settings)));
+  const decision = decideRefit({ ...input.refit, population, published: published?.fit });
+  if (decision.refit || !published) {
+    input.log(`${source}: refitting: ${decision.reason}`);
+    return undefined;
+  }
+  const started = performance.now();
+  const predictions = predict(input, source, published, combinations);
+  await write(input, source, { model: published.model, spend: published.spend, buildId: decision.fitBuild }, predictions, combinations);
+  input.log(`${source}: kept the ${published.model} and Gamma-Gamma fits of build ${decision.fitBuild}: customers ${decision.reason}; scored ${combinations.length} distinct (x, t_x, age) in ${ms(performance.now() - started)}`);
+  return { source, status: 'kept', model: published.model, fitBuild: decision.fitBuild, combinations: combinations.length };
+}
+
+/** The purchase model's predictions for every combination, in the source's time unit. */
+function predict(
+  input: ClvRunInput,
+  source: string,
+  fit: Pick<FitResult, 'params'> & { readonly model: ModelName },
+  combinations: readonly SummaryRow[],
+): CombinationPrediction[] {
+  const { settings } = input;
+  const discrete = settings.discreteSources[source] !== undefined;
+  return predictCombinations(toPurchaseModel(fit), combinations, {
+    timeUnit: discrete ? 'months' : TIME_UNITS[settings.timeUnit],
+    horizonMonths: settings.horizonMonths,
+    monthlyDiscountRate: settings.discountRate,
+    // on a grid the next 90 days are the next 3 whole opportunities
+    shortHorizon: discrete ? daysToMonths(SHORT_HORIZON_DAYS) : daysToUnits(SHORT_HORIZON_DAYS, settings.timeUnit),
+  });
+}
+
+/** Writes one source's prediction rows, naming the build whose fit they come from. */
+async function write(
+  input: ClvRunInput,
+  source: string,
+  fit: { readonly model: PurchaseModelName; readonly spend: GammaGammaParams; readonly buildId: number },
+  predictions: readonly CombinationPrediction[],
+  combinations: readonly SummaryRow[],
+): Promise<void> {
+  const { settings } = input;
+  await writePredictions(input.db, input.out, predictions, combinations.map((c) => c.count ?? 1), {
+    source,
+    ...fit,
+    // a discrete source is summarised in calendar months, one opportunity each (docs/clv.md, "Discrete sources")
+    timeUnit: settings.discreteSources[source] !== undefined ? CALENDAR_MONTH : settings.timeUnit,
+    horizonMonths: settings.horizonMonths,
+    discountRate: settings.discountRate,
+  });
 }
 
 /**

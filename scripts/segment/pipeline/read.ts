@@ -1,6 +1,7 @@
 /** What the segment step reads: the feature columns' presence, the fitted sample, the published centres and ids ever used, the name overrides. */
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../../core/errors.ts';
+import type { PublishedFit } from '../../core/refit-policy.ts';
 import { qualified, quoteIdent } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import type { PreviousCentre } from '../match.ts';
@@ -85,4 +86,27 @@ export async function nameOverrides(db: Kysely<unknown>, overrides: Relation): P
   return new Map(
     result.rows.flatMap((r) => (r.segment_id === null || !r.segment_name ? [] : [[Number(r.segment_id), r.segment_name] as const])),
   );
+}
+
+/**
+ * The fit behind the published centres, for the refit rule (scripts/core/refit-policy.ts):
+ * undefined when nothing is published, the table has no rows (a tolerant domain with no data) or
+ * it was written before the fit's population and settings were kept with it.
+ */
+export async function publishedFit(
+  db: Kysely<unknown>,
+  published: Relation | undefined,
+  settings: SegmentSettings,
+): Promise<PublishedFit | undefined> {
+  if (!published) return undefined;
+  const row = (await sql.raw<{ c: Record<string, unknown> }>(`select to_jsonb(c) as c from ${qualified(published)} as c limit 1`).execute(db)).rows[0]?.c;
+  if (!row || row['fit_customers'] === undefined || row['fit_settings'] === undefined) return undefined;
+  const same = await sql<{ same: boolean }>`select ${JSON.stringify(row['fit_settings'])}::jsonb = ${JSON.stringify(settings)}::jsonb as same`.execute(db);
+  return { build: Number(row['build_id']), population: Number(row['fit_customers']), sameSettings: same.rows[0]?.same === true };
+}
+
+/** Rows of the feature table: the population the refit rule measures change in. */
+export async function countRows(db: Kysely<unknown>, relation: Relation): Promise<number> {
+  const result = await sql.raw<{ n: string }>(`select count(*) as n from ${qualified(relation)}`).execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }

@@ -7,17 +7,19 @@
  * (customer_segments.sql, traveler_segments.sql) then places everyone from the columns written
  * here. Method: docs/segments.md.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { StrataError } from '../../core/errors.ts';
+import { decideRefit, refitGrowth } from '../../core/refit-policy.ts';
 import type { TsModelContext } from '../../core/ts-model.ts';
+import { qualified } from '../../core/sql.ts';
 import type { Relation } from '../../core/types.ts';
 import { matchSegmentIds } from '../match.ts';
 import { populationFromTransform, type Population } from '../position.ts';
 import { searchSegments } from '../search.ts';
 import { applyTransform, fitTransform, inverseTransform, type FeatureTransform } from '../transform.ts';
-import { checkFeatureColumns, nameOverrides, previousCentres, readSample } from './read.ts';
+import { checkFeatureColumns, countRows, nameOverrides, previousCentres, publishedFit, readSample } from './read.ts';
 import { readSegmentSettings, type SegmentSettings, type SegmentVars } from './settings.ts';
-import { recordFit, writeCentres, type Segment } from './write.ts';
+import { createCentresTable, recordFit, writeCentres, type Segment } from './write.ts';
 
 /** Segment names from centres in original units (nameSegments, or a domain's own namer). */
 export type SegmentNamer = (
@@ -59,6 +61,8 @@ export interface SegmentRunInput {
   readonly out: Relation;
   readonly settings: SegmentSettings;
   readonly buildId: number;
+  /** the refit rule's inputs (scripts/core/refit-policy.ts): --full-refresh and var refit_growth */
+  readonly refit: { readonly fullRefresh: boolean; readonly share: number };
   readonly log: (message: string) => void;
 }
 
@@ -66,6 +70,8 @@ export interface SegmentRunResult {
   readonly k: number;
   readonly segments: number;
   readonly sampled: number;
+  /** set when the build kept the published fit: the build that made it */
+  readonly keptFitOf?: number;
 }
 
 /** The step as a TypeScript model's run: the domain's inputs, vars and published table, from the context. */
@@ -79,6 +85,7 @@ export async function runSegmentModel(ctx: TsModelContext, domain: SegmentDomain
     out: ctx.this,
     settings: readSegmentSettings(ctx.vars, domain.vars),
     buildId: ctx.buildId,
+    refit: { fullRefresh: ctx.fullRefresh, share: refitGrowth(ctx.vars) },
     log: ctx.log,
   });
   return { rows: result.segments };
@@ -89,11 +96,23 @@ export async function runSegmentCentres(input: SegmentRunInput): Promise<Segment
   const table = domain.vars.table;
   const started = performance.now();
   await checkFeatureColumns(db, input.features, settings.features, table, `${domain.vars.prefix}segment_features`);
+  const population = await countRows(db, input.features);
+  const decision = decideRefit({ ...input.refit, population, published: await publishedFit(db, input.published, settings) });
+  if (!decision.refit && input.published) {
+    // the published centres are the fit: copied as they are (build_id still names the fit's
+    // build), and customer_segments re-scores every customer against them
+    await createCentresTable(db, input.out, settings.features);
+    await sql.raw(`insert into ${qualified(input.out)} select * from ${qualified(input.published)}`).execute(db);
+    const kept = await countRows(db, input.out);
+    input.log(`kept the fit of build ${decision.fitBuild} (${kept} segments): ${table} ${decision.reason}`);
+    return { k: kept, segments: kept, sampled: 0, keptFitOf: decision.fitBuild };
+  }
+  input.log(`refitting: ${decision.reason}`);
   const rows = await readSample(db, input.features, settings);
   if (rows.length === 0) {
     if (!domain.tolerant) throw new StrataError(`${domain.model}: ${table} is empty, so there is nothing to segment`);
     const none: FeatureTransform = { features: [], log1p: [], mean: [], sd: [] };
-    await writeCentres(db, input.out, withNeutral(none, settings.features), [], 0, input.buildId);
+    await writeCentres(db, input.out, withNeutral(none, settings.features), [], 0, input.buildId, { population, settings });
     input.log(`${table} is empty: no segments`);
     return { k: 0, segments: 0, sampled: 0 };
   }
@@ -122,7 +141,7 @@ export async function runSegmentCentres(input: SegmentRunInput): Promise<Segment
     centre: transform.features.map((f) => (usable.includes(f) ? centre[usable.indexOf(f)]! : 0)),
     original: original[i]!,
   }));
-  await writeCentres(db, input.out, transform, segments, rows.length, input.buildId);
+  await writeCentres(db, input.out, transform, segments, rows.length, input.buildId, { population, settings });
   await recordFit(db, domain.fits, input.buildId, fitted, fit, rows.length, segments);
   const ms = (from: number, to: number) => `${Math.round(to - from)} ms`;
   input.log(

@@ -5,6 +5,7 @@ import type { Relation } from '../../core/types.ts';
 import type { SearchedFit } from '../search.ts';
 import { centreColumn } from '../sql.ts';
 import type { FeatureTransform } from '../transform.ts';
+import type { SegmentSettings } from './settings.ts';
 
 /** One fitted segment, as written. */
 export interface Segment {
@@ -17,10 +18,20 @@ export interface Segment {
   readonly original: Readonly<Record<string, number>>;
 }
 
+/** What a later build needs to decide whether it may keep this fit (scripts/core/refit-policy.ts). */
+export interface FitProvenance {
+  /** rows of the feature table when the fit was made */
+  readonly population: number;
+  /** the settings the fit was made with, as compared by a later build */
+  readonly settings: SegmentSettings;
+}
+
 /**
  * One row per segment. Per feature f: o_f (the centre in original units, to read), c_f (the
  * centre in standardised units, what customer_segments measures distance to) and the transform
- * log1p_f, mean_f, sd_f, repeated on every row so that the SQL needs nothing but this table.
+ * log1p_f, mean_f, sd_f, repeated on every row so that the SQL needs nothing but this table; then
+ * the build that fitted them, the feature table's rows at the fit and the settings (fit_customers,
+ * fit_settings), which a later build compares to decide whether to keep the fit.
  */
 export async function writeCentres(
   db: Kysely<unknown>,
@@ -29,21 +40,9 @@ export async function writeCentres(
   segments: readonly Segment[],
   sampleSize: number,
   buildId: number,
+  fit: FitProvenance,
 ): Promise<void> {
-  const perFeature = (prefix: string, type: string) => t.features.map((f) => ({ name: `${prefix}${f}`, type }));
-  const columns = [
-    { name: 'segment_id', type: 'integer primary key' },
-    { name: 'segment_name', type: 'text not null' },
-    { name: 'customers_in_sample', type: 'integer not null' },
-    { name: 'share_in_sample', type: 'double precision not null' },
-    ...perFeature('o_', 'double precision'),
-    ...t.features.map((f) => ({ name: centreColumn(f), type: 'double precision' })),
-    ...perFeature('log1p_', 'boolean'),
-    ...perFeature('mean_', 'double precision'),
-    ...perFeature('sd_', 'double precision'),
-    { name: 'build_id', type: 'bigint not null' },
-  ];
-  await sql.raw(`create table ${qualified(out)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`).execute(db);
+  const columns = await createCentresTable(db, out, t.features);
   // an empty feature table (a tolerant domain with no data yet) gives the table without rows
   if (segments.length === 0) return;
   const values = segments.map((s) =>
@@ -59,10 +58,33 @@ export async function writeCentres(
       ...t.mean,
       ...t.sd,
       buildId,
+      fit.population,
+      JSON.stringify(fit.settings),
     ])})`,
   );
   const names = columns.map((c) => quoteIdent(c.name)).join(', ');
   await sql`insert into ${sql.raw(qualified(out))} (${sql.raw(names)}) values ${sql.join(values)}`.execute(db);
+}
+
+/** Creates the empty centres table for `features` (the layout writeCentres fills); returns its columns. */
+export async function createCentresTable(db: Kysely<unknown>, out: Relation, features: readonly string[]): Promise<{ name: string; type: string }[]> {
+  const perFeature = (prefix: string, type: string) => features.map((f) => ({ name: `${prefix}${f}`, type }));
+  const columns = [
+    { name: 'segment_id', type: 'integer primary key' },
+    { name: 'segment_name', type: 'text not null' },
+    { name: 'customers_in_sample', type: 'integer not null' },
+    { name: 'share_in_sample', type: 'double precision not null' },
+    ...perFeature('o_', 'double precision'),
+    ...features.map((f) => ({ name: centreColumn(f), type: 'double precision' })),
+    ...perFeature('log1p_', 'boolean'),
+    ...perFeature('mean_', 'double precision'),
+    ...perFeature('sd_', 'double precision'),
+    { name: 'build_id', type: 'bigint not null' },
+    { name: 'fit_customers', type: 'bigint not null' },
+    { name: 'fit_settings', type: 'jsonb not null' },
+  ];
+  await sql.raw(`create table ${qualified(out)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`).execute(db);
+  return columns;
 }
 
 /** The fit's history row (migration 3, or a sibling table like it); candidates as measured during the search. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCommandLine } from '../../../scripts/cli/command.ts';
-import { COMMANDS } from '../../../scripts/cli/commands.ts';
+import { runCommandLine, type CommandContext } from '../../../scripts/cli/command.ts';
+import { COMMAND_ENTRIES, commandsFor } from '../../../scripts/cli/commands.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -10,7 +10,8 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 async function strata(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCommandLine((cli) => COMMANDS.map((c) => c(cli)), argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  const commands = await commandsFor(argv);
+  const code = await runCommandLine((cli) => commands.map((c) => c(cli)), argv, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -20,6 +21,12 @@ function flags(help: string): string[] {
 }
 
 describe('the strata command line', () => {
+  it('loads, for each command name, the module whose command has that name', async () => {
+    const context: CommandContext = { io: { out: () => {}, err: () => {} }, log: () => {}, action: () => async () => {} };
+    for (const entry of COMMAND_ENTRIES) expect((await entry.load())(context).name(), entry.name).toBe(entry.name);
+    expect(new Set(COMMAND_ENTRIES.map((e) => e.name)).size).toBe(COMMAND_ENTRIES.length);
+  });
+
   it('every command and sub-command answers --help with exit 0', async () => {
     const top = await strata('--help');
     expect(top.code).toBe(0);

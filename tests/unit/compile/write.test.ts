@@ -41,4 +41,30 @@ describe('writeCompiledArtifacts', () => {
     expect(Object.keys(JSON.parse(text))).toEqual(['nodes', 'projectName', 'sources', 'tests', 'tokens', 'vars']);
     expect(text.indexOf('"config"')).toBeLessThan(text.indexOf('"dependsOn"'));
   });
+  it('formats again only the files whose SQL changed, and removes the files of removed models', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'strata-write-'));
+    const resolve = (target: string) => `"pub"."${target.split('.').pop()}"`;
+    const compile = (models: Record<string, string>) =>
+      compileProject(makeProject({ models, sources: [{ source: 'shop', name: 'orders', schema: 'landing' }] }));
+    const a = path.join(dir, 'compiled', 'models', 'bronze', 'a.sql');
+    const b = path.join(dir, 'compiled', 'models', 'gold', 'b.sql');
+    await writeCompiledArtifacts(dir, compile({
+      'models/bronze/a.sql': 'select id from {{ source("shop", "orders") }}',
+      'models/gold/b.sql': "select id from {{ ref('a') }}",
+    }), resolve);
+    // a marker in both files: kept where the SQL did not change, gone where it did
+    await writeFile(a, 'kept\n');
+    await writeFile(b, 'kept\n');
+    await writeCompiledArtifacts(dir, compile({
+      'models/bronze/a.sql': 'select id from {{ source("shop", "orders") }}',
+      'models/gold/b.sql': "select id, 1 as one from {{ ref('a') }}",
+    }), resolve);
+    expect(await readFile(a, 'utf8')).toBe('kept\n');
+    expect(await readFile(b, 'utf8')).toBe('select\n  id,\n  1 as one\nfrom\n  "pub"."a"\n');
+    // a file deleted by hand is written again; a removed model's file is removed
+    await rm(a);
+    await writeCompiledArtifacts(dir, compile({ 'models/bronze/a.sql': 'select id from {{ source("shop", "orders") }}' }), resolve);
+    expect(await readFile(a, 'utf8')).toBe('select\n  id\nfrom\n  "pub"."orders"\n');
+    await expect(readFile(b, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
 });

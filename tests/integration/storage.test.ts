@@ -305,4 +305,26 @@ describe('a column change in a stored node that a view model reads', () => {
     for (let i = 0; i < 3; i++) expect((await buildProject(db, dir)).exitCode).toBe(0);
     expect(await parents()).toBe(1);
   });
+
+  it('an incremental model that now reads a column its published rows lack: nothing published, and the error says what to do', async () => {
+    const edit = async (file: string, from: string, to: string) =>
+      writeFile(join(dir, file), (await readFile(join(dir, file), 'utf8')).replace(from, to));
+    await edit('models/silver/order_lines.sql', 'select order_id, customer_id, amount, updated_at, batch', 'select order_id, customer_id, amount, updated_at, batch, amount * 100 as cents');
+    await edit('models/silver/order_lines.sql', 'from {{ this }})', 'from {{ this }} where cents >= 0)');
+    const published = (await db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id;
+    const stopped = await buildProject(db, dir);
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.report.published).toBe(false);
+    expect(whyNot(stopped)).toContain('column "cents" does not exist');
+    expect(whyNot(stopped)).toContain('what to do: an incremental build of order_lines reads a column its published rows may not have');
+    expect(whyNot(stopped)).toContain('npm run build-models -- --full-refresh --select +order_lines+');
+    expect((await db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id).toBe(published);
+    // what it says works, and incremental builds go on from there
+    const rebuilt = await buildProject(db, dir, { fullRefresh: true, select: ['+order_lines+'] });
+    expect(rebuilt.exitCode, whyNot(rebuilt)).toBe(0);
+    await land(db, 90, 5, []);
+    const next = await buildProject(db, dir);
+    expect(next.exitCode, whyNot(next)).toBe(0);
+    expect((await db.pool.query('select count(*)::int as n from silver.order_lines where cents = amount * 100')).rows[0].n).toBeGreaterThan(20);
+  });
 });

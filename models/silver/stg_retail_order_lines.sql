@@ -202,7 +202,7 @@ ranked as (
             order by candidates.batch_id, candidates.source_line
         ) as occurrence,
         {% if is_incremental() %}
-        earlier.found is not null as seen_before
+        earlier.line_key is not null as seen_before
         {% else %}
         false as seen_before
         {% endif %}
@@ -212,24 +212,20 @@ ranked as (
     -- same content, looked up in the partial index on line_key (one probe per new line; the
     -- condition on line_status is the index's own). At most one row matches: a content has one
     -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
-    -- A lateral probe (limit 1), not a join: as a join, the planner hashed all of history when it
-    -- overestimated the candidates (the retraction branch, empty but estimated at 200,000 rows on
-    -- Online Retail: 1.7 s of 1.8 s for a 5,419-line batch, docs/benchmarks.md), as
-    -- macros/new_landed_rows.sql found for the other staging models.
-    left join lateral (
-        select 1 as found
-        from {{ this }} as earlier
-        where earlier.invoice_key = candidates.invoice_key
-          and earlier.line_status not in ('duplicate', 'retracted')
-          and {{ same_line_content('earlier', 'candidates') }}
-          and earlier.batch_id not in (select batch_id from pending)
-          and not exists (
-              select 1 from reranked
-              where reranked.invoice_key = earlier.invoice_key
-                and reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
-          )
-        limit 1
-    ) as earlier on true
+    -- A join, not a lateral probe: a lateral probe (limit 1) kept the planner from hashing all of
+    -- history when it overestimated the candidates (1.8 s → 0.34 s for a 5,419-line Online Retail
+    -- batch, docs/benchmarks.md), but Citus refuses it ("cannot perform a lateral outer join when
+    -- a distributed subquery references complex subqueries, CTEs or local tables").
+    left join {{ this }} as earlier
+        on earlier.invoice_key = candidates.invoice_key
+        and earlier.line_status not in ('duplicate', 'retracted')
+        and {{ same_line_content('earlier', 'candidates') }}
+        and earlier.batch_id not in (select batch_id from pending)
+        and not exists (
+            select 1 from reranked
+            where reranked.invoice_key = earlier.invoice_key
+              and reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
+        )
     {% endif %}
 
 ),

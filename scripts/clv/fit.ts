@@ -151,13 +151,16 @@ function distinctRows(
   return rows;
 }
 
+/** Parameters that ran beyond e^±25, with their direction. */
+type Runaway = readonly { readonly name: string; readonly toZero: boolean }[];
+
 /** How an optimiser's result stands (judgeOptimum). */
 interface Outcome {
   readonly converged: boolean;
   /** why not, in words */
   readonly why: string;
-  /** parameters that ran beyond e^±25, with their direction */
-  readonly runaway: readonly { readonly name: string; readonly toZero: boolean }[];
+  /** parameters whose likelihood is highest at 0: run beyond e^−25, or not lowered by dividing them by 10 */
+  readonly atZero: readonly string[];
   readonly collapsed?: Collapse;
 }
 
@@ -178,7 +181,7 @@ function judgeOptimum(
   if (!Number.isFinite(result.fx)) {
     throw new StrataError(`${model} fit: the log-likelihood is not finite at any point the optimiser tried`);
   }
-  let runaway = spec.paramNames
+  let runaway: Runaway = spec.paramNames
     .map((name, i) => ({ name, log: result.x[i]! }))
     .filter(({ log }) => Math.abs(log) > MAX_ABS_LOG_PARAM)
     .map(({ name, log }) => ({ name, toZero: log < 0 }));
@@ -190,8 +193,8 @@ function judgeOptimum(
   const why = runaway.length
     ? runawayWhy(spec, values, runaway)
     : (collapsed?.why ?? sinking?.why ?? `no optimum found ${limit ?? `after ${result.iterations} iterations`}`);
-  if (sinking) runaway = [{ name: sinking.name, toZero: true }];
-  return { converged, why, runaway, ...(collapsed === undefined ? {} : { collapsed }) };
+  const atZero = sinking ? [sinking.name] : runaway.filter((r) => r.toZero).map((r) => r.name);
+  return { converged, why, atZero, ...(collapsed === undefined ? {} : { collapsed }) };
 }
 
 /**
@@ -222,7 +225,7 @@ function towardsZero(
 }
 
 /** Why parameters ran beyond e^±25, in words: a boundary the spec knows (one parameter to 0), or data that cannot identify the model. */
-function runawayWhy(spec: ModelSpec, values: readonly number[], runaway: Outcome['runaway']): string {
+function runawayWhy(spec: ModelSpec, values: readonly number[], runaway: Runaway): string {
   const [only] = runaway;
   const atBoundary = spec.boundaries?.some(({ reached }) => 'toZero' in reached && reached.toZero === only!.name);
   if (runaway.length === 1 && only!.toZero && atBoundary) {
@@ -237,7 +240,7 @@ function runawayWhy(spec: ModelSpec, values: readonly number[], runaway: Outcome
 function reached(boundary: Boundary, outcome: Outcome): boolean {
   const where = boundary.reached;
   if ('collapsed' in where) return outcome.collapsed?.of === where.collapsed;
-  return outcome.runaway.some((r) => r.toZero && r.name === where.toZero);
+  return outcome.atZero.includes(where.toZero);
 }
 
 /** Relative rise of −ln L below which a step away from the optimum counts as not lowering the likelihood. */

@@ -60,8 +60,6 @@ export interface PgErrorFields {
   readonly hint?: string;
   readonly position?: string;
   readonly where?: string;
-  /** strata's own suggestion, beside PostgreSQL's hint */
-  readonly advice?: string;
 }
 
 /** A SQL error while building a node, mapped back to the model file's line. */
@@ -73,6 +71,8 @@ export class DatabaseError extends StrataError {
     readonly pgMessage: string,
     readonly fields: PgErrorFields = {},
     options: ErrorOptions = {},
+    /** strata's own suggestion, shown under PostgreSQL's hint */
+    readonly advice?: string,
   ) {
     super(
       [
@@ -80,7 +80,7 @@ export class DatabaseError extends StrataError {
         fields.code ? `  code: ${fields.code}` : '',
         fields.detail ? `  detail: ${fields.detail}` : '',
         fields.hint ? `  hint: ${fields.hint}` : '',
-        fields.advice ? `  what to do: ${fields.advice}` : '',
+        advice ? `  what to do: ${advice}` : '',
       ]
         .filter(Boolean)
         .join('\n'),

@@ -27,9 +27,8 @@ export function toDatabaseError(error: unknown, context: StatementContext): Data
     ...(pgError.detail ? { detail: pgError.detail } : {}),
     ...(pgError.hint ? { hint: pgError.hint } : {}),
     ...(pgError.position ? { position: pgError.position } : {}),
-    ...(context.advice ? { advice: context.advice } : {}),
   };
-  return new DatabaseError(context.node, locate(context, pgError.position), message, fields, { cause: error });
+  return new DatabaseError(context.node, locate(context, pgError.position), message, fields, { cause: error }, context.advice);
 }
 
 function locate(context: StatementContext, position: string | undefined): SourceLocation {

@@ -6,15 +6,16 @@
 -- within var churn_days of the as-of time); churn_rate = (customers - active) / customers, 4
 -- decimals; orders = Σ frequency; revenue = Σ monetary (the data's currency); average order
 -- value = revenue / orders, 2 decimals. From customer_clv: mean churn probability, Σ clv_12m
--- (expected value over the CLV horizon), value at risk Σ churn_probability × clv_12m, and the
--- do-nothing loss Σ churn_probability × clv_12m_if_active.
+-- (expected value over the CLV horizon), value at risk Σ churn_probability × clv_12m, the
+-- do-nothing loss Σ churn_probability × clv_12m_if_active, and value_unit, the unit of these
+-- money columns (one unit, or 'mixed' when sources in different units are added).
 create or replace function gold.kpis_of(dimension text, value text)
 returns table (
     dimension_value text, customers bigint, share_of_customers double precision,
     active_customers bigint, churn_rate numeric, orders bigint, revenue numeric,
     share_of_revenue double precision, average_order_value numeric,
     mean_churn_probability double precision, expected_clv_12m double precision,
-    value_at_risk double precision, do_nothing_loss double precision
+    value_at_risk double precision, do_nothing_loss double precision, value_unit text
 )
 language plpgsql stable
 set search_path = pg_catalog, pg_temp
@@ -30,7 +31,7 @@ begin
     return query execute format($q$
         with base as (
             select f.is_active, f.frequency, f.monetary,
-                   c.churn_probability, c.clv_12m, c.clv_12m_if_active,
+                   c.churn_probability, c.clv_12m, c.clv_12m_if_active, c.value_unit,
                    %s as dim_value
             from gold.customer_features as f
             join gold.customer_clv as c on c.customer_id = f.customer_id
@@ -49,7 +50,10 @@ begin
                 avg(churn_probability)                          as mean_churn_probability,
                 sum(clv_12m)                                    as expected_clv_12m,
                 sum(churn_probability * clv_12m)                as value_at_risk,
-                sum(churn_probability * clv_12m_if_active)      as do_nothing_loss
+                sum(churn_probability * clv_12m_if_active)      as do_nothing_loss,
+                -- as the macro value_units labels gold's sums: one unit, or 'mixed'
+                case when min(value_unit) = max(value_unit) then min(value_unit)
+                     when count(value_unit) > 0 then 'mixed' end as value_unit
             from base
             where $1::text is null or dim_value = $1
             group by dim_value
@@ -67,7 +71,8 @@ begin
             g.mean_churn_probability,
             g.expected_clv_12m,
             g.value_at_risk,
-            g.do_nothing_loss
+            g.do_nothing_loss,
+            g.value_unit
         from grouped as g
         cross join totals as t
         order by g.customers desc, g.dim_value
@@ -79,13 +84,14 @@ create or replace function gold.kpis_baseline()
 returns table (
     customers bigint, active_customers bigint, churn_rate numeric, orders bigint, revenue numeric,
     average_order_value numeric, mean_churn_probability double precision,
-    expected_clv_12m double precision, value_at_risk double precision, do_nothing_loss double precision
+    expected_clv_12m double precision, value_at_risk double precision, do_nothing_loss double precision,
+    value_unit text
 )
 language sql stable
 set search_path = pg_catalog, pg_temp
 as $$
     select k.customers, k.active_customers, k.churn_rate, k.orders, k.revenue, k.average_order_value,
-           k.mean_churn_probability, k.expected_clv_12m, k.value_at_risk, k.do_nothing_loss
+           k.mean_churn_probability, k.expected_clv_12m, k.value_at_risk, k.do_nothing_loss, k.value_unit
     from gold.kpis_of(null, null) as k
 $$;
 
@@ -95,7 +101,7 @@ returns table (
     active_customers bigint, churn_rate numeric, orders bigint, revenue numeric,
     share_of_revenue double precision, average_order_value numeric,
     mean_churn_probability double precision, expected_clv_12m double precision,
-    value_at_risk double precision, do_nothing_loss double precision
+    value_at_risk double precision, do_nothing_loss double precision, value_unit text
 )
 language plpgsql stable
 set search_path = pg_catalog, pg_temp
@@ -123,7 +129,7 @@ returns table (
     active_customers bigint, churn_rate numeric, orders bigint, revenue numeric,
     share_of_revenue double precision, average_order_value numeric,
     mean_churn_probability double precision, expected_clv_12m double precision,
-    value_at_risk double precision, do_nothing_loss double precision
+    value_at_risk double precision, do_nothing_loss double precision, value_unit text
 )
 language plpgsql stable
 set search_path = pg_catalog, pg_temp

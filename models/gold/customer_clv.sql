@@ -31,6 +31,14 @@ predictions as (
 
 ),
 
+-- the unit of the source's amounts (seed value_units): a left join, so a source without a row
+-- keeps its customers here and fails the relationships test on customer_clv_summary.source
+units as (
+
+    select source, value_unit from {{ ref('value_units') }}
+
+),
+
 valued as (
 
     select
@@ -46,10 +54,13 @@ valued as (
         p.time_unit,
         p.horizon_months,
         p.discount_rate,
-        p.build_id
+        p.build_id,
+        u.value_unit
     from summary as s
     join predictions as p
         on p.source = s.source and p.x = s.x and p.t_x = s.t_x and p.age = s.age
+    left join units as u
+        on u.source = s.source
 
 ),
 
@@ -67,6 +78,7 @@ final as (
         expected_avg_order_value,
         expected_avg_order_value * discounted_purchases                 as clv_12m,
         expected_avg_order_value * discounted_purchases_if_alive        as clv_12m_if_active,
+        value_unit,
 
         -- how: the source whose customers the models were fitted on, and the models
         source,

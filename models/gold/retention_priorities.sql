@@ -44,6 +44,7 @@ at_risk as (
         c.clv_12m,
         c.expected_purchases_90d,
         c.expected_avg_order_value,
+        c.value_unit,
 
         -- who they are
         r.rfm_segment,

@@ -4,7 +4,7 @@
 
 with segments as (
 
-    select segment_kind, segment, customers, expected_clv_12m, value_at_risk, do_nothing_loss
+    select segment_kind, segment, customers, expected_clv_12m, value_at_risk, do_nothing_loss, value_unit
     from {{ ref('value_at_risk') }}
     where segment_kind in ('rfm', 'kmeans')
 
@@ -48,7 +48,8 @@ final as (
         customers,
         expected_clv_12m,
         value_at_risk,
-        do_nothing_loss
+        do_nothing_loss,
+        value_unit
     from matched
 
 )

@@ -18,6 +18,10 @@
 --                 (expected_clv_12m): what perfect retention would be worth. It is summed as
 --                 Σ churn_probability × clv_12m_if_active rather than taken as that difference,
 --                 which cancels catastrophically when almost every customer is active.
+-- value_unit      the unit of the row's values (seed value_units, by the customers' sources):
+--                 one unit when the database holds one business; when sources with different
+--                 units share it, their values are added and the row says so ('mixed'), and
+--                 the test gold_mixes_value_units warns (docs/clv.md, "Value units").
 
 with clv as (
 
@@ -36,7 +40,8 @@ rfm as (
         coalesce(sum(c.churn_probability * c.clv_12m), 0)   as value_at_risk,
         coalesce(sum(c.churn_probability * c.clv_12m_if_active), 0)
                                                             as do_nothing_loss,
-        avg(c.churn_probability)                            as mean_churn_probability
+        avg(c.churn_probability)                            as mean_churn_probability,
+        {{ value_units('c.value_unit') }}                   as value_unit
     from {{ ref('rfm_segment_members') }} as m
     left join clv as c on c.customer_id = m.customer_id
     group by m.segment
@@ -53,7 +58,8 @@ kmeans as (
         sum(c.clv_12m_if_active)                            as clv_12m_if_all_active,
         sum(c.churn_probability * c.clv_12m)                as value_at_risk,
         sum(c.churn_probability * c.clv_12m_if_active)      as do_nothing_loss,
-        avg(c.churn_probability)                            as mean_churn_probability
+        avg(c.churn_probability)                            as mean_churn_probability,
+        {{ value_units('c.value_unit') }}                   as value_unit
     from {{ ref('customer_segments') }} as s
     join clv as c on c.customer_id = s.customer_id
     group by s.segment_name
@@ -71,7 +77,8 @@ everyone as (
         coalesce(sum(churn_probability * clv_12m), 0)       as value_at_risk,
         coalesce(sum(churn_probability * clv_12m_if_active), 0)
                                                             as do_nothing_loss,
-        avg(churn_probability)                              as mean_churn_probability
+        avg(churn_probability)                              as mean_churn_probability,
+        {{ value_units('value_unit') }}                     as value_unit
     from clv
 
 ),
@@ -98,7 +105,8 @@ final as (
         do_nothing_loss,
         mean_churn_probability,
         value_at_risk / nullif(sum(value_at_risk) over (partition by segment_kind), 0)
-                                                                                    as value_at_risk_share
+                                                                                    as value_at_risk_share,
+        value_unit
     from unioned
 
 )

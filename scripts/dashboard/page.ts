@@ -41,8 +41,10 @@ async function api(path, extra) {
 
 const TILES = [
   ['customers', 'Customers', int], ['activeCustomers', 'Active customers', int], ['churnRate', 'Churn rate', pct],
-  ['revenue', 'Revenue', money], ['averageOrderValue', 'Average order value', money], ['valueAtRisk', 'Value at risk (12 months)', money],
+  ['revenue', 'Revenue', money, true], ['averageOrderValue', 'Average order value', money, true], ['valueAtRisk', 'Value at risk, 12 months', money, true],
 ];
+// a valued tile names the unit of the values (kpis.valueUnit: one unit, 'mixed', or null)
+const unitLabel = (label, unit) => unit === null || unit === undefined ? label : label + ' (' + (unit === 'mixed' ? 'mixed units' : unit) + ')';
 
 function table(name, headers, rows, rowAttr) {
   return '<table data-table="' + name + '"><thead><tr>' + headers.map((h) => '<th>' + esc(h) + '</th>').join('') + '</tr></thead><tbody>' +
@@ -53,8 +55,8 @@ async function refresh() {
   $('#status').textContent = 'loading…';
   document.body.dataset.ready = 'false';
   const view = await api('/api/view');
-  $('#tiles').innerHTML = TILES.map(([key, label, f]) =>
-    '<div class="tile" data-kpi="' + key + '" data-value="' + (view.kpis[key] ?? '') + '"><div class="label">' + label + '</div><div class="value">' + f(view.kpis[key]) + '</div></div>').join('');
+  $('#tiles').innerHTML = TILES.map(([key, label, f, valued]) =>
+    '<div class="tile" data-kpi="' + key + '" data-value="' + (view.kpis[key] ?? '') + '"><div class="label">' + esc(valued ? unitLabel(label, view.kpis.valueUnit) : label) + '</div><div class="value">' + f(view.kpis[key]) + '</div></div>').join('');
   $('#charts').innerHTML = Object.entries(view.charts).map(([id, c]) =>
     '<section><h2>' + esc(c.title) + '</h2><figure class="chart" data-chart="' + id + '" data-expected-marks="' + c.marks + '">' + c.svg + '</figure></section>').join('');
   $('#risk').innerHTML = table('top-risk', ['rank', 'customer', 'value at risk', 'churn', 'CLV', 'RFM segment', 'segment', 'country'],

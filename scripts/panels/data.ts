@@ -16,6 +16,8 @@ export interface Kpis {
   readonly orders: number;
   readonly averageOrderValue: number | null;
   readonly valueAtRisk: number;
+  /** the unit of revenue, order value and value at risk (customer_clv.value_unit): one unit, 'mixed', or null when unknown */
+  readonly valueUnit: string | null;
 }
 
 async function rows(db: Queryable, sql: string, params: readonly unknown[] = []): Promise<readonly Row[]> {
@@ -40,6 +42,7 @@ function kpisOf(r: Row): Kpis {
     orders: num0(r.orders),
     averageOrderValue: num(r.average_order_value),
     valueAtRisk: num0(r.value_at_risk),
+    valueUnit: r.value_unit === null || r.value_unit === undefined ? null : str(r.value_unit),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { FILTERED_CUSTOMERS } from './filter.ts';
 
-/** Headline KPIs of the filtered customers; equal to gold.kpis when nothing is filtered. */
+/** Headline KPIs of the filtered customers; equal to gold.kpis when nothing is filtered, with the unit of their values. */
 export const KPIS = `
 with ${FILTERED_CUSTOMERS}
 select count(*)                                            as customers,
@@ -15,7 +15,11 @@ select count(*)                                            as customers,
        coalesce(sum(monetary), 0)                          as revenue,
        coalesce(sum(frequency), 0)                         as orders,
        round(sum(monetary) / nullif(sum(frequency), 0), 2) as average_order_value,
-       coalesce(sum(c.churn_probability * c.clv_12m), 0)   as value_at_risk
+       coalesce(sum(c.churn_probability * c.clv_12m), 0)   as value_at_risk,
+       -- the unit of the values above, as the macro value_units labels gold's sums: one unit,
+       -- or 'mixed' when customers of sources in different units are added
+       case when min(c.value_unit) = max(c.value_unit) then min(c.value_unit)
+            when count(c.value_unit) > 0 then 'mixed' end   as value_unit
 from filtered
 left join gold.customer_clv as c using (customer_id)`;
 

@@ -47,18 +47,34 @@ async function chart(id: string, spec: Parameters<typeof renderSvg>[0], marks: n
   return figure(id, await renderSvg(spec), marks, caption);
 }
 
-const KPI_TILES: readonly { key: keyof Kpis; label: string; format: (v: number | null) => string }[] = [
+type NumericKpi = Exclude<keyof Kpis, 'valueUnit'>;
+
+/** Tiles; a `valued` tile is in the source's value unit, which its label names. */
+const KPI_TILES: readonly { key: NumericKpi; label: string; format: (v: number | null) => string; valued?: true }[] = [
   { key: 'customers', label: 'Customers', format: int },
   { key: 'activeCustomers', label: 'Active customers', format: int },
   { key: 'churnRate', label: 'Churn rate', format: pct },
-  { key: 'revenue', label: 'Revenue', format: money },
-  { key: 'averageOrderValue', label: 'Average order value', format: money },
-  { key: 'valueAtRisk', label: 'Value at risk (12 months)', format: money },
+  { key: 'revenue', label: 'Revenue', format: money, valued: true },
+  { key: 'averageOrderValue', label: 'Average order value', format: money, valued: true },
+  { key: 'valueAtRisk', label: 'Value at risk, 12 months', format: money, valued: true },
 ];
+
+/** "Revenue (GBP)"; "(mixed units)" when sources in different units were added (docs/clv.md, "Value units"). */
+function unitLabel(label: string, unit: string | null): string {
+  if (unit === null) return label;
+  return `${label} (${unit === 'mixed' ? 'mixed units' : unit})`;
+}
+
+/** What a reader must know when the values add different units. */
+function mixedUnitsNote(unit: string | null): string {
+  return unit === 'mixed'
+    ? ' These values add sources in different units (see the test gold_mixes_value_units): compare them within one source.'
+    : '';
+}
 
 /** KPI tiles; with `previous`, each says how it changed since that build. */
 export function kpiTiles(kpis: Kpis, previous?: Kpis): string {
-  return `<div class="tiles">${KPI_TILES.map(({ key, label, format }) => {
+  return `<div class="tiles">${KPI_TILES.map(({ key, label, format, valued }) => {
     const now = kpis[key];
     const before = previous?.[key];
     let delta = '';
@@ -66,15 +82,16 @@ export function kpiTiles(kpis: Kpis, previous?: Kpis): string {
       const change = now !== null && before !== null && before !== undefined ? now - before : null;
       delta = `<div class="delta">${change === null ? 'no earlier figure' : `${change >= 0 ? '+' : '−'}${format(Math.abs(change))} since the previous build`}</div>`;
     }
-    return `<div class="tile" data-kpi="${key}"><div class="label">${esc(label)}</div><div class="value">${esc(format(now))}</div>${delta}</div>`;
+    return `<div class="tile" data-kpi="${key}"><div class="label">${esc(valued ? unitLabel(label, kpis.valueUnit) : label)}</div><div class="value">${esc(format(now))}</div>${delta}</div>`;
   }).join('')}</div>`;
 }
 
 function kpiSection(data: ReportData): Section {
   const { kpis, previous } = data;
-  const reading = previous
+  let reading = previous
     ? `${int(kpis.activeCustomers)} of ${int(kpis.customers)} customers are active (churn rate ${pct(kpis.churnRate)}, ${pct(previous.kpis.churnRate)} at build ${previous.buildId}); ${money(kpis.valueAtRisk)} of next year's value is at risk.`
     : `${int(kpis.activeCustomers)} of ${int(kpis.customers)} customers are active (churn rate ${pct(kpis.churnRate)}); ${money(kpis.valueAtRisk)} of next year's value is at risk. No earlier build is kept to compare with.`;
+  reading += mixedUnitsNote(kpis.valueUnit);
   return { id: 'kpis', title: 'Headline KPIs', reading, body: kpiTiles(kpis, previous?.kpis) };
 }
 

@@ -112,6 +112,9 @@ describe('dashboard', () => {
     expect(await tile('customers')).toBe(Number(all.rows[0].customers));
     expect(await tile('activeCustomers')).toBe(Number(all.rows[0].active_customers));
     expect(await tile('revenue')).toBeCloseTo(Number(all.rows[0].revenue), 2);
+    // money tiles name the unit of the values (seed value_units: the generator's pounds)
+    expect(await page.textContent('.tile[data-kpi="revenue"] .label')).toBe('Revenue (GBP)');
+    expect(await page.textContent('.tile[data-kpi="customers"] .label')).toBe('Customers');
     for (const m of await chartMarks(page)) expect(m.drawn, `chart ${m.id}`).toBe(m.expected);
     expect((await chartMarks(page)).map((m) => m.id)).toEqual(
       expect.arrayContaining(['segment-size', 'rfm-grid-customers', 'rfm-segments', 'clv-distribution', 'churn-vs-clv']),

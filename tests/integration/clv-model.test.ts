@@ -1,3 +1,6 @@
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from '../../scripts/cli/build.ts';
@@ -180,6 +183,18 @@ describe('lifetime value in a full build', () => {
     expect(total!.do_nothing).toBeGreaterThan(total!.value_at_risk);
   });
 
+  it('labels every value with the unit of its source (seed value_units): one business, one unit, no warning', async () => {
+    expect(await rows(`select distinct value_unit from gold.customer_clv`)).toEqual([{ value_unit: 'GBP' }]);
+    expect(await rows(`select distinct value_unit from gold.retention_priorities`)).toEqual([{ value_unit: 'GBP' }]);
+    // a segment with customers is in GBP; an RFM segment nobody falls in adds nothing, in no unit
+    const units = await rows<{ has_customers: boolean; value_unit: string | null }>(
+      `select distinct customers > 0 as has_customers, value_unit from gold.value_at_risk order by 1`,
+    );
+    expect(units.filter((u) => u.has_customers)).toEqual([{ has_customers: true, value_unit: 'GBP' }]);
+    expect(units.filter((u) => !u.has_customers).every((u) => u.value_unit === null)).toBe(true);
+    expect(first.report.tests.find((t) => t.id === 'test.singular.gold_mixes_value_units')?.status).toBe('pass');
+  });
+
   it('publishes without lifetime value when too few customers repeat for the fit, records why and warns', async () => {
     const failed = await buildProject(db, project, { vars: { clv_min_repeat_customers: 10_000_000 } });
     expect(failed.exitCode).toBe(0);
@@ -333,6 +348,53 @@ describe('lifetime value in a full build', () => {
     ]);
     const [members] = await rows<{ n: number }>(`select count(*)::int as n from gold.customer_clv where source = 'stg_airline_flight_activity'`);
     expect(members!.n).toBe(15_167);
+
+    // three sources, three units: each customer's values in her source's unit; totals over all of
+    // them say 'mixed', and the build summary warns, naming each unit's sources and customers
+    expect(await rows(`select distinct source, value_unit from gold.customer_clv order by source`)).toEqual([
+      { source: 'retail_order_lines', value_unit: 'GBP' },
+      { source: 'stg_airline_flight_activity', value_unit: 'km' },
+    ]);
+    expect(await rows(`select value_unit from gold.value_at_risk where segment_kind = 'all'`)).toEqual([{ value_unit: 'mixed' }]);
+    expect(withAirline.report.tests.find((t) => t.id === 'test.singular.gold_mixes_value_units')?.status).toBe('warn');
+    const warned = await rows(
+      `select row_data ->> 'value_unit' as value_unit, row_data ->> 'sources' as sources
+         from strata_meta.test_failures where build_id = $1 and test_id = 'test.singular.gold_mixes_value_units'
+        order by 1`,
+      [withAirline.report.buildId],
+    );
+    expect(warned).toEqual([
+      { value_unit: 'GBP', sources: 'retail_order_lines' },
+      { value_unit: 'USD', sources: 'stg_travel_order_lines' },
+      { value_unit: 'km', sources: 'stg_airline_flight_activity' },
+    ]);
+  }, 900_000);
+
+  it('refuses to publish values in no known unit: a source missing from seed value_units fails the build, named', async () => {
+    const published = await rows(`select gen, data_build from strata_meta.live where node_id = 'model.customer_clv'`);
+    const copy = await mkdtemp(join(tmpdir(), 'strata-units-'));
+    try {
+      // the project's files without its packages (linked: the TypeScript models import them), builds or database
+      await cp(project, copy, { recursive: true, filter: (from) => !/[/](node_modules|target|\.strata|\.git)$/.test(from) });
+      await symlink(join(project, 'node_modules'), join(copy, 'node_modules'));
+      const seed = join(copy, 'seeds', 'value_units.csv');
+      await writeFile(seed, (await readFile(seed, 'utf8')).split('\n').filter((l) => !l.startsWith('stg_airline_flight_activity,')).join('\n'));
+      const outcome = await buildProject(db, copy, {});
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.report.published).toBe(false);
+      const failed = outcome.report.tests.filter((t) => t.status === 'fail').map((t) => t.id);
+      expect(failed, whyNot(outcome)).toContain('test.relationships.customer_clv_summary.source');
+      const [row] = await rows<{ source: string }>(
+        `select distinct row_data ->> 'source' as source from strata_meta.test_failures
+          where build_id = $1 and test_id = 'test.relationships.customer_clv_summary.source'`,
+        [outcome.report.buildId],
+      );
+      expect(row).toEqual({ source: 'stg_airline_flight_activity' });
+      // nothing published moved
+      expect(await rows(`select gen, data_build from strata_meta.live where node_id = 'model.customer_clv'`)).toEqual(published);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   }, 900_000);
 });
 

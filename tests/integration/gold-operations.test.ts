@@ -115,6 +115,8 @@ describe('each operation against an independent query', () => {
     expect(close(k!['value_at_risk'], all!['value_at_risk'])).toBe(true);
     expect(close(k!['do_nothing_loss'], all!['do_nothing_loss'])).toBe(true);
     expect(close(k!['expected_clv_12m'], all!['expected_clv_12m'])).toBe(true);
+    // the money columns' unit, as value_at_risk labels it (seed value_units: the generator's pounds)
+    expect([k!['value_unit'], all!['value_unit']]).toEqual(['GBP', 'GBP']);
   });
 
   it('summary_by(country) and kpis_slice agree with a hand-written group by', async () => {

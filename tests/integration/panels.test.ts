@@ -37,6 +37,9 @@ describe('panel data on a fixture build', () => {
     expect(kpis.orders).toBe(Number(gold.orders));
     expect(kpis.averageOrderValue).toBeCloseTo(Number(gold.average_order_value), 2);
     expect(kpis.valueAtRisk).toBeCloseTo(Number(risk.value_at_risk), 4);
+    // one source, one unit: the tiles' unit is value_at_risk's
+    const unit = await one<{ value_unit: string }>(`select value_unit from gold.value_at_risk where segment_kind = 'all'`);
+    expect([kpis.valueUnit, unit.value_unit]).toEqual(['GBP', 'GBP']);
   });
 
   it('a filter narrows the KPIs to its customers', async () => {

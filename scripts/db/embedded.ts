@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
-import { StrataError } from '../core/errors.ts';
+import { StrataError, UsageError } from '../core/errors.ts';
 import { freePort, isPortFree } from './free-port.ts';
 
 /** What is kept in `.strata/server.json` (gitignored, mode 600) between runs. */
@@ -46,15 +46,24 @@ export function stateDirOf(projectDir: string): string {
  * started it stops it (`stop()`), also on SIGINT, SIGTERM or SIGHUP when nothing else in the
  * process handles that signal (a build does, and stops the server after recording its end).
  */
-export async function startEmbedded(stateDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  stateDir: string,
+  log: (line: string) => void = () => {},
+  /** the database to work in (created when missing); default: STRATA_DATABASE, else the remembered one (`strata`) */
+  database: string | undefined = process.env.STRATA_DATABASE || undefined,
+): Promise<EmbeddedServer> {
   const dataDir = join(stateDir, 'pgdata');
+  if (database !== undefined) checkDatabaseName(database);
   await mkdir(stateDir, { recursive: true });
   if (userInfo().uid === 0) await letPostgresTraverse(stateDir, log);
   const state = await readOrCreateState(stateDir);
+  // the chosen database is this process's; server.json keeps the default for the next one
+  const inDatabase = (s: EmbeddedServerState): EmbeddedServerState => (database === undefined ? s : { ...s, database });
 
   const runningPort = await runningServerPort(dataDir);
   if (runningPort !== undefined) {
-    const reused = { ...state, port: runningPort };
+    const reused = inDatabase({ ...state, port: runningPort });
+    if (database !== undefined) await ensureDatabase(reused);
     const notOurs = async (): Promise<void> => {
       throw new StrataError(`the embedded server in ${dataDir} was started by another process; restart it there`);
     };
@@ -98,7 +107,8 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
       { cause: error },
     );
   }
-  await ensureDatabase(chosen);
+  const working = inDatabase(chosen);
+  await ensureDatabase(working);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= stopServer(dataDir, onSignal));
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -108,7 +118,20 @@ export async function startEmbedded(stateDir: string, log: (line: string) => voi
   };
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   const restart = (): Promise<void> => pgCtl(dataDir, ['restart', '-w', '-t', '120', '-m', 'fast', '-l', join(dataDir, 'server.log')]);
-  return { state: chosen, url: urlOf(chosen), startedHere: true, stop, restart };
+  return { state: working, url: urlOf(working), startedHere: true, stop, restart };
+}
+
+/**
+ * STRATA_DATABASE names a database of the embedded server, so that one project can keep
+ * businesses apart (one database each: docs/clv.md, "Value units"). A plain lowercase name, as it
+ * is quoted into `create database`.
+ */
+function checkDatabaseName(database: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database) || database === 'postgres' || database.startsWith('template')) {
+    throw new UsageError(
+      `STRATA_DATABASE must be a plain database name (lowercase letters, digits and _, at most 63, not postgres or template*); got '${database}'`,
+    );
+  }
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

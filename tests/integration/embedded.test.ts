@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../scripts/core/errors.ts';
 import { startEmbedded } from '../../scripts/db/embedded.ts';
 
 const dirs: string[] = [];
@@ -43,6 +44,18 @@ describe('the embedded server', () => {
       await client.connect();
       expect((await client.query('select current_database() as d')).rows[0].d).toBe('strata');
       await client.end();
+
+      // STRATA_DATABASE (here the argument it defaults to): another database of the same server,
+      // created on first use, for this process only; server.json keeps the default
+      const travel = await startEmbedded(state, () => {}, 'walk_travel');
+      expect([travel.startedHere, travel.state.database, new URL(travel.url).pathname]).toEqual([false, 'walk_travel', '/walk_travel']);
+      const inTravel = new pg.Client({ connectionString: travel.url });
+      await inTravel.connect();
+      expect((await inTravel.query('select current_database() as d')).rows[0].d).toBe('walk_travel');
+      await inTravel.end();
+      expect(JSON.parse(await readFile(join(state, 'server.json'), 'utf8')).database).toBe('strata');
+      await expect(startEmbedded(state, () => {}, 'Travel; drop')).rejects.toThrow(UsageError);
+      await expect(startEmbedded(state, () => {}, 'postgres')).rejects.toThrow(/STRATA_DATABASE must be a plain database name .*got 'postgres'/);
 
       // scram-sha-256, never cleartext `password`; and a session of its own, so that a Ctrl-C at the
       // terminal (sent to our process group) does not shut the server down under a build

@@ -6,7 +6,7 @@
         indexes=[
             {'columns': ['batch_id', 'source_line', 'invoice_key'], 'unique': true},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']},
+            {'columns': ['invoice_key', 'invoice_no']},
             {'columns': ['line_key'], 'where': "line_status not in ('duplicate', 'retracted')"}
         ]
     )
@@ -295,6 +295,11 @@ classified as (
 final as (
 
     select
+        -- the distribution column on Citus, first: Citus runs a UNION ALL of views over
+        -- distributed tables (silver.order_lines, silver.returns) on the workers only when the
+        -- distribution column has the same position in each view (docs/scale-out.md)
+        invoice_key,
+
         -- lineage
         batch_id,
         source_file,
@@ -306,7 +311,6 @@ final as (
         line_status,
 
         -- the line
-        invoice_key,
         invoice_no,
         customer_id,
         stock_code,
@@ -324,9 +328,9 @@ final as (
 
     -- the lines of batches retracted since the last build, as they were but for their status
     select
-        batch_id, source_file, source_line, loaded_at,
+        invoice_key, batch_id, source_file, source_line, loaded_at,
         line_key, 'retracted' as line_status,
-        invoice_key, invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
+        invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
         invoiced_at, country
     from withdrawn
     {% endif %}

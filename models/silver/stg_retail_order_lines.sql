@@ -140,9 +140,10 @@ reranked as (
     -- Lines held here with the same content as a withdrawn line: with it gone, the first of them
     -- (by batch, then file line) may be a first occurrence now, so they are ranked again,
     -- together with the new lines. Found through the invoice (same content, same invoice), by the
-    -- index on invoice_no; lines without an invoice number (they land, and are 'incomplete' unless
-    -- they repeat an earlier line) through the same index's nulls, in a branch of their own so
-    -- that the first keeps its index look-up.
+    -- index on (invoice_key, invoice_no); lines without an invoice number (they land, and are
+    -- 'incomplete' unless they repeat an earlier line) through the same index's nulls, in a branch
+    -- of their own so that the first keeps its index look-up. (The index leads with invoice_key
+    -- for order_lines and returns, which read invoice_key as the invoice.)
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
         held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,

@@ -45,8 +45,15 @@
   key:      the column of {{ this }} naming what repeats (trip_id, user_id, line_key).
   first:    the condition of the model's partial index on `key` (see above).
   key_sql:  SQL computing `key` from a landed row (`landed.<column>`), when it is not a landed column.
+  probe:    true (the default): the look-ups into {{ this }} are the lateral probes above. false,
+            for a model distributed on Citus (schema.yml `distributed_by`): Citus refuses a lateral
+            subquery with `limit` or `offset` over a distributed table ("cannot push down this
+            subquery"), so both look-ups select the held rows whose key is among the wanted keys
+            (`key in (…)`), which Citus runs on the workers with the keys sent along. The same
+            rows either way; on plain PostgreSQL the planner may then hash the held keys instead
+            of probing them (docs/scale-out.md gives the airline's figures).
 -#}
-{% macro new_landed_rows(relation, key, first, key_sql=none) -%}
+{% macro new_landed_rows(relation, key, first, key_sql=none, probe=true) -%}
 {%- set read_landed -%}
 select
         landed.*,
@@ -89,6 +96,7 @@ again as (
     -- with them (one probe per key into the index on `key`; offset 0 keeps it a probe)
     select batch_id, source_line from withdrawn
     union
+    {%- if probe %}
     select found.batch_id, found.source_line
     from withdrawn_keys as wanted
     cross join lateral (
@@ -96,12 +104,16 @@ again as (
         where held.{{ key }} = wanted.{{ key }}
         offset 0
     ) as found
+    {%- else %}
+    select held.batch_id, held.source_line from {{ this }} as held
+    where held.{{ key }} in (select {{ key }} from withdrawn_keys)
+    {%- endif %}
 
 ),
 
 {%- endif %}
 
-candidates as (
+candidates as {% if is_incremental() and not probe %}materialized {% endif %}(
 
     {{ read_landed }}
     {%- if is_incremental() %}
@@ -118,7 +130,20 @@ candidates as (
       and (landed.batch_id, landed.source_line) in (select batch_id, source_line from again)
     {%- endif %}
 
+){%- if is_incremental() and not probe %},
+
+seen as (
+
+    -- the keys read now of which {{ this }} holds a first occurrence (the probe's question, asked
+    -- of all of them at once); keys of a retraction are left out, as by the probe
+    select distinct earlier.{{ key }}
+    from {{ this }} as earlier
+    where ({{ first }})
+      and earlier.{{ key }} in (select {{ key }} from candidates where not retracted)
+      and earlier.{{ key }} not in (select {{ key }} from withdrawn_keys)
+
 )
+{%- endif %}
 
 select
     candidates.*,
@@ -126,13 +151,17 @@ select
         partition by candidates.retracted, candidates.{{ key }}
         order by candidates.batch_id, candidates.source_line
     ) as occurrence,
-    {%- if is_incremental() %}
+    {%- if is_incremental() and probe %}
     earlier.seen is not null as seen_before
+    {%- elif is_incremental() %}
+    seen.{{ key }} is not null and not candidates.retracted as seen_before
     {%- else %}
     false as seen_before
     {%- endif %}
 from candidates
-{%- if is_incremental() %}
+{%- if is_incremental() and not probe %}
+left join seen on seen.{{ key }} = candidates.{{ key }}
+{%- elif is_incremental() %}
 -- one probe per row read; `limit 1` also keeps the planner from turning the look-up into a hashed
 -- subplan over every earlier key, as it does for `exists` when it guesses the batch is large. A
 -- key of a retraction is not probed: every row held with it is among the candidates.

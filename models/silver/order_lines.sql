@@ -20,7 +20,10 @@ with retail as (
         source_file,
         source_line,
         line_key::text as line_key,
-        invoice_no,
+        -- invoice_key is invoice_no for every purchase (it has an invoice number; '' only for a
+        -- line without one): the distribution column on Citus, named here so that the union
+        -- below runs on the workers (the comment before `unioned`)
+        invoice_key as invoice_no,
         customer_id,
         stock_code,
         description,
@@ -69,7 +72,7 @@ airline as (
         activity.source_file,
         activity.source_line,
         activity.line_key::text as line_key,
-        activity.invoice_no,
+        activity.invoice_key as invoice_no,
         activity.customer_id,
         activity.stock_code,
         activity.description,
@@ -90,6 +93,11 @@ airline as (
 ),
 
 -- a new source: a CTE like `retail` over its staging model, added to `unioned` with union all
+-- On Citus every leg's invoice_no is its staging table's distribution column (invoice_key,
+-- co-located; schema.yml): a UNION ALL whose legs line their distribution columns up in the same
+-- position runs shard by shard on the workers, so orders (grouped by invoice) and customers'
+-- per-customer totals read the lines where they are. One local leg would make Citus copy every
+-- line of the others to the coordinator for each reader (docs/scale-out.md).
 
 unioned as (
 

@@ -21,7 +21,9 @@ with retail as (
         source_line,
         line_key::text as line_key,
         line_status                 as return_kind,
-        invoice_no,
+        -- invoice_no for every cancellation and return (they have one), and the distribution
+        -- column on Citus: as in order_lines
+        invoice_key as invoice_no,
         customer_id,
         stock_code,
         description,

@@ -2,11 +2,11 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key=['batch_id', 'source_line'],
+        unique_key=['batch_id', 'source_line', 'invoice_key'],
         indexes=[
-            {'columns': ['batch_id', 'source_line'], 'unique': true},
+            {'columns': ['batch_id', 'source_line', 'invoice_key'], 'unique': true},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']},
+            {'columns': ['invoice_key']},
             {'columns': ['line_key']}
         ]
     )
@@ -40,14 +40,16 @@ with ranked as (
     -- those not read yet and those retracted since; each row with its content key (an md5 of
     -- every landed column except lineage, to find exact duplicates), its occurrence, and whether
     -- that content was landed before, looked up in the index on line_key
-    -- (macros/new_landed_rows.sql)
+    -- (macros/new_landed_rows.sql; as a set, not a lateral probe per row: Citus, where this table
+    -- is distributed by invoice_key, refuses the probe)
     {{ new_landed_rows(
         ref('airline_flight_activity'), 'line_key', "line_status not in ('duplicate', 'retracted')",
         key_sql='md5(row(
             landed.loyalty_number, landed.activity_year, landed.activity_month, landed.total_flights,
             landed.distance_km, landed.points_accumulated, landed.points_redeemed,
             landed.dollar_cost_points_redeemed
-        )::text)::uuid'
+        )::text)::uuid',
+        probe=false
     ) }}
 
 ),
@@ -102,6 +104,12 @@ classified as (
 final as (
 
     select
+        -- the invoice, '' for a row that has none (incomplete): the distribution column on Citus,
+        -- co-located with the other sources' order lines (schema.yml, docs/scale-out.md; Citus
+        -- refuses a NULL one), first as in every line-level staging model, so that order_lines'
+        -- union runs on the workers. order_lines reads it as the invoice (equal for every purchase)
+        coalesce('airline-' || loyalty_number::text || '-' || to_char(period_start, 'YYYY-MM'), '') as invoice_key,
+
         -- lineage
         batch_id,
         source_file,

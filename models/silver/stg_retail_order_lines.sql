@@ -6,7 +6,7 @@
         indexes=[
             {'columns': ['batch_id', 'source_line', 'invoice_key'], 'unique': true},
             {'columns': ['customer_id']},
-            {'columns': ['invoice_no']},
+            {'columns': ['invoice_key', 'invoice_no']},
             {'columns': ['line_key'], 'where': "line_status not in ('duplicate', 'retracted')"}
         ]
     )
@@ -140,9 +140,10 @@ reranked as (
     -- Lines held here with the same content as a withdrawn line: with it gone, the first of them
     -- (by batch, then file line) may be a first occurrence now, so they are ranked again,
     -- together with the new lines. Found through the invoice (same content, same invoice), by the
-    -- index on invoice_no; lines without an invoice number (they land, and are 'incomplete' unless
-    -- they repeat an earlier line) through the same index's nulls, in a branch of their own so
-    -- that the first keeps its index look-up.
+    -- index on (invoice_key, invoice_no); lines without an invoice number (they land, and are
+    -- 'incomplete' unless they repeat an earlier line) through the same index's nulls, in a branch
+    -- of their own so that the first keeps its index look-up. (The index leads with invoice_key
+    -- for order_lines and returns, which read invoice_key as the invoice.)
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
         held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
@@ -295,6 +296,11 @@ classified as (
 final as (
 
     select
+        -- the distribution column on Citus, first: Citus runs a UNION ALL of views over
+        -- distributed tables (silver.order_lines, silver.returns) on the workers only when the
+        -- distribution column has the same position in each view (docs/scale-out.md)
+        invoice_key,
+
         -- lineage
         batch_id,
         source_file,
@@ -306,7 +312,6 @@ final as (
         line_status,
 
         -- the line
-        invoice_key,
         invoice_no,
         customer_id,
         stock_code,
@@ -324,9 +329,9 @@ final as (
 
     -- the lines of batches retracted since the last build, as they were but for their status
     select
-        batch_id, source_file, source_line, loaded_at,
+        invoice_key, batch_id, source_file, source_line, loaded_at,
         line_key, 'retracted' as line_status,
-        invoice_key, invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
+        invoice_no, customer_id, stock_code, description, quantity, unit_price, line_amount,
         invoiced_at, country
     from withdrawn
     {% endif %}

@@ -7,7 +7,8 @@
 --           line_amount = the fare as booked (base_fare_usd), unit_price = fare / seats
 --   hotel:  stock_code 'hotel:<hotel name>', quantity = nights × rooms,
 --           unit_price = price per room per night, line_amount = price × nights × rooms
--- Identifiers are namespaced: customer_id 'tt-' || user_id and invoice_no 'tt-' || trip_id, so
+-- Identifiers are namespaced: customer_id 'tt-' || user_id and invoice_no 'tt-' || trip_id (travel_trips'
+-- invoice_key: the column, not the expression, so that Citus sees the distribution column), so
 -- a TravelTide user never merges with a retail customer of the same number.
 -- A cancelled trip keeps its booking lines (the booking happened, as a retail order that was
 -- later cancelled) and adds one 'cancellation' line per booked line, which returns reads.
@@ -28,7 +29,7 @@ booked_lines as not materialized (
     select
         batch_id, source_file, flight_source_line as source_line, loaded_at,
         'flight'                                                as kind,
-        trip_id, user_known, customer_id, country, ordered_at,
+        trip_id, invoice_key, user_known, customer_id, country, ordered_at,
         'flight:' || coalesce(destination_airport, '?')        as stock_code,
         coalesce(destination, destination_airport)             as description,
         seats                                                  as quantity,
@@ -43,7 +44,7 @@ booked_lines as not materialized (
     select
         batch_id, source_file, hotel_source_line, loaded_at,
         'hotel',
-        trip_id, user_known, customer_id, country, ordered_at,
+        trip_id, invoice_key, user_known, customer_id, country, ordered_at,
         'hotel:' || coalesce(hotel_name, '?'),
         hotel_name,
         nights * rooms,
@@ -70,7 +71,7 @@ purchases as (
             when line_amount is null or line_amount <= 0 or quantity is null or quantity <= 0 then 'no_amount'
             else 'purchase'
         end                                                    as line_status,
-        'tt-' || trip_id                                       as invoice_no,
+        invoice_key                                            as invoice_no,
         customer_id,
         stock_code,
         description,
@@ -93,7 +94,7 @@ cancellation_lines as (
         loaded_at,
         md5('traveltide:' || trip_id || ':' || kind || ':cancellation')::uuid as line_key,
         'cancellation'                                         as line_status,
-        'tt-' || trip_id                                       as invoice_no,
+        invoice_key                                            as invoice_no,
         customer_id,
         stock_code,
         description,

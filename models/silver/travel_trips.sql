@@ -2,10 +2,10 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key=['trip_id'],
+        unique_key=['trip_id', 'invoice_key'],
         tombstone_column='is_tombstone',
         indexes=[
-            {'columns': ['trip_id'], 'unique': true},
+            {'columns': ['trip_id', 'invoice_key'], 'unique': true},
             {'columns': ['user_id']},
             {'columns': ['user_id'], 'where': 'not user_known'},
             {'columns': ['batch_id']},
@@ -94,7 +94,11 @@ touched as (
     where batch_id in (select batch_id from retracted) and trip_id is not null
     union
     -- … and the trips of travellers whose user row was retracted, by this table's user_id index
-    select trip_id from ({{ rows_by_key(this, 'user_id', 'retracted_users') }}) as withdrawn
+    -- (`in`, not rows_by_key's lateral probe: Citus, where this table is distributed by
+    -- invoice_key, refuses a lateral subquery with offset over it; retracted_users is empty
+    -- but while a retraction is pending)
+    select trip_id from {{ this }} as withdrawn
+    where withdrawn.user_id in (select user_id from retracted_users)
 
 ),
 
@@ -180,6 +184,11 @@ cancellations as (
 trips as (
 
     select
+        -- the trip's invoice in the order lines (stg_travel_order_lines), stored so that a Citus
+        -- cluster can distribute trips by it, co-located with the other sources' order lines
+        -- (schema.yml, docs/scale-out.md); first, as in the line-level staging models, so that
+        -- order_lines' union runs on the workers. It follows from trip_id
+        'tt-' || {% if is_incremental() %}touched.trip_id{% else %}coalesce(f.trip_id, h.trip_id){% endif %} as invoice_key,
         {% if is_incremental() %}touched.trip_id{% else %}coalesce(f.trip_id, h.trip_id){% endif %} as trip_id,
         -- the user: the booking session's when there is one, else the trip id's prefix
         coalesce(b.user_id, f.user_id, h.user_id)                       as user_id,

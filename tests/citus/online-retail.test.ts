@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distributeLandingByInvoice } from '../../scripts/citus/landing-by-invoice.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
 import { retractBatch } from '../../scripts/ingest/retract.ts';
 import { buildProject, whyNot } from '../support/build.ts';
 import { onlineRetailFile } from '../support/data-files.ts';
-import { expectSameGold, goldOf, layoutOf, PROJECT, projectWithModels, rollback, startPair, type Gold, type Pair } from './support.ts';
+import { expectSameGold, goldOf, layoutOf, PROJECT, rollback, startPair, type Gold, type Pair } from './support.ts';
 
 // The real UCI Online Retail file (541,909 lines, 135,080 without a customer) and a generated
 // batch, on a three-node cluster and on plain PostgreSQL: full build, incremental build, the
 // generated batch retracted, rollback; gold the same on both after each step. The cluster runs
-// the by-invoice layout a user may choose (docs/scale-out.md, "Landing and staging by invoice"):
-// landing.order_lines distributed by the loader's invoice_key before anything is loaded, and the
-// project with staging distributed by it too, so the loader, staging's duplicate window, its
-// incremental look-ups and the re-ranking after a retraction run on distributed lines.
+// the project's default layout (docs/scale-out.md, "Layout"): landing.order_lines distributed by
+// the loader's invoice_key by the migrations, before anything is loaded, and every source's
+// line-level staging by it too (schema.yml), so the loader, staging's duplicate window, its
+// incremental look-ups, the re-ranking after a retraction and the readers of the lines
+// (order_lines, returns: unions of co-located legs) run on distributed lines.
 const PORT = 9715;
 const ONLINE_RETAIL = onlineRetailFile();
 // the generated batch: customers 100001… in Online Retail's own year (the generator's default window)
@@ -24,15 +24,11 @@ let pair: Pair;
 let singleDb: Database;
 let citusDb: Database;
 let both: readonly Database[];
-/** the project as the cluster builds it: staging distributed by invoice_key */
-let clusterProject: string;
 
 beforeAll(async () => {
   pair = await startPair('citus_retail', PORT);
   ({ singleDb, citusDb } = pair);
   both = [singleDb, citusDb];
-  clusterProject = await projectWithModels(pair.dir, { silver: { stg_retail_order_lines: { '+distributed_by': 'invoice_key' } } });
-  await distributeLandingByInvoice(citusDb.pool);
   for (const db of both) expect((await loadFile(db.pool, { file: ONLINE_RETAIL })).linesLoaded).toBe(541_909);
 });
 
@@ -44,7 +40,7 @@ afterAll(async () => {
 async function buildBoth(): Promise<Awaited<ReturnType<typeof buildProject>>[]> {
   const outcomes = [];
   for (const db of both) {
-    const outcome = await buildProject(db, db === citusDb ? clusterProject : PROJECT);
+    const outcome = await buildProject(db, PROJECT);
     expect(outcome.exitCode, whyNot(outcome)).toBe(0);
     outcomes.push(outcome);
   }
@@ -74,6 +70,9 @@ describe('UCI Online Retail on a three-node Citus cluster against plain PostgreS
     );
     expect(landing.rows).toEqual([{ layout: 'h:invoice_key' }]);
     expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('h:invoice_key');
+    expect(await layoutOf(citusDb, 'model.stg_airline_flight_activity')).toBe('h:invoice_key');
+    expect(await layoutOf(citusDb, 'model.travel_trips')).toBe('h:invoice_key');
+    expect(await layoutOf(citusDb, 'model.stg_airline_members')).toBe('reference');
     expect(await layoutOf(citusDb, 'model.orders')).toBe('local');
     expectSameGold(await goldOf(singleDb), await goldOf(citusDb));
   });
@@ -105,7 +104,7 @@ describe('UCI Online Retail on a three-node Citus cluster against plain PostgreS
   });
 
   it('rollback on both: back to the incremental build, the same gold', async () => {
-    for (const db of both) expect(await rollback(db, db === citusDb ? clusterProject : PROJECT)).toBe(0);
+    for (const db of both) expect(await rollback(db, PROJECT)).toBe(0);
     expect(await customers(citusDb)).toBe(retailCustomers + GENERATED.customers);
     const cluster = await goldOf(citusDb, true);
     expectSameGold(incrementalGold, cluster);

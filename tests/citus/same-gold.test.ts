@@ -38,12 +38,12 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     expect(onSingle.exitCode, whyNot(onSingle)).toBe(0);
     expect(onCluster.report.tests.length).toBe(onSingle.report.tests.length);
 
-    // schema.yml's layout: customer grain by customer_id, the rest local
+    // schema.yml's layout: line-level staging by invoice, customer grain by customer_id
     expect(await layoutOf(citusDb, 'model.customers')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.orders')).toBe('local');
     expect(await layoutOf(citusDb, 'model.customer_features')).toBe('h:customer_id');
     expect(await layoutOf(citusDb, 'model.segment_history')).toBe('h:customer_id');
-    expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('local');
+    expect(await layoutOf(citusDb, 'model.stg_retail_order_lines')).toBe('h:invoice_key');
     expect(await layoutOf(citusDb, 'model.retention_priorities')).toBe('local');
     // seeds: reference tables (every build's rows in one, its view in strata_store per build)
     expect(await layoutOf(citusDb, 'seed.rfm_segment_rules')).toBe('reference');

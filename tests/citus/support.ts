@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { clusterDown, clusterLayout, clusterUp, coordinatorUrl, type Cluster } from '../../scripts/citus/cluster.ts';
 import { ensureCitus, type PgInstall } from '../../scripts/citus/install.ts';
 import { runRollback } from '../../scripts/cli/rollback.ts';
@@ -53,24 +52,6 @@ export async function startPair(name: string, port: number): Promise<Pair> {
     await close().catch(() => {});
     throw error;
   }
-}
-
-/**
- * The project with more models' configs in schema.yml's `models` (e.g. `{ silver: {
- * stg_retail_order_lines: { '+distributed_by': 'invoice_key' } } }`), as a user would set them:
- * a folder in `dir` linking to every file of the project but a schema.yml of its own.
- */
-export async function projectWithModels(dir: string, models: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<string> {
-  const out = join(dir, 'project');
-  await mkdir(out);
-  for (const entry of await readdir(PROJECT)) {
-    if (entry === 'schema.yml' || entry === 'target' || entry === '.strata') continue;
-    await symlink(join(PROJECT, entry), join(out, entry));
-  }
-  const schema = parse(await readFile(join(PROJECT, 'schema.yml'), 'utf8')) as { project: { models: Record<string, Record<string, unknown>> } };
-  for (const [layer, configs] of Object.entries(models)) schema.project.models[layer] = { ...schema.project.models[layer], ...configs };
-  await writeFile(join(out, 'schema.yml'), stringify(schema));
-  return out;
 }
 
 /** Columns that record when or in which build a row was written (and the snapshot id hashed from that time), not what it says. */

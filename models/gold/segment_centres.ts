@@ -16,6 +16,8 @@ export const CUSTOMER_SEGMENTS: SegmentDomain = {
   model: 'segment_centres',
   vars: CUSTOMER_SEGMENT_VARS,
   overrides: 'segment_name_overrides',
+  // each customer's orders: with the customers, what the refit rule watches (docs/models.md, "Refitting")
+  purchases: 'frequency',
   fits: { schema: 'strata_meta', name: 'segment_fits' },
   name: nameSegments,
   // customer_features always has rows and values in a built project: anything else is an error

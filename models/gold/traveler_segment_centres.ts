@@ -40,6 +40,8 @@ export const TRAVELER_SEGMENTS: SegmentDomain = {
     defaults: { features: TRAVELER_SEGMENT_FEATURES, k: null, kRange: [3, 8], seed: 42, sample: 10_000, restarts: 10 },
   },
   overrides: 'traveler_segment_name_overrides',
+  // each traveller's booked trips: with the travellers, what the refit rule watches (docs/models.md, "Refitting")
+  purchases: 'trips',
   fits: { schema: 'strata_meta', name: 'traveler_segment_fits' },
   name: nameTravellerSegments,
   // no TravelTide data loaded, or an extract without sessions, still builds (see above)

@@ -5,10 +5,9 @@
 -- that fails or is not published leaves it here for the next one, and doing it twice changes
 -- nothing. Ephemeral: inlined into the models that read it.
 
+-- The rule is macros/pending_retraction_batches.sql, written in as a literal array by the runner;
+-- read here from load_batches again so that this stays a relation of the landing database (as
+-- Citus plans it) with the planner's estimate taken from the literal.
 select batches.batch_id
 from {{ ref('load_batches') }} as batches
-where batches.status = 'retracted'
-  and not exists (
-      select 1 from {{ ref('applied_retractions') }} as applied
-      where applied.batch_id = batches.batch_id
-  )
+where batches.batch_id = any ({{ pending_retraction_batches() }})

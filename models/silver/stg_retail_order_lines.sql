@@ -119,19 +119,16 @@ keyed as (
 ),
 
 {% if is_incremental() %}
-pending as (
-
-    -- batches retracted since the last build that applied retractions
-    select batch_id from {{ ref('pending_retractions') }}
-
-),
-
 withdrawn as (
 
-    -- the lines held here of those batches: written again below as 'retracted'
+    -- the lines held here of the batches retracted since the last build that applied
+    -- retractions: written again below as 'retracted'. The batches are a literal array
+    -- (macros/pending_retraction_batches.sql), usually empty, so the planner knows this holds no
+    -- rows and the duplicate look-up below probes the index per new line instead of hashing every
+    -- earlier line (a sub-select here was estimated at 201,888 rows on Online Retail).
     select held.*
     from {{ this }} as held
-    where held.batch_id in (select batch_id from pending)
+    where held.batch_id = any ({{ pending_retraction_batches() }})
 
 ),
 
@@ -150,7 +147,7 @@ reranked as (
         held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
     from {{ this }} as held
     where held.line_status <> 'retracted'
-      and held.batch_id not in (select batch_id from pending)
+      and held.batch_id <> all ({{ pending_retraction_batches() }})
       and exists (
           select 1 from withdrawn
           where withdrawn.invoice_key = held.invoice_key
@@ -165,7 +162,7 @@ reranked as (
     from {{ this }} as held
     where held.invoice_no is null
       and held.line_status <> 'retracted'
-      and held.batch_id not in (select batch_id from pending)
+      and held.batch_id <> all ({{ pending_retraction_batches() }})
       and exists (
           select 1 from withdrawn
           where withdrawn.invoice_key = held.invoice_key
@@ -213,15 +210,17 @@ ranked as (
     -- same content, looked up in the partial index on line_key (one probe per new line; the
     -- condition on line_status is the index's own). At most one row matches: a content has one
     -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
-    -- A join, not a lateral probe: a lateral probe (limit 1) kept the planner from hashing all of
-    -- history when it overestimated the candidates (1.8 s → 0.34 s for a 5,419-line Online Retail
-    -- batch, docs/benchmarks.md), but Citus refuses it ("cannot perform a lateral outer join when
-    -- a distributed subquery references complex subqueries, CTEs or local tables").
+    -- A join, not a lateral probe (limit 1): Citus refuses the probe ("cannot perform a lateral
+    -- outer join when a distributed subquery references complex subqueries, CTEs or local
+    -- tables"). The join probes the index per line as long as the planner knows how few the
+    -- candidates are: hence the pending batches as a literal (withdrawn, above); with a
+    -- sub-select it hashed all of history (1.8 s against 0.34 s for a 5,419-line Online Retail
+    -- batch, docs/benchmarks.md).
     left join {{ this }} as earlier
         on earlier.invoice_key = candidates.invoice_key
         and earlier.line_status not in ('duplicate', 'retracted')
         and {{ same_line_content('earlier', 'candidates') }}
-        and earlier.batch_id not in (select batch_id from pending)
+        and earlier.batch_id <> all ({{ pending_retraction_batches() }})
         and not exists (
             select 1 from reranked
             where reranked.invoice_key = earlier.invoice_key

@@ -7,10 +7,13 @@
  *
  * - `--full-refresh` refits;
  * - var `refit_growth` (a share, default 0.1) set to 0 refits every build;
- * - otherwise a build keeps the published fit when the fit was made with the same settings and the
+ * - otherwise a build keeps the published fit when the fit was made with the same settings, the
  *   population it was fitted on (customers, per source for CLV) changed by at most `refit_growth`
- *   of that population since (grown or shrunk, measured against the FIT's population, so many
- *   small batches add up and trigger a refit, they never creep past it).
+ *   of that population since, and so did the purchases that population made (orders, trips, or
+ *   the purchases the CLV summary counts). Both are measured against the FIT's figures, grown or
+ *   shrunk, so many small batches add up and trigger a refit, they never creep past it. The
+ *   purchases are what a population that keeps buying without growing moves (an airline's
+ *   members, a closed loyalty programme): counting customers only, it would never refit.
  */
 import { UsageError } from './errors.ts';
 
@@ -36,6 +39,8 @@ export interface PublishedFit {
   readonly build: number;
   /** the population the fit was made on */
   readonly population: number;
+  /** the purchases that population had made when the fit was made */
+  readonly purchases: number;
   /** whether the fit's settings equal this build's */
   readonly sameSettings: boolean;
 }
@@ -46,25 +51,35 @@ export type RefitDecision =
   | { readonly refit: true; readonly reason: string };
 
 /**
- * Decides, purely, whether to refit. `population` is the population now; `published` the
- * published fit, undefined when there is none (first build, a source that had no fit, a table
- * written before fits were kept).
+ * Decides, purely, whether to refit. `population` and `purchases` are the figures now;
+ * `published` the published fit, undefined when there is none (first build, a source that had no
+ * fit, a table written before fits, or their purchases, were kept).
+ *
+ * @example
+ * decideRefit({ fullRefresh: false, share: 0.1, population: 1000, purchases: 5600,
+ *               published: { build: 7, population: 1000, purchases: 5000, sameSettings: true } })
+ * // { refit: true, reason: 'customers 1000 at the fit of build 7, 1000 now (0% change); purchases 5000 at the fit, 5600 now (12% change); refit_growth 10%' }
  */
 export function decideRefit(input: {
   readonly fullRefresh: boolean;
   readonly share: number;
   readonly population: number;
+  readonly purchases: number;
   readonly published: PublishedFit | undefined;
 }): RefitDecision {
-  const { published, share, population } = input;
+  const { published, share, population, purchases } = input;
   if (input.fullRefresh) return { refit: true, reason: '--full-refresh' };
   if (share === 0) return { refit: true, reason: `${REFIT_GROWTH_VAR} is 0` };
   if (published === undefined) return { refit: true, reason: 'no published fit to keep' };
   if (!published.sameSettings) return { refit: true, reason: `the settings changed since the fit of build ${published.build}` };
   if (!(published.population > 0)) return { refit: true, reason: `the fit of build ${published.build} has no population` };
+  if (!(published.purchases > 0)) return { refit: true, reason: `the fit of build ${published.build} has no purchases` };
   const change = Math.abs(population - published.population) / published.population;
-  const what = `${published.population} at the fit of build ${published.build}, ${population} now (${percent(change)} change, ${REFIT_GROWTH_VAR} ${percent(share)})`;
-  return change > share ? { refit: true, reason: what } : { refit: false, fitBuild: published.build, reason: what };
+  const bought = Math.abs(purchases - published.purchases) / published.purchases;
+  const what =
+    `customers ${published.population} at the fit of build ${published.build}, ${population} now (${percent(change)} change); ` +
+    `purchases ${published.purchases} at the fit, ${purchases} now (${percent(bought)} change); ${REFIT_GROWTH_VAR} ${percent(share)}`;
+  return change > share || bought > share ? { refit: true, reason: what } : { refit: false, fitBuild: published.build, reason: what };
 }
 
 function percent(share: number): string {

@@ -14,7 +14,8 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
  * a batch that changes the customers by less than var refit_growth (default 0.1) keeps the
  * published k-means centres and CLV fits and only re-scores; the scores from kept parameters
  * equal scoring those parameters fresh; a larger batch, `refit_growth: 0` and `--full-refresh`
- * refit. Synthetic customers from the project's generator, 2,000 then batches of new customers.
+ * refit. (The purchases trigger is tested in tests/unit/core/refit-policy.test.ts; here only that
+ * the fit records its purchases.) Synthetic customers from the project's generator, 2,000 then batches of new customers.
  */
 const project = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,8 +61,11 @@ describe('the refit rule for fitted models', () => {
     first = await build();
     expect(await fitBuilds()).toEqual({ centres: [first.report.buildId], clv: [first.report.buildId] });
     const [centre] = await rows<{ fit_customers: string; fit_settings: Record<string, unknown> }>(`select fit_customers, fit_settings from gold.segment_centres limit 1`);
-    const [{ n }] = (await rows<{ n: string }>(`select count(*) as n from gold.customer_features`)) as [{ n: string }];
+    const [{ n, orders }] = (await rows<{ n: string; orders: string }>(`select count(*) as n, sum(frequency) as orders from gold.customer_features`)) as [
+      { n: string; orders: string },
+    ];
     expect(Number(centre!.fit_customers)).toBe(Number(n));
+    expect(Number((await rows<{ p: string }>(`select fit_purchases as p from gold.segment_centres limit 1`))[0]!.p)).toBe(Number(orders));
     expect(centre!.fit_settings).toMatchObject({ seed: 42, kRange: [3, 8] });
   }, 300_000);
 

@@ -1,7 +1,8 @@
 /**
  * The published fit of one source that a build may keep instead of refitting (the refit rule,
  * scripts/core/refit-policy.ts): the build that fitted the published predictions of the source,
- * and that build's recorded purchase and spend fits in strata_meta.clv_fits.
+ * and that build's recorded purchase and spend fits in strata_meta.clv_fits; the purchases at the
+ * fit are on the published rows (fit_purchases), carried by every build that keeps the fit.
  */
 import { sql, type Kysely } from 'kysely';
 import type { PublishedFit } from '../../core/refit-policy.ts';
@@ -19,7 +20,8 @@ export interface KeptFit {
 
 /**
  * The fit behind `published` (the published clv_predictions) for `source`, or undefined when the
- * source has no published predictions or its fits are not both recorded and converged.
+ * source has no published predictions, its fits are not both recorded and converged, or its rows
+ * were written before fit_purchases was kept.
  * `settings` is this build's settings record, compared with the fit's (jsonb equality).
  */
 export async function publishedClvFit(
@@ -35,20 +37,28 @@ export async function publishedClvFit(
     role: 'purchase' | 'spend';
     params: Record<string, number>;
     customers: string;
+    fit_purchases: string | null;
     same: boolean;
   }>`
     with published as (
-      select build_id, model from ${sql.raw(qualified(published))} where source = ${source} limit 1
+      -- fit_purchases through jsonb: predictions written before it was kept lack the column (then refit)
+      select build_id, model, (to_jsonb(p) ->> 'fit_purchases')::bigint as fit_purchases
+      from ${sql.raw(qualified(published))} as p where source = ${source} limit 1
     )
-    select f.build_id, f.model, f.role, f.params, f.customers, f.settings = ${settings}::jsonb as same
+    select f.build_id, f.model, f.role, f.params, f.customers, p.fit_purchases, f.settings = ${settings}::jsonb as same
     from strata_meta.clv_fits as f
     join published as p on p.build_id = f.build_id and (f.model = p.model or f.model = 'gammagamma')
     where f.source = ${source} and f.converged and f.error is null and f.params is not null`.execute(db);
   const purchase = result.rows.find((r) => r.role === 'purchase');
   const spend = result.rows.find((r) => r.role === 'spend');
-  if (!purchase || !spend) return undefined;
+  if (!purchase || !spend || purchase.fit_purchases === null) return undefined;
   return {
-    fit: { build: Number(purchase.build_id), population: Number(purchase.customers), sameSettings: purchase.same && spend.same },
+    fit: {
+      build: Number(purchase.build_id),
+      population: Number(purchase.customers),
+      purchases: Number(purchase.fit_purchases),
+      sameSettings: purchase.same && spend.same,
+    },
     model: purchase.model as PurchaseModelName,
     params: purchase.params,
     spend: { p: spend.params['p']!, q: spend.params['q']!, v: spend.params['v']! },

@@ -19,7 +19,7 @@ import { choosePurchaseModel } from './choose.ts';
 import { readCombinations, readSources, readSpendSample } from './read.ts';
 import { publishedClvFit } from './kept-fit.ts';
 import { jsonSafe, recordFit } from './record.ts';
-import { createPredictionTable, writePredictions } from './write.ts';
+import { createPredictionTable, purchasesOf, writePredictions } from './write.ts';
 
 export interface ClvRunInput {
   readonly db: Kysely<unknown>;
@@ -142,7 +142,7 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
 
   const predictions = predict(input, source, purchaseFit, combinations);
   const predict_ = clock();
-  await write(input, source, { model: choice.model, spend, buildId: input.buildId }, predictions, combinations);
+  await write(input, source, { model: choice.model, spend, buildId: input.buildId, fitPurchases: purchasesOf(combinations) }, predictions, combinations);
   const written = clock();
 
   for (const warning of [...purchaseFit.warnings, ...spendFit.warnings]) input.log(`warning: ${source}: ${warning}`);
@@ -172,15 +172,15 @@ async function runSource(input: ClvRunInput, source: string): Promise<SourceOutc
 async function keptFit(input: ClvRunInput, source: string, combinations: readonly SummaryRow[]): Promise<(SourceOutcome & { status: 'kept' }) | undefined> {
   const population = combinations.reduce((n, c) => n + (c.count ?? 1), 0);
   const published = await publishedClvFit(input.db, input.published, source, jsonSafe(settingsJson(input.settings)));
-  const decision = decideRefit({ ...input.refit, population, published: published?.fit });
+  const decision = decideRefit({ ...input.refit, population, purchases: purchasesOf(combinations), published: published?.fit });
   if (decision.refit || !published) {
     input.log(`${source}: refitting: ${decision.reason}`);
     return undefined;
   }
   const started = performance.now();
   const predictions = predict(input, source, published, combinations);
-  await write(input, source, { model: published.model, spend: published.spend, buildId: decision.fitBuild }, predictions, combinations);
-  input.log(`${source}: kept the ${published.model} and Gamma-Gamma fits of build ${decision.fitBuild}: customers ${decision.reason}; scored ${combinations.length} distinct (x, t_x, age) in ${ms(performance.now() - started)}`);
+  await write(input, source, { model: published.model, spend: published.spend, buildId: decision.fitBuild, fitPurchases: published.fit.purchases }, predictions, combinations);
+  input.log(`${source}: kept the ${published.model} and Gamma-Gamma fits of build ${decision.fitBuild}: ${decision.reason}; scored ${combinations.length} distinct (x, t_x, age) in ${ms(performance.now() - started)}`);
   return { source, status: 'kept', model: published.model, fitBuild: decision.fitBuild, combinations: combinations.length };
 }
 
@@ -206,7 +206,7 @@ function predict(
 async function write(
   input: ClvRunInput,
   source: string,
-  fit: { readonly model: PurchaseModelName; readonly spend: GammaGammaParams; readonly buildId: number },
+  fit: { readonly model: PurchaseModelName; readonly spend: GammaGammaParams; readonly buildId: number; readonly fitPurchases: number },
   predictions: readonly CombinationPrediction[],
   combinations: readonly SummaryRow[],
 ): Promise<void> {

@@ -18,6 +18,17 @@ export interface PredictionConstants {
   readonly discountRate: number;
   readonly spend: GammaGammaParams;
   readonly buildId: number;
+  /** the purchases of the source's customers when that build fitted (purchasesOf), for the refit rule */
+  readonly fitPurchases: number;
+}
+
+/**
+ * The purchases a source's summary holds: each customer's first purchase and x repeats (active
+ * periods for a discrete source), over every (x, t_x, age) row and its customer count. The refit
+ * rule (scripts/core/refit-policy.ts) compares it with the figure at the fit.
+ */
+export function purchasesOf(combinations: readonly { readonly x: number; readonly count?: number }[]): number {
+  return combinations.reduce((n, c) => n + (c.count ?? 1) * (c.x + 1), 0);
 }
 
 /** Rows per insert: arrays of this many values per column travel as one parameter each. */
@@ -44,6 +55,7 @@ export async function createPredictionTable(db: Kysely<unknown>, out: Relation):
       gg_q                            double precision not null,
       gg_v                            double precision not null,
       build_id                        bigint not null,
+      fit_purchases                   bigint not null,
       primary key (source, x, t_x, age)
     )`).execute(db);
 }
@@ -56,7 +68,7 @@ export async function writePredictions(
   customers: readonly number[],
   constants: PredictionConstants,
 ): Promise<void> {
-  const { source, model, timeUnit, horizonMonths, discountRate, spend, buildId } = constants;
+  const { source, model, timeUnit, horizonMonths, discountRate, spend, buildId, fitPurchases } = constants;
   for (let start = 0; start < predictions.length; start += CHUNK) {
     const chunk = predictions.slice(start, start + CHUNK);
     const column = (pick: (p: CombinationPrediction) => number): number[] => chunk.map(pick);
@@ -65,7 +77,7 @@ export async function writePredictions(
       select ${source}::text, x, t_x, age, customers, p_alive, expected_purchases_90d, discounted_purchases,
              discounted_purchases_if_alive, ${model}, ${timeUnit}, ${horizonMonths}::integer,
              ${discountRate}::double precision, ${spend.p}::double precision, ${spend.q}::double precision,
-             ${spend.v}::double precision, ${buildId}::bigint
+             ${spend.v}::double precision, ${buildId}::bigint, ${fitPurchases}::bigint
       from unnest(
         ${column((p) => p.x)}::integer[], ${column((p) => p.tx)}::integer[], ${column((p) => p.T)}::integer[],
         ${customers.slice(start, start + CHUNK)}::bigint[], ${column((p) => p.pAlive)}::double precision[],

@@ -100,13 +100,30 @@ export async function publishedFit(
 ): Promise<PublishedFit | undefined> {
   if (!published) return undefined;
   const row = (await sql.raw<{ c: Record<string, unknown> }>(`select to_jsonb(c) as c from ${qualified(published)} as c limit 1`).execute(db)).rows[0]?.c;
-  if (!row || row['fit_customers'] === undefined || row['fit_settings'] === undefined) return undefined;
+  // centres written before the purchases were kept have another layout: refit (their rows cannot be copied either)
+  if (!row || row['fit_customers'] === undefined || row['fit_purchases'] === undefined || row['fit_settings'] === undefined) return undefined;
   const same = await sql<{ same: boolean }>`select ${JSON.stringify(row['fit_settings'])}::jsonb = ${JSON.stringify(settings)}::jsonb as same`.execute(db);
-  return { build: Number(row['build_id']), population: Number(row['fit_customers']), sameSettings: same.rows[0]?.same === true };
+  return {
+    build: Number(row['build_id']),
+    population: Number(row['fit_customers']),
+    purchases: Number(row['fit_purchases']),
+    sameSettings: same.rows[0]?.same === true,
+  };
 }
 
-/** Rows of the feature table: the population the refit rule measures change in. */
+/** Rows of a table (the centres written). */
 export async function countRows(db: Kysely<unknown>, relation: Relation): Promise<number> {
   const result = await sql.raw<{ n: string }>(`select count(*) as n from ${qualified(relation)}`).execute(db);
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/**
+ * What the refit rule measures change in (scripts/core/refit-policy.ts): the feature table's rows
+ * (customers) and the sum of its `purchases` column (each customer's orders or trips), one scan.
+ */
+export async function populationOf(db: Kysely<unknown>, relation: Relation, purchases: string): Promise<{ customers: number; purchases: number }> {
+  const result = await sql.raw<{ n: string; bought: string | null }>(
+    `select count(*) as n, sum(${quoteIdent(purchases)}) as bought from ${qualified(relation)}`,
+  ).execute(db);
+  return { customers: Number(result.rows[0]?.n ?? 0), purchases: Number(result.rows[0]?.bought ?? 0) };
 }

@@ -17,7 +17,7 @@ import { matchSegmentIds } from '../match.ts';
 import { populationFromTransform, type Population } from '../position.ts';
 import { searchSegments } from '../search.ts';
 import { applyTransform, fitTransform, inverseTransform, type FeatureTransform } from '../transform.ts';
-import { checkFeatureColumns, countRows, nameOverrides, previousCentres, publishedFit, readSample } from './read.ts';
+import { checkFeatureColumns, countRows, nameOverrides, populationOf, previousCentres, publishedFit, readSample } from './read.ts';
 import { readSegmentSettings, type SegmentSettings, type SegmentVars } from './settings.ts';
 import { createCentresTable, recordFit, writeCentres, type Segment } from './write.ts';
 
@@ -37,6 +37,11 @@ export interface SegmentDomain {
   readonly vars: SegmentVars;
   /** the seed of name overrides (segment_id, segment_name) */
   readonly overrides: string;
+  /**
+   * the feature table's column counting each customer's purchases (orders, trips): with the
+   * customers, what the refit rule measures change in (scripts/core/refit-policy.ts)
+   */
+  readonly purchases: string;
   /** the history of fits, with the columns of strata_meta.segment_fits */
   readonly fits: Relation;
   readonly name: SegmentNamer;
@@ -96,15 +101,16 @@ export async function runSegmentCentres(input: SegmentRunInput): Promise<Segment
   const table = domain.vars.table;
   const started = performance.now();
   await checkFeatureColumns(db, input.features, settings.features, table, `${domain.vars.prefix}segment_features`);
-  const population = await countRows(db, input.features);
-  const decision = decideRefit({ ...input.refit, population, published: await publishedFit(db, input.published, settings) });
+  const now = await populationOf(db, input.features, domain.purchases);
+  const population = now.customers;
+  const decision = decideRefit({ ...input.refit, population, purchases: now.purchases, published: await publishedFit(db, input.published, settings) });
   if (!decision.refit && input.published) {
     // the published centres are the fit: copied as they are (build_id still names the fit's
     // build), and customer_segments re-scores every customer against them
     await createCentresTable(db, input.out, settings.features);
     await sql.raw(`insert into ${qualified(input.out)} select * from ${qualified(input.published)}`).execute(db);
     const kept = await countRows(db, input.out);
-    input.log(`kept the fit of build ${decision.fitBuild} (${kept} segments): ${table} ${decision.reason}`);
+    input.log(`kept the fit of build ${decision.fitBuild} (${kept} segments): ${table}: ${decision.reason}`);
     return { k: kept, segments: kept, sampled: 0, keptFitOf: decision.fitBuild };
   }
   input.log(`refitting: ${decision.reason}`);
@@ -112,7 +118,7 @@ export async function runSegmentCentres(input: SegmentRunInput): Promise<Segment
   if (rows.length === 0) {
     if (!domain.tolerant) throw new StrataError(`${domain.model}: ${table} is empty, so there is nothing to segment`);
     const none: FeatureTransform = { features: [], log1p: [], mean: [], sd: [] };
-    await writeCentres(db, input.out, withNeutral(none, settings.features), [], 0, input.buildId, { population, settings });
+    await writeCentres(db, input.out, withNeutral(none, settings.features), [], 0, input.buildId, { population, purchases: now.purchases, settings });
     input.log(`${table} is empty: no segments`);
     return { k: 0, segments: 0, sampled: 0 };
   }
@@ -141,7 +147,7 @@ export async function runSegmentCentres(input: SegmentRunInput): Promise<Segment
     centre: transform.features.map((f) => (usable.includes(f) ? centre[usable.indexOf(f)]! : 0)),
     original: original[i]!,
   }));
-  await writeCentres(db, input.out, transform, segments, rows.length, input.buildId, { population, settings });
+  await writeCentres(db, input.out, transform, segments, rows.length, input.buildId, { population, purchases: now.purchases, settings });
   await recordFit(db, domain.fits, input.buildId, fitted, fit, rows.length, segments);
   const ms = (from: number, to: number) => `${Math.round(to - from)} ms`;
   input.log(

@@ -22,6 +22,8 @@ export interface Segment {
 export interface FitProvenance {
   /** rows of the feature table when the fit was made */
   readonly population: number;
+  /** the sum of its purchases column then (SegmentDomain.purchases) */
+  readonly purchases: number;
   /** the settings the fit was made with, as compared by a later build */
   readonly settings: SegmentSettings;
 }
@@ -30,8 +32,9 @@ export interface FitProvenance {
  * One row per segment. Per feature f: o_f (the centre in original units, to read), c_f (the
  * centre in standardised units, what customer_segments measures distance to) and the transform
  * log1p_f, mean_f, sd_f, repeated on every row so that the SQL needs nothing but this table; then
- * the build that fitted them, the feature table's rows at the fit and the settings (fit_customers,
- * fit_settings), which a later build compares to decide whether to keep the fit.
+ * the build that fitted them, the feature table's rows and purchases at the fit and the settings
+ * (fit_customers, fit_purchases, fit_settings), which a later build compares to decide whether to
+ * keep the fit.
  */
 export async function writeCentres(
   db: Kysely<unknown>,
@@ -59,6 +62,7 @@ export async function writeCentres(
       ...t.sd,
       buildId,
       fit.population,
+      fit.purchases,
       JSON.stringify(fit.settings),
     ])})`,
   );
@@ -81,6 +85,7 @@ export async function createCentresTable(db: Kysely<unknown>, out: Relation, fea
     ...perFeature('sd_', 'double precision'),
     { name: 'build_id', type: 'bigint not null' },
     { name: 'fit_customers', type: 'bigint not null' },
+    { name: 'fit_purchases', type: 'bigint not null' },
     { name: 'fit_settings', type: 'jsonb not null' },
   ];
   await sql.raw(`create table ${qualified(out)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`).execute(db);

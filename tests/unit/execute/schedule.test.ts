@@ -86,4 +86,60 @@ describe('schedule', () => {
     });
     expect(most).toBe(2);
   });
+
+  it("starts a node's children while its tests run", async () => {
+    const { manifest, plan } = setup([node('parent'), node('child', ['parent'])], [test('slow_test', 'parent', ['parent'])]);
+    const events: string[] = [];
+    await schedule(manifest, plan, 4, {
+      cancelled: () => false,
+      runNode: async (p) => {
+        events.push(`node ${p.node.name}`);
+        return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
+      },
+      runTests: async (tests) => {
+        if (tests.length === 0) return [];
+        events.push('tests start');
+        await sleep(30);
+        events.push('tests end');
+        return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
+      },
+    });
+    expect(events).toEqual(['node parent', 'tests start', 'node child', 'tests end']);
+  });
+
+  it('children that ran while a test of their parent failed are reported as skipped because of the test, with their descendants, and their tests left out', async () => {
+    const { manifest, plan } = setup(
+      [node('parent'), node('child', ['parent']), node('failing_child', ['parent']), node('grandchild', ['child']), node('below_failing', ['failing_child']), node('other')],
+      [test('parent_test', 'parent', ['parent']), test('child_test', 'child', ['child']), test('other_test', 'other', ['other'])],
+    );
+    const ran: string[] = [];
+    const outcome = await schedule(manifest, plan, 4, {
+      cancelled: () => false,
+      runNode: async (p) => {
+        ran.push(p.node.name);
+        // a child can fail on the rows its parent's test rejects: the test is still the root cause
+        return p.node.name === 'failing_child'
+          ? { id: p.node.id, status: 'error', rows: null, durationMs: 1, error: 'division by zero' }
+          : { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
+      },
+      runTests: async (tests) => {
+        if (tests.some((t) => t.test.id === 'parent_test')) await sleep(40); // the children and grandchild run meanwhile
+        return tests.map((t): TestResult => ({
+          id: t.test.id, status: t.test.id === 'parent_test' ? 'fail' : 'pass', severity: 'error', failures: t.test.id === 'parent_test' ? 2 : 0, durationMs: 0, location: t.test.location,
+        }));
+      },
+    });
+    expect(ran).toEqual(expect.arrayContaining(['parent', 'child', 'failing_child', 'grandchild', 'other']));
+    const results = Object.fromEntries(outcome.nodes.map((n) => [n.id, [n.status, n.skippedBecause]]));
+    expect(results).toEqual({
+      'model.parent': ['success', undefined],
+      'model.child': ['skipped', 'parent_test'],
+      'model.failing_child': ['skipped', 'parent_test'],
+      'model.grandchild': ['skipped', 'parent_test'],
+      'model.below_failing': ['skipped', 'parent_test'],
+      'model.other': ['success', undefined],
+    });
+    // as if the children had waited: child_test never ran; the failed test and the others are reported
+    expect(outcome.tests.map((t) => [t.id, t.status]).sort()).toEqual([['other_test', 'pass'], ['parent_test', 'fail']]);
+  });
 });

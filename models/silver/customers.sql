@@ -26,12 +26,6 @@
 with
 
 {% if is_incremental() %}
-watermark as (
-
-    select coalesce(max(last_batch_id), 0) as batch_id from {{ this }}
-
-),
-
 changed_customers as (
 
     -- new lines, returns, and customer profiles loaded again (order_lines.profile_batch_id: an
@@ -40,17 +34,17 @@ changed_customers as (
     select customer_id
     from (
         select customer_id from {{ ref('order_lines') }}
-        where batch_id > (select batch_id from watermark)
+        where batch_id > {{ watermark('last_batch_id') }}
         union all
         select customer_id from {{ ref('order_lines') }}
-        where profile_batch_id > (select batch_id from watermark)
+        where profile_batch_id > {{ watermark('last_batch_id') }}
         union all
         select customer_id from {{ ref('returns') }}
-        where batch_id > (select batch_id from watermark)
+        where batch_id > {{ watermark('last_batch_id') }}
     ) as new_lines
     union
     select customer_id from {{ ref('retracted_lines') }}
-    where batch_id in (select batch_id from {{ ref('pending_retractions') }})
+    where batch_id = any ({{ pending_retraction_batches() }})
       and customer_id is not null
 
 ),

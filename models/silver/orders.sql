@@ -47,7 +47,7 @@ changed_invoices as (
     union
     select invoice_no
     from {{ ref('retracted_lines') }}
-    where batch_id in (select batch_id from {{ ref('pending_retractions') }})
+    where batch_id = any ({{ pending_retraction_batches() }})
       and invoice_no is not null
 
 ),

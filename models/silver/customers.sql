@@ -54,7 +54,10 @@ orders as (
 
     select * from {{ ref('orders') }}
     {% if is_incremental() %}
-    where customer_id in (select customer_id from changed_customers)
+    -- = any (array(…)), not in (select …): a filter on a value the planner can push into each
+    -- leg of the silver views' unions, where it becomes an index scan on customer_id; a semi-join
+    -- over the union read every purchase line (Online Retail: 863 → 509 ms for a 5,419-line batch)
+    where customer_id = any (array(select customer_id from changed_customers))
     {% endif %}
 
 ),
@@ -68,7 +71,7 @@ lines as not materialized (
 
     select * from {{ ref('order_lines') }}
     {% if is_incremental() %}
-    where customer_id in (select customer_id from changed_customers)
+    where customer_id = any (array(select customer_id from changed_customers))
     {% endif %}
 
 ),
@@ -77,7 +80,7 @@ returned_lines as (
 
     select * from {{ ref('returns') }}
     {% if is_incremental() %}
-    where customer_id in (select customer_id from changed_customers)
+    where customer_id = any (array(select customer_id from changed_customers))
     {% endif %}
 
 ),

@@ -6,7 +6,7 @@ import type { Database } from '../../scripts/db/connect.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
 import { applyTransform, type FeatureTransform } from '../../scripts/segment/index.ts';
 import { nearestCentre } from '../../scripts/segment/vector.ts';
-import { buildProject, openTestProjectDb, whyNot, type BuildOptions } from '../support/build.ts';
+import { buildProject, buildPublished, openTestProjectDb, whyNot, type BuildOptions } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -26,11 +26,7 @@ async function rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
   return (await db.pool.query(text)).rows as T[];
 }
 
-async function build(options: BuildOptions = {}): Promise<BuildOutcome> {
-  const outcome = await buildProject(db, project, options);
-  expect(outcome.report.published, whyNot(outcome)).toBe(true);
-  return outcome;
-}
+const build = (options: BuildOptions = {}): Promise<BuildOutcome> => buildPublished(db, project, options);
 
 /** New customers (ids and invoices clear of the first load's) buying in the last weeks. */
 async function newCustomers(customers: number, firstCustomerId: number): Promise<void> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildOutcome } from '../../scripts/cli/build.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { loadFile } from '../../scripts/ingest/load.ts';
-import { buildProject, openTestProjectDb, whyNot, type BuildOptions } from '../support/build.ts';
+import { buildPublished, openTestProjectDb, type BuildOptions } from '../support/build.ts';
 import { dataFile } from '../support/data-files.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -32,11 +32,7 @@ async function rows<T = Record<string, unknown>>(text: string): Promise<T[]> {
   return (await db.pool.query(text)).rows as T[];
 }
 
-async function build(options: BuildOptions = {}): Promise<BuildOutcome> {
-  const outcome = await buildProject(db, project, options);
-  expect(outcome.report.published, whyNot(outcome)).toBe(true);
-  return outcome;
-}
+const build = (options: BuildOptions = {}): Promise<BuildOutcome> => buildPublished(db, project, options);
 
 /** The build ids named by the published fits: k-means centres and the airline's CLV fit. */
 async function fitBuilds(): Promise<{ centres: number[]; clv: number[] }> {

@@ -38,6 +38,13 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
   return runBuild({ command: 'build', options: common, compiled, db, log: () => {}, ...(options.tsModels ? { tsModels: options.tsModels } : {}) });
 }
 
+/** buildProject, for a test that needs the build published: a build that was not fails with its summary. */
+export async function buildPublished(db: Database, projectDir: string, options: BuildOptions = {}): Promise<BuildOutcome> {
+  const outcome = await buildProject(db, projectDir, options);
+  if (!outcome.report.published) throw new Error(`expected the build to publish; ${whyNot(outcome)}`);
+  return outcome;
+}
+
 export function fixture(name: string): string {
   return join(import.meta.dirname, '..', 'fixtures', name);
 }

@@ -109,10 +109,8 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   // Children that started before a parent's test failed: reported as when they waited for it.
   const skipped = skippedAfterTests(plan, deps, nodeResults, broken);
   for (const [id, because] of skipped) nodeResults.set(id, { id, status: 'skipped', rows: null, durationMs: 0, skippedBecause: because });
-  const kept = testResults.filter((r) => {
-    const test = plan.tests.find((t) => t.test.id === r.id);
-    return test === undefined || !(testInputs.get(test) ?? []).some((d) => skipped.has(d));
-  });
+  const inputsOf = new Map([...testInputs].map(([t, inputs]) => [t.test.id, inputs]));
+  const kept = skipped.size === 0 ? testResults : testResults.filter((r) => !(inputsOf.get(r.id) ?? []).some((d) => skipped.has(d)));
 
   return { nodes: plan.nodes.map((p) => nodeResults.get(p.node.id)!), tests: kept };
 }

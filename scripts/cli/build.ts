@@ -22,7 +22,7 @@ import { readPublishedState } from '../publish/published-state.ts';
 import { applyRetention } from '../publish/retention.ts';
 import { discardRolledBack } from '../publish/rollback-target.ts';
 import { recordAppliedRetractions } from '../publish/retractions.ts';
-import { recordNode } from '../report/records.ts';
+import { recordDiscarded, recordNode } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, rowCount, type BuildReport } from '../report/summary.ts';
 import { blockedBy, buildEnding, type BuildEnding } from '../report/verdict.ts';
@@ -147,19 +147,41 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     ...(workers ? { tsWorkers: workers } : {}),
   };
   try {
+    const ran = new Map<string, NodeResult>();
     const outcome = await schedule(manifest, plan, threads, {
       cancelled,
       runNode: async (planned) => {
         const result = await runNode(planned, context);
         await whileServerReturns(() => recordNode(db.pool, buildId, result));
         log(progressLine(planned, result));
+        ran.set(result.id, result);
         return result;
       },
       runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads }),
     });
+    // with the server gone there is nothing to record into; the next build marks this one cancelled
+    if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);
     return lost ? { ...outcome, lost } : outcome;
   } finally {
     await workers?.close();
+  }
+}
+
+/**
+ * Records the nodes the build skipped, so that `strata_meta.node_runs` holds every node of the
+ * plan as the build's outcome reports it. A node that ran while a parent's test failed was shown
+ * as ok and recorded as run (execute/schedule.ts): its record and the log now say it was discarded.
+ */
+async function recordSkipped(run: BuildRun, buildId: number, plan: Plan, nodes: readonly NodeResult[], ran: ReadonlyMap<string, NodeResult>): Promise<void> {
+  const planned = new Map(plan.nodes.map((p) => [p.node.id, p]));
+  for (const result of nodes) {
+    const earlier = ran.get(result.id);
+    if (result.status !== 'skipped' || earlier?.status === 'skipped') continue;
+    if (earlier === undefined) await whileServerReturns(() => recordNode(run.db.pool, buildId, result));
+    else {
+      await whileServerReturns(() => recordDiscarded(run.db.pool, buildId, result));
+      run.log(`  skip  ${nodeLabel(planned.get(result.id)!)} (ran, then discarded: ${result.skippedBecause} failed)`);
+    }
   }
 }
 
@@ -212,8 +234,12 @@ async function closeBuild(run: BuildRun, buildId: number, ending: BuildEnding, n
   if (kept.partitions.length > 0) run.log(`dropped old partitions: ${kept.partitions.join(', ')}`);
 }
 
+function nodeLabel(planned: PlannedNode): string {
+  return `${planned.node.resourceType} ${planned.publicRelation.schema}.${planned.publicRelation.name}`;
+}
+
 function progressLine(planned: PlannedNode, result: NodeResult): string {
-  const what = `${planned.node.resourceType} ${planned.publicRelation.schema}.${planned.publicRelation.name}`;
+  const what = nodeLabel(planned);
   if (result.status === 'success') {
     const rows = result.rows === null ? '' : ` ${rowCount(result.rows)}`;
     return `  ok    ${what}${rows} (${(result.durationMs / 1000).toFixed(2)}s)`;

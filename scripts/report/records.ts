@@ -10,6 +10,18 @@ export async function recordNode(pool: pg.Pool, buildId: number, result: NodeRes
 }
 
 /**
+ * Marks as skipped a node recorded as run whose result the build then discarded: it started while
+ * a parent's test ran, and that test failed (execute/schedule.ts). Its run time stays recorded
+ * (the time was spent); its rows do not (they were never published).
+ */
+export async function recordDiscarded(pool: pg.Pool, buildId: number, result: NodeResult): Promise<void> {
+  await pool.query(
+    `update strata_meta.node_runs set status = 'skipped', rows = null, error = $3 where build_id = $1 and node_id = $2`,
+    [buildId, result.id, result.skippedBecause ?? null],
+  );
+}
+
+/**
  * Records one data test's result (with the test's definition hash, CompiledTest.definition) and a
  * sample of its failing rows, in one transaction that does
  * not wait for its WAL to reach disk (`synchronous_commit = off`): a build records hundreds of

@@ -16,9 +16,13 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'scripts', 'cli', 'index.ts');
-/** tsx itself, not `node --import tsx`: its parent process relays signals, the case to survive */
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/**
+ * The program the npm scripts run (`npm run build-models` is `node scripts/cli/start.mjs build`),
+ * started directly so that the exit code is the program's own (npm re-raises a signal it got).
+ * Not through tsx's CLI, as before: its signal relay SIGKILLs a child that does not acknowledge a
+ * signal within 60 ms and exits 143, which a loaded machine met (a wrapper users never run).
+ */
+const START = join(ROOT, 'scripts', 'cli', 'start.mjs');
 
 export type FaultPoint = 'seed' | 'sql model' | 'ts model' | 'tests' | 'publish';
 export const FAULT_POINTS: readonly FaultPoint[] = ['seed', 'sql model', 'ts model', 'tests', 'publish'];
@@ -107,19 +111,19 @@ export interface CliResult {
 }
 
 export interface CliRun {
-  /** the process group (the tsx process leads it) */
+  /** the process group (the program's process leads it) */
   readonly pgid: number;
   readonly done: Promise<CliResult>;
   readonly exited: boolean;
   output(): string;
 }
 
-/** `strata <args>` through tsx, in a process group of its own, against `url` (none: the project's embedded server). */
+/** `strata <args>`, in a process group of its own, against `url` (none: the project's embedded server). */
 export function runCli(args: readonly string[], url: string | undefined): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env, STRATA_DEBUG: '' };
   if (url === undefined) delete env['DATABASE_URL'];
   else env['DATABASE_URL'] = url;
-  const child = spawn(TSX, [CLI, ...args], {
+  const child = spawn(process.execPath, [START, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -13,7 +13,7 @@ afterAll(async () => {
   await project?.close();
 });
 
-describe('Ctrl-C (SIGINT to the process group, as a terminal sends it, through tsx)', () => {
+describe('Ctrl-C (SIGINT to the process group, as a terminal sends it)', () => {
   for (const point of FAULT_POINTS) {
     it(`during the ${point}: recorded cancelled with a summary, exit 130, nothing published`, async () => {
       const pool = project.db.pool;

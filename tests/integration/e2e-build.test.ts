@@ -98,6 +98,13 @@ describe('an end-to-end build of the fixture project', () => {
     // a child may start while its parent's tests run (execute/schedule.ts): it is still reported
     // as skipped because of the failed test, and its rows are never published
     expect(byId.get('model.score_summary')!.skippedBecause).toMatch(/not_null.*score/);
+    // and strata_meta.node_runs says the same for every node, even one that ran before the test failed
+    const recorded = await rows(`select node_id, status, error from strata_meta.node_runs where build_id = ${report.buildId} order by node_id`);
+    expect(recorded).toEqual(
+      [...report.nodes]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((n) => ({ node_id: n.id, status: n.status, error: n.status === 'skipped' ? n.skippedBecause : n.status === 'error' ? n.error : null })),
+    );
     expect(await rows('select * from gold.customer_scores order by 1')).toEqual(before);
     expect(await rows('select * from gold.score_summary order by 1')).toEqual(summaryBefore);
     expect(await rows('select count(*)::int as n from strata_meta.publications')).toEqual(publicationsBefore);

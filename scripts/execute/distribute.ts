@@ -10,12 +10,16 @@ export async function hasCitus(client: pg.PoolClient): Promise<boolean> {
 
 /**
  * Hash-distributes `relation` by `column` on a Citus server (docs/scale-out.md); on plain
- * PostgreSQL, or when it is a Citus table already, nothing happens. It is co-located (Citus's
- * default) with every table distributed by a column of the same type, so joins and partition
- * attachments on that column stay on one worker. Rows already in a plain table are copied to
- * the shards and the coordinator's copy is truncated (Citus leaves it on disk otherwise).
+ * PostgreSQL, or when it is a Citus table already, nothing happens. It is co-located with
+ * `colocateWith` when that is a distributed table, else (Citus's default) with every table
+ * distributed by a column of the same type and the current `citus.shard_count`, so joins and
+ * partition attachments on that column stay on one worker. Naming the table to join matters when
+ * the shard count was changed since it was distributed: the default would then put the new table
+ * in a new group, and Citus refuses the join ("… are not colocated"). Rows already in a plain
+ * table are copied to the shards and the coordinator's copy is truncated (Citus leaves it on disk
+ * otherwise).
  */
-export async function distribute(client: pg.PoolClient, relation: Relation, column: string): Promise<void> {
+export async function distribute(client: pg.PoolClient, relation: Relation, column: string, colocateWith?: Relation): Promise<void> {
   if (!(await hasCitus(client))) return;
   const name = qualified(relation);
   const known = await client.query(`select 1 from pg_dist_partition where logicalrelid = $1::regclass`, [name]);
@@ -24,8 +28,30 @@ export async function distribute(client: pg.PoolClient, relation: Relation, colu
     `select relkind as kind, exists (select 1 from ${name}) as rows from pg_class where oid = $1::regclass`,
     [name],
   );
-  await client.query(`select create_distributed_table($1::regclass, $2)`, [name, column]);
+  const partner = colocateWith === undefined ? undefined : qualified(colocateWith);
+  if (partner !== undefined && (await sameDistributionType(client, name, column, partner))) {
+    await client.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [name, column, partner]);
+  }
+  else await client.query(`select create_distributed_table($1::regclass, $2)`, [name, column]);
   if (kind.rows[0]?.kind === 'r' && kind.rows[0].rows) await client.query(`select truncate_local_data_after_distributing_table($1::regclass)`, [name]);
+}
+
+/**
+ * True when `partner` is a hash-distributed table whose distribution column has the type of
+ * `relation`'s `column`: what Citus needs to co-locate the two. (A node whose `distributed_by`
+ * changed is distributed anew, by Citus's default.)
+ */
+async function sameDistributionType(client: pg.PoolClient, relation: string, column: string, partner: string): Promise<boolean> {
+  const found = await client.query(
+    `select 1
+       from pg_dist_partition d
+       join pg_attribute theirs on theirs.attrelid = d.logicalrelid and theirs.attname = column_to_column_name(d.logicalrelid, d.partkey)
+       join pg_attribute ours on ours.attrelid = $2::regclass and ours.attname = $3
+      where d.logicalrelid = to_regclass($1) and d.partmethod = 'h'
+        and ours.atttypid = theirs.atttypid and ours.attcollation = theirs.attcollation`,
+    [partner, relation, column],
+  );
+  return (found.rowCount ?? 0) > 0;
 }
 
 /** Names of the Citus-distributed tables in `schema` (none on plain PostgreSQL). */

@@ -27,7 +27,7 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): P
 
 async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step): Promise<number | null> {
   if (step.kind === 'distribute') {
-    await distribute(client, step.of, step.column).catch((error: unknown) => {
+    await distribute(client, step.of, step.column, step.colocateWith).catch((error: unknown) => {
       throw toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: `select create_distributed_table('${qualified(step.of)}', '${step.column}')` });
     });
     return null;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
-import { buildProject, whyNot } from '../support/build.ts';
+import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { asBi, expectSameGold, goldOf, layoutOf, PROJECT, rollback, startPair, type Gold, type Pair } from './support.ts';
 
 // The project, unchanged, on a real coordinator + two workers (its own ports and data folder, so a
@@ -137,5 +137,27 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
     const left = await citusDb.pool.query(`select count(*)::int as n from pg_class where relname ~ ('__b(' || $1 || '|' || $2 || ')$')`, [discarded, failed]);
     expect(left.rows[0].n).toBe(0);
     expect(await asBi(citusDb, 'select count(*) from gold.customer_segments')).toBe('ok');
+  });
+
+  it('after citus.shard_count changed, an incremental build still joins and attaches to the published tables', async () => {
+    // Citus's default co-location groups tables by shard count too: the staged new rows and a
+    // table model's new partition would land in a new group, and the join or the attach is
+    // refused ("… are not colocated"); they are co-located with the published partition by name
+    const database = (await citusDb.pool.query<{ name: string }>('select current_database() as name')).rows[0]!.name;
+    await citusDb.pool.query(`alter database ${database} set citus.shard_count = 4`);
+    const fresh = await openTestProjectDb(citusDb.url, PROJECT); // sessions that read the new setting
+    try {
+      await generate(fresh.pool, { customers: 30, seed: 8 });
+      const onCluster = await buildProject(fresh, PROJECT);
+      expect(onCluster.exitCode, whyNot(onCluster)).toBe(0);
+      expect(onCluster.report.nodes.find((n) => n.id === 'model.customers')!.rows).toBe(30);
+      const shards = await fresh.pool.query<{ n: number }>(
+        `select count(*)::int as n from pg_dist_shard where logicalrelid = (
+           select format('%I.%I', physical_schema, physical_name)::regclass from strata_meta.live where node_id = 'model.customer_features')`,
+      );
+      expect(shards.rows[0]!.n).toBe(8); // the published parent's, not the new setting's
+    } finally {
+      await fresh.close();
+    }
   });
 });

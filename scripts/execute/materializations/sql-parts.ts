@@ -58,7 +58,8 @@ export function createTemp(p: PlannedNode): readonly Step[] {
   if (column === undefined) return [wrap('stage new rows', `create temp table ${qualified(t)} as\n`, modelSql(p))];
   return [
     wrap('stage new rows', `create table ${qualified(t)} as\n`, modelSql(p), '\nwith no data'),
-    { kind: 'distribute', label: `distribute staged rows by ${column}`, of: t, column },
+    // co-located with the published partition by name: the staged rows are joined to it
+    { kind: 'distribute', label: `distribute staged rows by ${column}`, of: t, column, ...(p.previous ? { colocateWith: p.previous.partition } : {}) },
     wrap('stage new rows', `insert into ${qualified(t)}\n`, modelSql(p)),
   ];
 }

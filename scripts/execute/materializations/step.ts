@@ -22,6 +22,8 @@ export type Step =
       readonly label: string;
       readonly of: Relation;
       readonly column: string;
+      /** a distributed table to co-locate with (the published rows the new ones are joined to) */
+      readonly colocateWith?: Relation;
     }
   | {
       readonly kind: 'with-columns';

@@ -90,7 +90,8 @@ async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   // co-located) before attaching: Citus attaches only co-located distributed partitions
   if (column !== undefined) await distribute(client, partition, column);
   await client.query(`create table if not exists ${qualified(parent)} (like ${qualified(partition)}) partition by list (${GEN})`);
-  if (column !== undefined) await distribute(client, parent, column);
+  // a new parent follows its first partition's co-location (an existing one is left as it is)
+  if (column !== undefined) await distribute(client, parent, column, partition);
   await client.query(`alter table ${qualified(parent)} attach partition ${qualified(partition)} for values in (${n})`);
   if (shape === 'versioned') {
     // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys

@@ -28,7 +28,8 @@ function createSteps(p: PlannedNode): readonly Step[] {
   if (column === undefined) return [wrap('create table', `create table ${t} as\n`, modelSql(p), '', true)];
   return [
     wrap('create table', `create table ${t} as\n`, modelSql(p), '\nwith no data'),
-    { kind: 'distribute', label: `distribute by ${column}`, of: p.target, column },
+    // co-located with the published partition by name, so that it attaches to the same parent
+    { kind: 'distribute', label: `distribute by ${column}`, of: p.target, column, ...(p.previous ? { colocateWith: p.previous.partition } : {}) },
     wrap('insert rows', `insert into ${t}\n`, modelSql(p), '', true),
   ];
 }

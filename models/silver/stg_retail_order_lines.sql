@@ -119,13 +119,18 @@ keyed as (
 ),
 
 {% if is_incremental() %}
-withdrawn as (
+withdrawn as not materialized (
 
     -- the lines held here of the batches retracted since the last build that applied
     -- retractions: written again below as 'retracted'. The batches are a literal array
     -- (macros/pending_retraction_batches.sql), usually empty, so the planner knows this holds no
     -- rows and the duplicate look-up below probes the index per new line instead of hashing every
     -- earlier line (a sub-select here was estimated at 201,888 rows on Online Retail).
+    -- Not materialized: read three times, PostgreSQL would compute it once into a work table,
+    -- which Citus makes an intermediate result on the coordinator; everything reading it (the
+    -- re-ranked lines, the new lines unioned with them, the duplicate look-up) was then planned
+    -- there too, and the look-up copied every held line to the coordinator (docs/scale-out.md,
+    -- "Retail staging's incremental look-up"). Inlined, the whole statement runs shard by shard.
     select held.*
     from {{ this }} as held
     where held.batch_id = any ({{ pending_retraction_batches() }})
@@ -144,7 +149,8 @@ reranked as (
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
         held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
-        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
+        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key,
+        true as reranking
     from {{ this }} as held
     where held.line_status <> 'retracted'
       and held.batch_id <> all ({{ pending_retraction_batches() }})
@@ -158,7 +164,8 @@ reranked as (
     select
         held.batch_id, held.source_file, held.source_line, held.loaded_at, false as retracted,
         held.invoice_key, held.invoice_no, held.stock_code, held.description, held.customer_id, held.country,
-        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key
+        held.quantity, held.unit_price, held.line_amount, held.invoiced_at, held.line_key,
+        true as reranking
     from {{ this }} as held
     where held.invoice_no is null
       and held.line_status <> 'retracted'
@@ -175,7 +182,8 @@ reranked as (
 
 candidates as (
 
-    select * from keyed
+    -- reranking: the line is held here and ranked again (above); new lines are not
+    select keyed.*, false as reranking from keyed
     {% if is_incremental() %}
     union all
     select * from reranked
@@ -200,7 +208,17 @@ ranked as (
             order by candidates.batch_id, candidates.source_line
         ) as occurrence,
         {% if is_incremental() %}
-        earlier.line_key is not null as seen_before
+        -- An earlier first occurrence counts unless lines with this content are being ranked
+        -- again: then every held line with it is among the candidates (re-ranked lines are all the
+        -- held lines with a withdrawn line's content), so row_number above decides, and the
+        -- match found below is one of those candidates itself.
+        earlier.line_key is not null
+            and not bool_or(candidates.reranking) over (
+                partition by
+                    candidates.retracted, candidates.line_key, candidates.invoice_key, candidates.invoice_no, candidates.stock_code,
+                    candidates.description, candidates.quantity, candidates.invoiced_at, candidates.unit_price,
+                    candidates.customer_id, candidates.country, candidates.line_amount
+            ) as seen_before
         {% else %}
         false as seen_before
         {% endif %}
@@ -209,7 +227,10 @@ ranked as (
     -- Content already held from an earlier batch: the first occurrence with the same key and the
     -- same content, looked up in the partial index on line_key (one probe per new line; the
     -- condition on line_status is the index's own). At most one row matches: a content has one
-    -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these.
+    -- first occurrence. Lines ranked again above are not "earlier": they are ranked with these
+    -- (seen_before, above, says so after the join rather than with a `not exists` over the
+    -- re-ranked lines in the join condition, which made the planner hash every held line, and
+    -- made Citus copy them all to the coordinator).
     -- A join, not a lateral probe (limit 1): Citus refuses the probe ("cannot perform a lateral
     -- outer join when a distributed subquery references complex subqueries, CTEs or local
     -- tables"). The join probes the index per line as long as the planner knows how few the
@@ -221,11 +242,6 @@ ranked as (
         and earlier.line_status not in ('duplicate', 'retracted')
         and {{ same_line_content('earlier', 'candidates') }}
         and earlier.batch_id <> all ({{ pending_retraction_batches() }})
-        and not exists (
-            select 1 from reranked
-            where reranked.invoice_key = earlier.invoice_key
-              and reranked.batch_id = earlier.batch_id and reranked.source_line = earlier.source_line
-        )
     {% endif %}
 
 ),

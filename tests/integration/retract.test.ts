@@ -216,4 +216,41 @@ describe('npm run load -- --retract', () => {
     expect(await status()).toBe('incomplete');
     await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.stg_retail_order_lines': '*', 'model.orders': '*', 'model.customers': '*' }, { threads: 2 });
   }, 600_000);
+
+  it('a retracted copy of an earlier line: the earlier line stays first, and a copy loaded in the same build is a duplicate', async () => {
+    // lines of batch A (the first occurrences of their content) sent again in E, retracted, while
+    // F sends them once more: A's lines are ranked again with F's (staging's re-ranked lines) and
+    // must find neither themselves nor each other as "earlier"
+    const copies = await db.pool.query<{ line: string }>(
+      `select concat_ws(',', invoice_no, stock_code, '"' || replace(description, '"', '""') || '"', quantity,
+                        to_char(invoice_date, 'YYYY-MM-DD HH24:MI:SS'), unit_price, customer_id, country) as line
+         from landing.order_lines
+        where batch_id = $1 and customer_id is not null and quantity > 0 and unit_price > 0 and invoice_no ~ '^[0-9]+$'
+        order by source_line limit 25`,
+      [batch.a],
+    );
+    const header = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
+    const load = async (name: string): Promise<number> => {
+      await writeFile(join(dir, name), [header, ...copies.rows.map((r) => r.line)].join('\n') + '\n');
+      return (await loadFile(db.pool, { file: join(dir, name) })).batchId;
+    };
+    const statuses = async (batchId: number): Promise<Record<string, number>> =>
+      Object.fromEntries(
+        (await db.pool.query<{ s: string; n: number }>(
+          `select line_status as s, count(*)::int as n from silver.stg_retail_order_lines where batch_id = $1 and source_line <= 26 group by 1`,
+          [batchId],
+        )).rows.map((r) => [r.s, r.n]),
+      );
+    const aBefore = await statuses(batch.a);
+    const e = await load('copies-e.csv');
+    await build();
+    expect(await statuses(e)).toEqual({ duplicate: 25 });
+    await retractBatch(db.pool, { batchId: e, by: 'tester', why: 'sent twice' });
+    const f = await load('copies-f.csv');
+    await build();
+    expect(await statuses(e)).toEqual({ retracted: 25 });
+    expect(await statuses(f)).toEqual({ duplicate: 25 });
+    expect(await statuses(batch.a)).toEqual(aBefore);
+    await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.stg_retail_order_lines': '*', 'model.orders': '*', 'model.customers': '*' }, { threads: 2 });
+  }, 600_000);
 });

@@ -70,8 +70,8 @@ export async function startEmbedded(
     return { state: reused, url: urlOf(reused), startedHere: false, stop: async () => {}, restart: notOurs };
   }
 
-  const port = (await isPortFree(state.port)) ? state.port : await freePort();
-  const chosen = { ...state, port };
+  let port = (await isPortFree(state.port)) ? state.port : await freePort();
+  let chosen = { ...state, port };
   if (port !== state.port) log(`port ${state.port} is in use; the embedded server uses ${port} (remembered)`);
   await writeState(stateDir, chosen);
 
@@ -98,7 +98,24 @@ export async function startEmbedded(
       await server.initialise();
     }
     await requireScram(dataDir);
-    await pgCtl(dataDir, ['start', '-w', '-t', '120', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} ${SERVER_FLAGS}`]);
+    // A port found free can be taken before the server binds it: every new project starts at
+    // DEFAULT_PORT, and two processes starting servers of two projects at once both found it free
+    // (a test run beside another: "could not bind … 54329"). Then another free port, a few times.
+    for (let attempt = 1; ; attempt++) {
+      const logStart = await fileSize(join(dataDir, 'server.log'));
+      try {
+        await pgCtl(dataDir, ['start', '-w', '-t', '120', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} ${SERVER_FLAGS}`]);
+        break;
+      } catch (error) {
+        const said = (await readFile(join(dataDir, 'server.log')).catch(() => Buffer.alloc(0))).subarray(logStart).toString();
+        if (attempt >= 3 || !portTaken(said)) throw error;
+        const taken = port;
+        port = await freePort();
+        chosen = { ...chosen, port };
+        log(`port ${taken} was taken while the embedded server started; it uses ${port} (remembered)`);
+        await writeState(stateDir, chosen);
+      }
+    }
   } catch (error) {
     const logTail = (await readFile(join(dataDir, 'server.log'), 'utf8').catch(() => '')).split('\n').slice(-8).join('\n');
     throw new StrataError(
@@ -132,6 +149,20 @@ function checkDatabaseName(database: string): void {
       `STRATA_DATABASE must be a plain database name (lowercase letters, digits and _, at most 63, not postgres or template*); got '${database}'`,
     );
   }
+}
+
+/** A file's size in bytes (0 when it does not exist yet). */
+async function fileSize(file: string): Promise<number> {
+  return (await stat(file).catch(() => ({ size: 0 }))).size;
+}
+
+/**
+ * True when the server's log says it could not listen because its port is in use: PostgreSQL
+ * logs `could not bind IPv4 address "127.0.0.1": Address already in use` and then, having no
+ * socket left, `could not create any TCP/IP sockets`.
+ */
+export function portTaken(serverLog: string): boolean {
+  return /could not bind .*Address already in use/.test(serverLog) && /could not create any TCP\/IP sockets/.test(serverLog);
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

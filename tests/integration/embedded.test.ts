@@ -70,4 +70,40 @@ describe('the embedded server', () => {
       busy.close();
     }
   });
+
+  it('two projects starting at once on the same free port: the one that loses the race moves to another port', async () => {
+    // both find the port free (before either server binds it), as two processes starting their
+    // first build at once both find DEFAULT_PORT free
+    const probe = await listen(0);
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const states = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const dir = await mkdtemp(join(tmpdir(), `strata-race-${name}-`));
+        dirs.push(dir);
+        const state = join(dir, '.strata');
+        await mkdir(state);
+        await writeFile(join(state, 'server.json'), JSON.stringify({ port, user: 'strata', password: 'pw-123', database: 'strata' }));
+        return state;
+      }),
+    );
+    const lines: string[] = [];
+    const servers = await Promise.allSettled(states.map((state) => startEmbedded(state, (line) => lines.push(line))));
+    try {
+      expect(servers.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled']);
+      const [a, b] = servers.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof startEmbedded>>>).value);
+      expect(new Set([a!.state.port, b!.state.port]).size).toBe(2);
+      expect([a!.state.port, b!.state.port]).toContain(port);
+      expect(lines.some((l) => l.startsWith(`port ${port} was taken while the embedded server started`))).toBe(true);
+      for (const [i, server] of [a!, b!].entries()) {
+        expect(JSON.parse(await readFile(join(states[i]!, 'server.json'), 'utf8')).port).toBe(server.state.port);
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+        await client.end();
+      }
+    } finally {
+      for (const s of servers) if (s.status === 'fulfilled') await s.value.stop();
+    }
+  });
 });

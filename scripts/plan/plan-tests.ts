@@ -39,8 +39,12 @@ export function planTests(
       return { schema: '?', name: '?' };
     };
     const full = resolveTokens(test.sql, manifest.tokens, resolve);
-    const check = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
     const byKeys = added === undefined && runnable ? scopeKeys(test) : undefined;
+    // a row-local test scoped by keys runs its own (scoped) query: the shared pass over its
+    // subject would read every row
+    const check = byKeys !== undefined && test.check?.kind === 'row'
+      ? undefined
+      : resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
     const sql = byKeys ?? full;
     const scoped = added !== undefined ? { scopedToAdded: true as const } : byKeys !== undefined ? { scopedToKeys: test.scopeBy! } : {};
     if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }), ...scoped });

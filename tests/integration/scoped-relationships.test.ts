@@ -11,7 +11,9 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 // from a view over incremental staging (as silver.order_lines.invoice_no → orders), an
 // incremental build checks only the values its batch touched, in both relations, and a bad line
 // of the batch still fails it, with that line's value the row kept; a bad old line planted among
-// the published rows is not read again; --full-refresh reads every line and reports it.
+// the published rows is not read again; --full-refresh reads every line and reports it. The
+// view's not_null test checks the view's changed rows (its input's changed rows through the view)
+// the same way.
 let dir: string;
 let testDb: TestDatabase;
 let db: Database;
@@ -27,6 +29,7 @@ models:
     columns:
       - name: invoice
         data_tests:
+          - not_null
           - relationships:
               to: ref('invoices')
               field: invoice
@@ -83,6 +86,12 @@ function relationship(build: BuildOutcome) {
   return { status: found.status, failures: found.failures, scoped: /invoice values this build touched/.test(found.message ?? '') };
 }
 
+function notNull(build: BuildOutcome) {
+  const found = build.report.tests.find((t) => t.id.startsWith('test.not_null.all_lines.invoice'));
+  if (!found) throw new Error(`no not_null test in ${build.report.tests.map((t) => t.id).join(', ')}`);
+  return { status: found.status, failures: found.failures, scoped: /rows this build changed/.test(found.message ?? '') };
+}
+
 async function kept(build: BuildOutcome): Promise<number[]> {
   const r = await db.pool.query<{ invoice: number }>(
     `select (row_data->>'invoice')::int as invoice from strata_meta.test_failures
@@ -106,30 +115,39 @@ describe('relationships from a view over incremental models', () => {
 
     // an old line naming invoice 999, planted among the published rows and in the source (as if
     // it had slipped in): scoped checks do not read it again
-    await db.pool.query(`insert into rel_src.lines values (1, 1000, 999)`);
-    await db.pool.query(`insert into ${await partitionOf('model.lines')} (batch, line, invoice, _strata_gen, _strata_from)
-                         select 1, 1000, 999, _strata_gen, _strata_from from ${await partitionOf('model.lines')} limit 1`);
+    await db.pool.query(`insert into rel_src.lines values (1, 1000, 999), (1, 1001, null)`);
+    for (const [line, invoice] of [[1000, 999], [1001, null]] as const) {
+      await db.pool.query(`insert into ${await partitionOf('model.lines')} (batch, line, invoice, _strata_gen, _strata_from)
+                           select 1, $1::int, $2::int, _strata_gen, _strata_from from ${await partitionOf('model.lines')} limit 1`, [line, invoice]);
+    }
     await land(2, range(41, 50));
     const second = await buildProject(db, dir);
     expect(second.exitCode, whyNot(second)).toBe(0);
     expect(relationship(second)).toEqual({ status: 'pass', failures: 0, scoped: true });
+    expect(notNull(second)).toEqual({ status: 'pass', failures: 0, scoped: true });
 
-    // a batch with a line of invoice 77, which has no invoice row: the scoped test fails on it
+    // a batch with a line of invoice 77, which has no invoice row, and a line without an
+    // invoice: the scoped tests fail on them
     await land(3, range(51, 55), [77]);
+    await db.pool.query(`insert into rel_src.lines values (3, 100, null)`);
     const third = await buildProject(db, dir);
     expect(third.exitCode).toBe(1);
     expect(relationship(third)).toEqual({ status: 'fail', failures: 3, scoped: true });
     expect(await kept(third)).toEqual([77, 77, 77]);
+    expect(notNull(third)).toEqual({ status: 'fail', failures: 1, scoped: true });
+    await db.pool.query(`delete from rel_src.lines where batch = 3 and invoice is null`);
 
     // its invoice arrives in the next batch: the lines of batch 3 pass now
     await db.pool.query(`insert into rel_src.invoices values (4, 77)`);
     const fourth = await buildProject(db, dir);
     expect(fourth.exitCode, whyNot(fourth)).toBe(0);
     expect(relationship(fourth)).toEqual({ status: 'pass', failures: 0, scoped: true });
+    expect(notNull(fourth)).toEqual({ status: 'pass', failures: 0, scoped: true });
 
     // --full-refresh reads every line: the planted one is reported
     const full = await buildProject(db, dir, { fullRefresh: true });
     expect(full.exitCode).toBe(1);
     expect(relationship(full)).toEqual({ status: 'fail', failures: 1, scoped: false });
+    expect(notNull(full)).toEqual({ status: 'fail', failures: 1, scoped: false });
   });
 });

@@ -48,7 +48,7 @@
 -- Months before the first recomputed one keep their rows plus the differences; the customer base
 -- carries over from the last of them. Months that no longer exist (as-of time moved back) are
 -- removed by tombstones. The result equals a full rebuild (tested in
--- tests/integration/kpi-monthly-incremental.test.ts, retract.test.ts and online-retail.test.ts).
+-- tests/integration/incremental-gold.test.ts, retract.test.ts and online-retail.test.ts).
 -- A change of the var churn_days changes every month: build with --full-refresh then.
 
 with

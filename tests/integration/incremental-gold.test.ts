@@ -10,7 +10,8 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 
 // kpi_monthly adds each changed customer's contributions now minus before to the kept months
-// (models/gold/kpi_monthly.sql). Every kind of batch that exercises a different part of that is
+// (models/gold/kpi_monthly.sql), and customer_clv_summary recomputes only the changed customers
+// while no as-of day moves. Every kind of batch that exercises a different part of these is
 // built incrementally and compared row for row with a full refresh of the same data:
 //   1. new customers with whole histories (every month changes: the bench's hard case);
 //   2. existing customers buying again in the middle of the history, the as-of time unchanged
@@ -21,9 +22,9 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 //   4. a line of an existing order dated earlier than its other lines (the order leaves its
 //      month for an earlier one: that month's newest batch is read again).
 const PROJECT = join(import.meta.dirname, '..', '..');
-// kpi_monthly and what it reads; customer_features gives the as-of time
-const SELECT = ['+kpi_monthly'];
-const COMPARED = { 'model.kpi_monthly': '*', 'model.orders': '*' };
+// the models and what they read; customer_features gives the as-of time
+const SELECT = ['+kpi_monthly', '+customer_clv_summary'];
+const COMPARED = { 'model.kpi_monthly': '*', 'model.customer_clv_summary': '*', 'model.orders': '*' };
 const HEADER = 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country';
 
 let dir: string;
@@ -31,8 +32,8 @@ let testDb: TestDatabase;
 let db: Database;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'strata-kpi-monthly-'));
-  testDb = await createTestDatabase('kpi_monthly_incr');
+  dir = await mkdtemp(join(tmpdir(), 'strata-incremental-gold-'));
+  testDb = await createTestDatabase('incremental_gold');
   db = await openTestProjectDb(testDb.url, PROJECT);
 });
 
@@ -90,7 +91,7 @@ function againSql(customers: number, firstInvoice: number, date: string): string
        and quantity > 0 and unit_price > 0`;
 }
 
-describe('kpi_monthly, incremental', () => {
+describe('kpi_monthly and customer_clv_summary, incremental', () => {
   it('equals a full refresh after new whole histories, repeat purchases mid-history and the next day, and an order that moves month', async () => {
     await generate(db.pool, { customers: 120, seed: 51 });
     await build();

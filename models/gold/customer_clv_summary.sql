@@ -88,8 +88,9 @@ ceil(({{ days }})::numeric / 30.4375)::integer
 -- the purchase days in the holdout. They are null for customers who first bought in the holdout.
 
 -- Incremental (delete+insert on customer_id): a customer's row depends only on her orders and
--- on her source's as-of day (which fixes the grid, the ages and the holdout). While no source's
--- as-of day moved and no retraction is pending, a build recomputes only the customers with an
+-- on her source's as-of day (which fixes the grid, the ages and the holdout), given the vars.
+-- While no source's as-of day moved, no var changed a source's time unit or holdout, and no
+-- retraction is pending, a build recomputes only the customers with an
 -- order newer than the watermark (last_batch_id), read through orders' customer_id index, so
 -- the cost grows with the batch. Otherwise every customer is recomputed (every age changes), and
 -- customers left without orders are removed by tombstones. The test of the first case is a
@@ -104,8 +105,15 @@ select o.source, (select max(f.as_of)::date from {{ ref('customer_features') }} 
 select o.source, (max(o.ordered_at) + interval '1 day')::date as as_of_day from {{ ref('orders') }} as o group by o.source
 {%- endif -%}
 {%- endset %}
+{#- a source's rows were made with other vars: its time unit (clv_time_unit, clv_discrete_sources) or its holdout (clv_holdout_weeks) differs #}
+{%- set discrete_list -%}
+{%- if discrete %}p.source in ({% for name in discrete.keys() %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}){% else %}false{% endif -%}
+{%- endset %}
+{%- set other_vars -%}
+p.time_unit <> case when {{ discrete_list }} then 'calendar_month' else '{{ unit }}' end or p.holdout_start_day <> case when {{ discrete_list }} then (date_trunc('month', p.as_of_day - 1) - interval '{{ holdout_months - 1 }} months')::date else p.as_of_day - {{ 7 * holdout_weeks }} end
+{%- endset %}
 {%- set everyone -%}
-(/*strata:value*/(select exists (select 1 from (select distinct source, as_of_day from {{ this }}) as p left join ({{ now_as_of }}) as a on a.source = p.source where a.as_of_day is distinct from p.as_of_day))/*strata:end*/ or cardinality({{ pending_retraction_batches() }}) > 0)
+(/*strata:value*/(select exists (select 1 from (select distinct source, as_of_day, time_unit, holdout_start_day from {{ this }}) as p left join ({{ now_as_of }}) as a on a.source = p.source where a.as_of_day is distinct from p.as_of_day or {{ other_vars }}))/*strata:end*/ or cardinality({{ pending_retraction_batches() }}) > 0)
 {%- endset %}
 {%- endif %}
 

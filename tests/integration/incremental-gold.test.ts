@@ -20,7 +20,8 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 //   3. existing customers buying the day after the last purchase (the as-of time moves: the
 //      months from its month on are recomputed);
 //   4. a line of an existing order dated earlier than its other lines (the order leaves its
-//      month for an earlier one: that month's newest batch is read again).
+//      month for an earlier one: that month's newest batch is read again);
+//   5. no new data but other vars for customer_clv_summary (holdout, time unit).
 const PROJECT = join(import.meta.dirname, '..', '..');
 // the models and what they read; customer_features gives the as-of time
 const SELECT = ['+kpi_monthly', '+customer_clv_summary'];
@@ -47,14 +48,14 @@ async function one<T = Record<string, unknown>>(sql: string, params: unknown[] =
   return (await db.pool.query(sql, params)).rows[0] as T;
 }
 
-async function build() {
-  const outcome = await buildProject(db, PROJECT, { select: SELECT, threads: 2 });
+async function build(vars: Record<string, unknown> = {}) {
+  const outcome = await buildProject(db, PROJECT, { select: SELECT, threads: 2, vars });
   expect(outcome.exitCode, whyNot(outcome)).toBe(0);
   return outcome;
 }
 
-async function expectEqualToFullRefresh(): Promise<void> {
-  await expectIncrementalEqualsFullRefresh(db, PROJECT, COMPARED, { select: SELECT, threads: 2 });
+async function expectEqualToFullRefresh(vars: Record<string, unknown> = {}): Promise<void> {
+  await expectIncrementalEqualsFullRefresh(db, PROJECT, COMPARED, { select: SELECT, threads: 2, vars });
 }
 
 /**
@@ -134,5 +135,12 @@ describe('kpi_monthly and customer_clv_summary, incremental', () => {
     const moved = await one<{ ordered_at: string }>(`select ordered_at::text from silver.orders where invoice_no = $1`, [movedInvoice]);
     expect(moved.ordered_at).toBe('2011-03-02 09:00:00');
     await expectEqualToFullRefresh();
+
+    // 5. no new data, other vars: customer_clv_summary's holdout, then its time unit, change for
+    //    every customer
+    await build({ clv_holdout_weeks: 8 });
+    await expectEqualToFullRefresh({ clv_holdout_weeks: 8 });
+    await build({ clv_holdout_weeks: 8, clv_time_unit: 'day' });
+    await expectEqualToFullRefresh({ clv_holdout_weeks: 8, clv_time_unit: 'day' });
   }, 900_000);
 });

@@ -183,9 +183,9 @@ purchase_days as (
     {%- if is_incremental() %}
       -- every customer, or those with an order newer than the watermark
       and ({{ everyone }}
-           or o.customer_id = any (array(
+           or o.customer_id in (
                select changed.customer_id from {{ ref('orders') }} as changed
-               where changed.last_batch_id > {{ watermark('last_batch_id') }})))
+               where changed.last_batch_id > {{ watermark('last_batch_id') }}))
     {%- endif %}
     group by 1, 2, 3
 

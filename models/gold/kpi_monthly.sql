@@ -115,14 +115,16 @@ contributing_orders as (
 
     -- +1: the changed customers' orders now; -1: their orders as the published build saw them.
     -- One customer per invoice (silver_invoice_has_one_customer), so a changed order's customer
-    -- is the same before and now
+    -- is the same before and now. A semi-join, not `= any (array(…))`: orders is a table with an
+    -- index on customer_id, so the planner probes it per customer or hashes, never compares
+    -- every order with every element of a large array (a batch of a new source's members)
     select 1 as sign, customer_id, ordered_at, order_amount, last_batch_id
     from {{ ref('orders') }}
-    where customer_id = any (array(select customer_id from changed_orders))
+    where customer_id in (select customer_id from changed_orders)
     union all
     select -1, customer_id, ordered_at, order_amount, null
     from {{ ref('orders') }}
-    where customer_id = any (array(select customer_id from changed_orders))
+    where customer_id in (select customer_id from changed_orders)
       and last_batch_id <= {{ watermark('last_batch_id') }}
     union all
     select -1, customer_id, ordered_at, order_amount, null

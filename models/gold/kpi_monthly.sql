@@ -27,19 +27,28 @@
 -- Every step is a hash join or a group by on the month (no join of every order against every
 -- month), so the cost grows with the number of orders, not orders × months.
 --
--- Incremental (delete+insert on month): a month's row depends only on the orders up to its end
--- (the churn window looks back from period_end) and on the as-of time when the month holds it.
--- So a build recomputes only the months from the earliest one that can have changed:
---   - the month of the earliest order newer than any batch this table has seen (an order only
---     gains lines, so it can only move to an earlier month; a customer's first purchase only
---     moves to a changed order's month);
---   - the month holding the as-of time, before or after it moved (its period_end changes, and
---     months after a new as-of time appear or vanish);
+-- Incremental (delete+insert on month): each column but period_end and last_batch_id is a sum
+-- over customers of what one customer contributes to the month (her orders and revenue in it;
+-- 1 if she ordered in it, was acquired in it or before it, or had an order in the churn_days
+-- before its period_end). A new batch changes only the contributions of the customers it
+-- touched, so a build adds to each kept month the difference between their contributions now
+-- and when the kept row was computed, and reads only those customers' orders (by index), however
+-- many months they span: the cost grows with the batch, not with history, and distinct counts
+-- stay exact (a customer counts once per month on each side). The contributions of before are
+-- those of the orders as the published build saw them: the orders no newer than the watermark,
+-- and the changed orders' lines up to it (an order only gains lines while no batch is retracted).
+-- Months whose period_end changes are recomputed from the orders instead, as is everything when
+-- the difference method does not apply:
+--   - the months from the one holding the as-of time before or after it moved (their
+--     period_end, and so their churn window, changes; months after a new as-of time appear or
+--     vanish): every order within churn_days before them is read;
 --   - every month while a retracted batch is pending (its orders may leave any month: rare, and
---     recomputing all months is simple and exact).
--- Months before it keep their rows; the customer base carries over from the last kept month.
--- Months that no longer exist (as-of time moved back) are removed by tombstones. The result
--- equals a full rebuild (tested in tests/integration/retract.test.ts and online-retail.test.ts).
+--     recomputing all months is simple and exact), when the table is empty, or when a new order
+--     falls before the first kept month (months appear before every kept row).
+-- Months before the first recomputed one keep their rows plus the differences; the customer base
+-- carries over from the last of them. Months that no longer exist (as-of time moved back) are
+-- removed by tombstones. The result equals a full rebuild (tested in
+-- tests/integration/incremental-gold.test.ts, retract.test.ts and online-retail.test.ts).
 -- A change of the var churn_days changes every month: build with --full-refresh then.
 
 with
@@ -53,30 +62,191 @@ as_of as (
 {% if is_incremental() %}
 previous as (
 
-    -- the newest batch with an order here (the watermark) and the as-of time of the last build
-    select max(last_batch_id) as last_batch_id, max(period_end) as as_of
+    -- the as-of time of the last build and its first month
+    select max(period_end) as as_of, min(month) as first_month
     from {{ this }}
+
+),
+
+changed_orders as (
+
+    -- the orders newer than any batch this table has seen (the watermark), through the index on
+    -- last_batch_id
+    select invoice_no, customer_id, ordered_at
+    from {{ ref('orders') }}
+    where last_batch_id > {{ watermark('last_batch_id') }}
 
 ),
 
 recompute_from as (
 
-    select coalesce(least(
-        (select date_trunc('month', min(ordered_at)) from {{ ref('orders') }}
-          where last_batch_id > (select coalesce(last_batch_id, 0) from previous)),
-        date_trunc('month', least((select as_of from previous), (select as_of from as_of)) - interval '1 microsecond'),
-        case when exists (select 1 from {{ ref('pending_retractions') }}) then '-infinity'::timestamp end
-    ), '-infinity'::timestamp) as month_start
+    select case
+        when (select first_month from previous) is null
+          or exists (select 1 from {{ ref('pending_retractions') }})
+          or (select min(ordered_at) from changed_orders) < (select first_month from previous)
+            then '-infinity'::timestamp
+        when (select as_of from previous) is distinct from (select as_of from as_of)
+            then date_trunc('month', least((select as_of from previous), (select as_of from as_of)) - interval '1 microsecond')
+        -- the as-of time did not move: every month is kept, with the differences
+        else 'infinity'::timestamp
+    end as month_start
+
+),
+
+-- the difference method, for the months before recompute_from
+
+earlier_versions as (
+
+    -- the changed orders as the published build counted them: their lines up to the watermark
+    -- (none for a new order), aggregated as orders aggregates them
+    select
+        invoice_no,
+        min(customer_id)                as customer_id,
+        min(invoiced_at)                as ordered_at,
+        sum(line_amount)                as order_amount
+    from {{ ref('order_lines') }}
+    where invoice_no = any (array(select invoice_no from changed_orders))
+      and batch_id <= {{ watermark('last_batch_id') }}
+    group by invoice_no
+
+),
+
+contributing_orders as (
+
+    -- +1: the changed customers' orders now; -1: their orders as the published build saw them.
+    -- One customer per invoice (silver_invoice_has_one_customer), so a changed order's customer
+    -- is the same before and now. A semi-join, not `= any (array(…))`: orders is a table with an
+    -- index on customer_id, so the planner probes it per customer or hashes, never compares
+    -- every order with every element of a large array (a batch of a new source's members)
+    select 1 as sign, customer_id, ordered_at, order_amount, last_batch_id
+    from {{ ref('orders') }}
+    where customer_id in (select customer_id from changed_orders)
+    union all
+    select -1, customer_id, ordered_at, order_amount, null
+    from {{ ref('orders') }}
+    where customer_id in (select customer_id from changed_orders)
+      and last_batch_id <= {{ watermark('last_batch_id') }}
+    union all
+    select -1, customer_id, ordered_at, order_amount, null
+    from earlier_versions
+
+),
+
+changed_customer_months as (
+
+    select
+        sign,
+        customer_id,
+        date_trunc('month', ordered_at)                         as month_start,
+        count(*)                                                as orders,
+        sum(order_amount)                                       as revenue,
+        max(ordered_at)                                         as last_ordered_at,
+        max(last_batch_id)                                      as last_batch_id
+    from contributing_orders
+    group by 1, 2, 3
+
+),
+
+changed_firsts as (
+
+    -- each changed customer's first month, now (+1) and before (-1)
+    select sign, min(month_start) as month_start
+    from changed_customer_months
+    group by sign, customer_id
+
+),
+
+kept as (
+
+    -- the kept months a changed customer can contribute to; their period_end does not change
+    select *
+    from {{ this }}
+    where month < (select month_start from recompute_from)
+      and month >= (select min(month_start) from changed_customer_months)
+
+),
+
+sales_changes as (
+
+    select
+        k.month,
+        sum(c.sign * c.orders)                                  as orders,
+        sum(c.sign * c.revenue)                                 as revenue,
+        sum(c.sign)                                             as purchasing_customers,
+        max(c.last_batch_id)                                    as last_batch_id
+    from kept as k
+    join changed_customer_months as c on c.month_start = k.month
+    group by k.month
+
+),
+
+activity_changes as (
+
+    -- as activity below, for each side: a customer counts once in a month she is active in
+    select month, sum(sign) as active_customers
+    from (
+        select distinct c.sign, c.customer_id, k.month
+        from changed_customer_months as c
+        cross join lateral generate_series(
+            c.month_start,
+            c.last_ordered_at + make_interval(days => {{ var('churn_days', 90) }}),
+            interval '1 month'
+        ) as reached (month_start)
+        join kept as k on k.month = reached.month_start::date
+        where c.last_ordered_at <= k.period_end
+          and c.last_ordered_at > k.period_end - make_interval(days => {{ var('churn_days', 90) }})
+    ) as active
+    group by month
+
+),
+
+left_months as (
+
+    -- months a changed order left (lines with an earlier date joined it): their newest batch
+    -- may have been that order's, so it is read again from the month's orders
+    select distinct date_trunc('month', e.ordered_at)::date as month
+    from earlier_versions as e
+    join changed_orders as o on o.invoice_no = e.invoice_no
+    where date_trunc('month', e.ordered_at) <> date_trunc('month', o.ordered_at)
+
+),
+
+differences as (
+
+    select
+        k.month,
+        k.period_end,
+        k.customers + coalesce((select sum(f.sign) from changed_firsts as f where f.month_start <= k.month), 0)
+                                                                as customers,
+        (k.new_customers + coalesce((select sum(f.sign) from changed_firsts as f where f.month_start = k.month), 0))::bigint
+                                                                as new_customers,
+        (k.purchasing_customers + coalesce(s.purchasing_customers, 0))::bigint as purchasing_customers,
+        (k.active_customers + coalesce(a.active_customers, 0))::bigint as active_customers,
+        (k.orders + coalesce(s.orders, 0))::bigint              as orders,
+        k.revenue + coalesce(s.revenue, 0)                      as revenue,
+        case
+            when k.month in (select month from left_months) then (
+                select max(o.last_batch_id) from {{ ref('orders') }} as o
+                where o.ordered_at >= k.month and o.ordered_at < k.month + interval '1 month')
+            else greatest(k.last_batch_id, s.last_batch_id)
+        end                                                     as last_batch_id
+    from kept as k
+    left join sales_changes as s on s.month = k.month
+    left join activity_changes as a on a.month = k.month
 
 ),
 
 base as (
 
     -- the customer base at the end of the last month kept: customers acquired before the first
-    -- recomputed month (their first purchases did not change)
+    -- recomputed month, with the changed customers' differences
     select coalesce((
         select kept.customers from {{ this }} as kept
         where kept.month = ((select month_start from recompute_from) - interval '1 month')::date
+    ), 0)
+    + coalesce((
+        select sum(f.sign) from changed_firsts as f
+        where f.month_start < (select month_start from recompute_from)
     ), 0) as customers
 
 ),
@@ -235,6 +405,26 @@ select
     false as is_tombstone{% endif %}
 from final
 {% if is_incremental() %}
+
+union all
+
+-- the kept months with the changed customers' differences (the same columns and types)
+select
+    month,
+    period_end,
+    customers,
+    new_customers,
+    purchasing_customers,
+    active_customers,
+    customers - active_customers                                       as churned_customers,
+    round((customers - active_customers)::numeric / nullif(customers, 0), 4) as churn_rate,
+    orders,
+    -- a month left without orders has revenue 0, as a full build writes it
+    case when orders = 0 then 0 else revenue end                       as revenue,
+    round(revenue / nullif(orders, 0), 2)                              as average_order_value,
+    last_batch_id,
+    false
+from differences
 
 union all
 

@@ -88,6 +88,7 @@ async function runUniqueOrQuery(pool: pg.Pool, test: PlannedTest): Promise<TestO
 /** A scoped test's result says what it checked, so a pass is not read as "every row passed". */
 function scoped(test: PlannedTest, result: TestResult): TestResult {
   const note = test.scopedToAdded ? 'checked the rows this build added'
+    : test.scopedToChanges ? 'checked the rows this build changed'
     : test.scopedToKeys ? `checked the ${test.scopedToKeys.join(', ')} values this build touched` : undefined;
   if (note === undefined) return result;
   return { ...result, message: result.message === undefined ? note : `${result.message} (${note})` };

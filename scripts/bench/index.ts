@@ -35,7 +35,7 @@ export function benchCommand(cli: CommandContext): Command {
     .description('generate, load and build in a fresh database: each stage\'s time, lines per second, peak memory, and the bare RFM query as the floor')
     .option('--lines <n>', 'order lines to generate (default 1,000,000; at least 1,000)')
     .option('--online-retail', 'load the UCI Online Retail file instead of generating')
-    .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, then build the same data with --full-refresh')
+    .option('--incremental', 'hold back the last 1% of lines, build, load them, build incrementally, build the same data with --full-refresh, then load the last days of orders again as the next days (existing customers buying again) and build incrementally')
     .option('--timeline', "print every node's start and end in each build (default: the longest)")
     .option('--ts-models <where>', "where TypeScript models run: thread (default: the build's own) or worker (a worker thread)")
     .action(cli.action(async (options: PipelineBenchOptions) => (await (await import('./pipeline.ts')).benchPipeline(options, log), 0)));

@@ -145,8 +145,14 @@ export function compileGenericTest(
         ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: args['combination_of_columns'] as string[] }
       : undefined;
     // `unique` and `unique_combination_of_columns` group by their columns: each group's verdict
-    // depends on that group's rows alone, so an incremental build may check the groups it touched
-    const grouped = spec.test === 'unique' ? [spec.column!] : spec.test === 'unique_combination_of_columns' ? (args['combination_of_columns'] as string[]) : [];
+    // depends on that group's rows alone, so an incremental build may check the groups it touched.
+    // A `relationships` test whose column and field have one name is local to it the same way: a
+    // child value fails or passes by the child and parent rows holding that value alone (a view
+    // over incremental staging, as order_lines, has no rows "added" to scope it by otherwise)
+    const grouped = spec.test === 'unique' ? [spec.column!]
+      : spec.test === 'unique_combination_of_columns' ? (args['combination_of_columns'] as string[])
+      : spec.test === 'relationships' && spec.column !== undefined && args['field'] === spec.column ? [spec.column]
+      : [];
     const scopeBy = grouped.length > 0 && grouped.every((c) => PLAIN_COLUMN.test(c)) ? [...new Set(grouped)] : undefined;
     return {
       test: spec.test,

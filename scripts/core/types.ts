@@ -419,6 +419,8 @@ export interface PlannedTest {
   readonly scopedToAdded?: true;
   /** set when the test checks only the values of its `scopeBy` columns this build touched */
   readonly scopedToKeys?: readonly string[];
+  /** set when a row-local test of a view or source checks only its subject's changed rows (plan/scoped-keys.ts) */
+  readonly scopedToChanges?: true;
 }
 
 export interface Plan {

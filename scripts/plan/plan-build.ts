@@ -3,7 +3,7 @@ import type { Manifest, Plan, PublishedState, Relation } from '../core/types.ts'
 import { buildTag, versionedSchema } from './build-tag.ts';
 import { planNode } from './plan-node.ts';
 import { planTests } from './plan-tests.ts';
-import { keyScopedSql } from './scoped-keys.ts';
+import { changedRowsScope, keyScopedSql } from './scoped-keys.ts';
 import { scopedSubject } from './scoped-tests.ts';
 import { buildLookup, publicRelationOf } from './relations.ts';
 
@@ -58,6 +58,7 @@ export function planBuild(manifest: Manifest, input: PlanInput): Plan {
       manifest, input.selected, lookup,
       (test) => scopedSubject(test, manifest, planned, input.published),
       (test) => keyScopedSql(test, keyScope),
+      (test) => changedRowsScope(test, keyScope),
     ),
     schemas,
     publishRelations,

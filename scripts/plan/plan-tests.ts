@@ -1,5 +1,6 @@
 import type { CompiledTest, Manifest, PlannedTest, Relation, TestCheck } from '../core/types.ts';
 import type { Lookup } from './relations.ts';
+import type { ChangedRowsScope } from './scoped-keys.ts';
 import { resolveTokens } from './tokens.ts';
 
 /**
@@ -17,6 +18,7 @@ export function planTests(
   lookup: (target: string) => Lookup,
   scope: (test: CompiledTest) => Relation | undefined = () => undefined,
   scopeKeys: (test: CompiledTest) => string | undefined = () => undefined,
+  scopeChanged: (test: CompiledTest) => ChangedRowsScope | undefined = () => undefined,
 ): readonly PlannedTest[] {
   const readSources = new Set(
     manifest.nodes.filter((n) => selected.has(n.id)).flatMap((n) => n.sources),
@@ -39,10 +41,19 @@ export function planTests(
       return { schema: '?', name: '?' };
     };
     const full = resolveTokens(test.sql, manifest.tokens, resolve);
-    const check = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
     const byKeys = added === undefined && runnable ? scopeKeys(test) : undefined;
-    const sql = byKeys ?? full;
-    const scoped = added !== undefined ? { scopedToAdded: true as const } : byKeys !== undefined ? { scopedToKeys: test.scopeBy! } : {};
+    const changed = added === undefined && byKeys === undefined && runnable ? scopeChanged(test) : undefined;
+    // a row-local test scoped by keys runs its own (scoped) query: the shared pass over its
+    // subject would read every row; one scoped to changed rows shares a pass over them
+    const resolved = resolveCheck(test.check, (text) => resolveTokens(text, manifest.tokens, resolve));
+    const check = byKeys !== undefined && resolved?.kind === 'row' ? undefined
+      : changed !== undefined && resolved?.kind === 'row' ? { ...resolved, subject: changed.subject }
+      : resolved;
+    const sql = byKeys ?? changed?.sql ?? full;
+    const scoped = added !== undefined ? { scopedToAdded: true as const }
+      : byKeys !== undefined ? { scopedToKeys: test.scopeBy! }
+      : changed !== undefined ? { scopedToChanges: true as const }
+      : {};
     if (runnable) planned.push({ test, sql, ...(check === undefined ? {} : { check }), ...scoped });
   }
   return planned;

@@ -64,6 +64,74 @@ export function keyScopedSql(test: CompiledTest, ctx: KeyScopeContext): string |
   }, 'strata_scoped');
 }
 
+/** A row-local test that checks only its subject's changed rows: its query, and the subject for the shared pass. */
+export interface ChangedRowsScope {
+  readonly sql: string;
+  /** the changed rows as a parenthesized query, in place of the subject relation */
+  readonly subject: string;
+}
+
+/**
+ * For a row-local test (not_null, accepted_values, expression_is_true, relationships) whose
+ * subject is a view or a source (no rows "added" to read, plan/scoped-tests.ts), the test's query
+ * and subject reading only the subject's changed rows (`changesOf`: old and new versions), or
+ * undefined when it must read every row. Scoped when all of these hold:
+ * - not --full-refresh, and the same test (same definition) passed in the published build: every
+ *   row of the published build passed it, and a row's verdict depends on that row alone, so a row
+ *   that did not change still passes and an old version among the changes passes again;
+ * - the subject's changes are known (a view over incremental models and appended sources, whose
+ *   SQL did not change; a source declaring `changes:`);
+ * - every other relation it reads (a relationships parent) did not change at all in this build,
+ *   and its condition does not read the subject a second time.
+ * For silver.order_lines (a view over incremental staging) this reads the batch's lines through
+ * the staging `__strata_changed` view instead of every line.
+ */
+export function changedRowsScope(test: CompiledTest, ctx: KeyScopeContext): ChangedRowsScope | undefined {
+  const check = test.check;
+  const published = ctx.published.buildId;
+  if (check?.kind !== 'row' || ctx.fullRefresh || published === null) return undefined;
+  if (!passedBefore(test, published, ctx.published)) return undefined;
+  const subjectId = check.subjectId;
+  const node = ctx.manifest.nodes.find((n) => n.id === subjectId);
+  if (!subjectId.startsWith('source.') && node?.config.materialized !== 'view') return undefined;
+  if (!monotoneViews(subjectId, ctx)) return undefined;
+  if (check.failsWhen.includes(check.subject)) return undefined;
+  const others = readsOf(`${test.sql}\n${check.failsWhen}`, ctx.manifest, test.attachedTo).filter((id) => id !== subjectId);
+  if (others.some((id) => changesOf(id, ctx, new Set()).kind !== 'none')) return undefined;
+  const change = changesOf(subjectId, ctx, new Set());
+  if (change.kind === 'unknown') return undefined;
+  const relation = relationOrUnknown(subjectId, ctx);
+  const rows = change.kind === 'rows' ? change.sql : `select * from ${qualified(relation)} where false`;
+  return {
+    sql: readingInstead(test.sql, ctx, (target) => (target === subjectId ? { name: relation.name, sql: rows } : undefined), 'strata_scoped'),
+    subject: `(\n${rows}\n)`,
+  };
+}
+
+/**
+ * What may make a view's rows depend on rows other than the changed input rows they come from:
+ * an aggregate or a window across rows, an anti-join, a set difference or a limit. A view whose
+ * SQL has none of these (comments left out) is a select, where, join or union all of its inputs,
+ * for which `viewChanges` is exact. A word test: it may refuse a view that would be fine (a column
+ * named `count`), never the other way round.
+ */
+const NOT_MONOTONE = /\b(group\s+by|having|distinct|over\s*\(|over\s+\w+|window|not\s+exists|not\s+in|except|intersect|limit|fetch|offset|count|sum|min|max|avg|array_agg|string_agg|json_agg|jsonb_agg|bool_and|bool_or|every|rank|row_number|lag|lead|first_value|last_value|percentile_cont|percentile_disc|mode|random|now|current_timestamp|clock_timestamp)\b/i;
+
+/**
+ * True when `id` is a source, a stored node, or a view whose SQL and every view it reads pass
+ * NOT_MONOTONE: the views a row-local test may read the changed rows of (changedRowsScope).
+ */
+function monotoneViews(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string> = new Set()): boolean {
+  if (id.startsWith('source.') || seen.has(id)) return true;
+  const node = ctx.manifest.nodes.find((n) => n.id === id);
+  if (node === undefined || node.config.materialized !== 'view') return true;
+  if (node.sql === undefined) return false;
+  const code = node.sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ');
+  if (NOT_MONOTONE.test(code)) return false;
+  const next = new Set([...seen, id]);
+  return readsOf(node.sql, ctx.manifest, undefined).every((read) => monotoneViews(read, ctx, next));
+}
+
 /**
  * `sql` as a query (`select * from (…) as <alias>`) that reads, in place of each relation token
  * `instead` gives rows for, a CTE of those rows named as the relation is (`order_lines`, so that

@@ -134,6 +134,7 @@ describe('UCI Online Retail, end to end', () => {
       'model.customer_rfm': '*',
       'model.kpis': '*',
       'model.kpi_monthly': '*',
+      'model.customer_clv_summary': '*',
       'model.customer_segments': '*',
       'model.segment_profiles': '*',
     };

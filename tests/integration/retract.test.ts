@@ -50,7 +50,7 @@ afterAll(async () => {
 
 // compared row for row with a full refresh (every model that keeps history, and the gold tables
 // built from them)
-const COMPARED = ['model.stg_retail_order_lines', 'model.orders', 'model.customers', 'model.customer_features', 'model.customer_rfm', 'model.kpis', 'model.kpi_monthly'];
+const COMPARED = ['model.stg_retail_order_lines', 'model.orders', 'model.customers', 'model.customer_features', 'model.customer_rfm', 'model.kpis', 'model.kpi_monthly', 'model.customer_clv_summary'];
 
 async function publicOf(node: string): Promise<string> {
   return (await one<{ name: string }>(`select format('%I.%I', public_schema, public_name) as name from strata_meta.live where node_id = $1`, [node])).name;

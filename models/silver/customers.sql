@@ -50,27 +50,18 @@ changed_customers as (
 ),
 {% endif %}
 
-orders as (
-
-    select * from {{ ref('orders') }}
-    {% if is_incremental() %}
-    -- = any (array(…)), not in (select …): a filter on a value the planner can push into each
-    -- leg of the silver views' unions, where it becomes an index scan on customer_id; a semi-join
-    -- over the union read every purchase line (Online Retail: 863 → 509 ms for a 5,419-line batch)
-    where customer_id = any (array(select customer_id from changed_customers))
-    {% endif %}
-
-),
-
--- not materialized: line_totals and country_lines each aggregate the lines where they are read.
+-- not materialized: invoice_lines and product_lines each aggregate the lines where they are read.
 -- On Citus, where the lines are distributed by invoice (docs/scale-out.md), each aggregate then
--- runs on the workers and only per-customer partial results travel; a CTE read twice is
--- collected whole on the coordinator first (all 414,995 Online Retail purchase lines, 102 MB,
--- and then nested loops over the collected results: 10.9 s against 3.1 s for this statement).
+-- runs on the workers and only partial results travel; a CTE read twice is collected whole on the
+-- coordinator first (all 414,995 Online Retail purchase lines, 102 MB, and then nested loops over
+-- the collected results: 10.9 s against 3.1 s for this statement).
 lines as not materialized (
 
     select * from {{ ref('order_lines') }}
     {% if is_incremental() %}
+    -- = any (array(…)), not in (select …): a filter on a value the planner can push into each
+    -- leg of the silver views' unions, where it becomes an index scan on customer_id; a semi-join
+    -- over the union read every purchase line (Online Retail: 863 → 509 ms for a 5,419-line batch)
     where customer_id = any (array(select customer_id from changed_customers))
     {% endif %}
 
@@ -85,16 +76,55 @@ returned_lines as (
 
 ),
 
+-- The purchase figures come from the lines themselves, not from orders: this model then does not
+-- wait for orders, and the two run side by side (on Online Retail each is about 2 s of the full
+-- build's critical path, docs/benchmarks.md, session 7). One pass over the lines groups them by
+-- customer, invoice and country; the orders, the purchase totals and the countries are sums over
+-- those few groups (18,536 on Online Retail against 391,150 lines). The figures are the ones orders
+-- would give: an order is an invoice with a purchase line, its time its first line's, and an
+-- invoice has one customer (tested: silver_invoice_has_one_customer, error severity, so a build in
+-- which it fails never publishes). Checked against orders in tests/integration/online-retail.test.ts.
+invoice_country_lines as (
+
+    select
+        customer_id,
+        invoice_no,
+        country,
+        count(*)                as lines,
+        sum(quantity)           as items,
+        sum(line_amount)        as amount,
+        min(invoiced_at)        as first_at,
+        max(invoiced_at)        as latest,
+        greatest(max(batch_id), max(profile_batch_id)) as last_batch_id
+    from lines
+    group by customer_id, invoice_no, country
+
+),
+
+invoices as (
+
+    -- one row per order of the customer, as in orders
+    select
+        customer_id,
+        min(first_at)           as ordered_at,
+        sum(items)              as items,
+        sum(amount)             as amount
+    from invoice_country_lines
+    group by customer_id, invoice_no
+
+),
+
 order_totals as (
 
+    -- the types are those of the sums over orders (items: a sum of bigint is numeric)
     select
         customer_id,
         min(ordered_at)         as first_purchase_at,
         max(ordered_at)         as last_purchase_at,
         count(*)                as orders,
         sum(items)              as items,
-        sum(order_amount)       as revenue
-    from orders
+        sum(amount)             as revenue
+    from invoices
     group by customer_id
 
 ),
@@ -103,18 +133,35 @@ line_totals as (
 
     select
         customer_id,
-        count(*)                    as order_lines,
-        count(distinct stock_code)  as distinct_products,
-        greatest(max(batch_id), max(profile_batch_id)) as last_batch_id
+        sum(lines)::bigint      as order_lines,
+        max(last_batch_id)      as last_batch_id
+    from invoice_country_lines
+    group by customer_id
+
+),
+
+product_lines as (
+
+    -- a hash aggregate per customer and product, then a count: the count(distinct) it replaces
+    -- sorted every purchase line by customer and product (text under the database's collation)
+    select customer_id, stock_code
     from lines
+    group by customer_id, stock_code
+
+),
+
+products as (
+
+    select customer_id, count(stock_code) as distinct_products
+    from product_lines
     group by customer_id
 
 ),
 
 country_lines as (
 
-    select customer_id, country, count(*) as lines, max(invoiced_at) as latest
-    from lines
+    select customer_id, country, sum(lines)::bigint as lines, max(latest) as latest
+    from invoice_country_lines
     group by customer_id, country
 
 ),
@@ -123,8 +170,7 @@ countries as (
 
     -- Rule: a customer's country is the country of most of their purchase lines; on a tie, the
     -- country of the latest of those purchases; then alphabetical, so the choice is stable.
-    -- (A few Online Retail customers order from two countries.) Ranked apart from the counting
-    -- (country_lines), so that Citus counts on the workers.
+    -- (A few Online Retail customers order from two countries.)
     select
         customer_id,
         country,
@@ -163,7 +209,7 @@ final as (
         l.order_lines,
         o.items,
         o.revenue,
-        l.distinct_products,
+        p.distinct_products,
 
         -- cancellations and returns
         coalesce(r.returned_lines, 0)       as returned_lines,
@@ -177,6 +223,7 @@ final as (
 
     from order_totals as o
     join line_totals as l on l.customer_id = o.customer_id
+    join products as p on p.customer_id = o.customer_id
     join countries as c on c.customer_id = o.customer_id and c.preference = 1
     left join return_totals as r on r.customer_id = o.customer_id
 
@@ -202,4 +249,8 @@ changed as (
 
 )
 
+-- in customer order, as the sort-based plan before gave it (session 7): the gold models sum
+-- floating-point figures over customers, and a sum of doubles depends on the order of its terms
+-- in the last digit (value_at_risk_share moved by 2e-18 when the rows came in hash order)
 select * from changed
+order by customer_id

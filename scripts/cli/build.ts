@@ -26,6 +26,7 @@ import { recordDiscarded, recordNode } from '../report/records.ts';
 import { writeRunResults } from '../report/run-results.ts';
 import { formatSummary, rowCount, type BuildReport } from '../report/summary.ts';
 import { blockedBy, buildEnding, type BuildEnding } from '../report/verdict.ts';
+import { DeferredIndexes } from '../execute/deferred-indexes.ts';
 import type { Compiled, CommonOptions } from './session.ts';
 
 export interface BuildOutcome {
@@ -63,9 +64,9 @@ export async function runBuild(run: BuildRun): Promise<BuildOutcome> {
   const lock = await acquireBuildLock(run.db.pool);
   try {
     const prepared = await prepareBuild(run);
-    const { lost, ...results } = await executePlan(run, prepared);
+    const { lost, unindexed, ...results } = await executePlan(run, prepared);
     const cancelled = run.cancelled?.() ?? false;
-    const blocked = blockedBy({ ...results, cancelled, ...(lost ? { lost } : {}) });
+    const blocked = blockedBy({ ...results, cancelled, ...(lost ? { lost } : {}), ...(unindexed ? { unindexed } : {}) });
     const publishStart = performance.now();
     const publishError = blocked === undefined ? await publishPlan(run, prepared, operations) : undefined;
     const publishSeconds = blocked === undefined ? (performance.now() - publishStart) / 1000 : undefined;
@@ -129,12 +130,16 @@ async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
  * Runs the plan's nodes and their tests, recording each result as it comes. When the server goes
  * away under a node, no new node starts and `lost` says why, naming the node.
  */
-async function executePlan(run: BuildRun, { buildId, published, plan }: PreparedBuild): Promise<ScheduleOutcome & { readonly lost?: string }> {
+async function executePlan(
+  run: BuildRun,
+  { buildId, published, plan }: PreparedBuild,
+): Promise<ScheduleOutcome & { readonly lost?: string; readonly unindexed?: string }> {
   const { compiled: { manifest, project }, db, log, options } = run;
   const threads = Math.max(1, options.threads);
   let lost: string | undefined;
   const cancelled = (): boolean => (run.cancelled?.() ?? false) || lost !== undefined;
   const workers = modelWorkers(run, plan, cancelled);
+  const deferredIndexes = new DeferredIndexes(db.pool);
   const context: RunContext = {
     pool: db.pool,
     projectDir: project.settings.dir,
@@ -145,6 +150,7 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     log,
     onServerLost: (reason, nodeId) => (lost ??= `${reason} while ${describeNode(nodeId, undefined)} ran`),
     ...(workers ? { tsWorkers: workers } : {}),
+    deferredIndexes,
   };
   try {
     const ran = new Map<string, NodeResult>();
@@ -161,8 +167,11 @@ async function executePlan(run: BuildRun, { buildId, published, plan }: Prepared
     });
     // with the server gone there is nothing to record into; the next build marks this one cancelled
     if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);
-    return lost ? { ...outcome, lost } : outcome;
+    // the publish needs every index the next build reads (execute/deferred-indexes.ts)
+    const unindexed = await deferredIndexes.settle();
+    return { ...outcome, ...(lost ? { lost } : {}), ...(unindexed ? { unindexed } : {}) };
   } finally {
+    await deferredIndexes.settle();
     await workers?.close();
   }
 }

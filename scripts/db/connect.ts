@@ -42,9 +42,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     max: options.poolSize ?? 10,
     application_name: options.applicationName ?? 'strata',
     // JIT costs a second or more on the mid-sized queries models run and rarely pays back; the
-    // default 4 MB work_mem sends every dedupe sort of a few hundred thousand lines to disk.
+    // default 4 MB work_mem sends every dedupe sort of a few hundred thousand lines to disk, and
+    // the default 64 MB maintenance_work_mem the sort of an index build over the staging lines.
     // (Startup options: a pooler such as PgBouncer needs them in ignore_startup_parameters.)
-    options: '-c jit=off -c work_mem=128MB',
+    options: '-c jit=off -c work_mem=128MB -c maintenance_work_mem=256MB',
   });
   // A client losing its server must not crash the process (an 'error' event nobody listens to
   // throws): idle ones are covered by the pool's handler, checked-out ones (the build lock's,

@@ -166,7 +166,15 @@ export function portTaken(serverLog: string): boolean {
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SERVER_FLAGS = '-c listen_addresses=localhost -c max_connections=200';
+/**
+ * `wal_level=minimal` (with no WAL senders, which it requires): a table or index created in the
+ * transaction that fills it is written to disk once, at commit, instead of also through the WAL
+ * (PostgreSQL's "skip WAL for new relations"); every full build creates its tables that way.
+ * Crash safety is the same: the commit waits for those files to reach disk. What it gives up,
+ * streaming replication and point-in-time recovery from archived WAL, an embedded development
+ * server does not do; a production server (DATABASE_URL) keeps its own settings.
+ */
+const SERVER_FLAGS = '-c listen_addresses=localhost -c max_connections=200 -c wal_level=minimal -c max_wal_senders=0';
 
 async function stopServer(dataDir: string, onSignal: (signal: NodeJS.Signals) => void): Promise<void> {
   for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

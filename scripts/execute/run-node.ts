@@ -4,6 +4,7 @@ import { DatabaseError, ModelError, StrataError, describeNode } from '../core/er
 import { serverLostReason } from '../db/server-lost.ts';
 import type { NodeResult, PlannedNode, PublishedState } from '../core/types.ts';
 import { storeOutputOf } from './materializations/store.ts';
+import type { DeferredIndexes } from './deferred-indexes.ts';
 import { runSqlNode } from './run-sql-node.ts';
 import { runTsNode } from './run-ts-node.ts';
 import { stackLineIn } from './stack-line.ts';
@@ -28,6 +29,11 @@ export interface RunContext {
    * not hold this thread; without them a model runs on this thread.
    */
   readonly tsWorkers?: TsWorkers;
+  /**
+   * Where a first or full build of an incremental model or snapshot leaves the index builds that
+   * only the next build reads (deferred-indexes.ts); without it they are built in the node.
+   */
+  readonly deferredIndexes?: DeferredIndexes;
 }
 
 /**
@@ -75,7 +81,7 @@ async function writeNode(planned: PlannedNode, context: RunContext): Promise<num
       await storeOutputOf(client, planned);
       return rows;
     }
-    if (node.resourceType !== 'seed') return await runSqlNode(client, planned);
+    if (node.resourceType !== 'seed') return await runSqlNode(client, planned, context.deferredIndexes);
     const file = join(context.projectDir, node.path);
     const columns = await inferSeedColumns(file, context.seedTypes.get(node.name) ?? {});
     const loaded = await loadSeed(client, planned.target, file, columns);

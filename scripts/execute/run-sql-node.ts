@@ -3,6 +3,7 @@ import { qualified, quoteIdent } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
 import { distribute } from './distribute.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
+import type { DeferredIndexes } from './deferred-indexes.ts';
 import { storeOutput } from './materializations/store.ts';
 import { resolveValues } from './resolve-values.ts';
 import { toDatabaseError } from './sql-error.ts';
@@ -11,13 +12,21 @@ import { toDatabaseError } from './sql-error.ts';
  * Runs a SQL model's materialisation steps and stores its output (materializations/store.ts) in one transaction, so a failed node leaves nothing
  * half-written in the build schema. Returns the row count the strategy marks as the node's rows.
  */
-export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode): Promise<number | null> {
+export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode, deferred?: DeferredIndexes): Promise<number | null> {
   let rows: number | null = null;
+  let later: readonly string[] = [];
   await client.query('begin');
   try {
+    // A node's commit need not wait for its WAL to reach disk: what it wrote is this build's own,
+    // invisible until the publish, whose commit is synchronous and so flushes every earlier one
+    // first. A crash before that loses at most nodes of a build that never published, which the
+    // next build forgets (as it forgets any unfinished build's).
+    await client.query('set local synchronous_commit = off');
     for (const step of stepsFor(planned)) rows = (await runStep(client, planned, step)) ?? rows;
-    await storeOutput(client, planned);
+    await storeOutput(client, planned, deferred ? (statements) => (later = statements) : undefined);
     await client.query('commit');
+    // the indexes only the next build reads: built beside the nodes that come next (deferred-indexes.ts)
+    deferred?.run(planned, later);
     return rows;
   } catch (error) {
     await client.query('rollback').catch(() => {});

@@ -9,11 +9,14 @@ export interface BuildResults {
   readonly cancelled: boolean;
   /** set when the server went away under a node (db/server-lost.ts): the reason, naming the node */
   readonly lost?: string;
+  /** set when an index built after its node (execute/deferred-indexes.ts) failed: why, naming the node */
+  readonly unindexed?: string;
 }
 
 /**
  * Why this build must not publish, or undefined when it may: a cancel, then the first node that
- * failed or was skipped, then the first error-severity test that failed (warn tests never block).
+ * failed or was skipped, then the first error-severity test that failed (warn tests never block),
+ * then an index the next build needs that could not be built.
  *
  * @example blockedBy({ nodes: [{ id: 'model.a', status: 'error', … }], tests: [], cancelled: false }) // 'model.a failed'
  */
@@ -24,7 +27,7 @@ export function blockedBy(results: BuildResults): string | undefined {
   if (failedNode) return `${failedNode.id} ${failedNode.status === 'error' ? 'failed' : 'was skipped'}`;
   const failedTest = results.tests.find(blocksPublish);
   if (failedTest) return `test ${failedTest.id} failed`;
-  return undefined;
+  return results.unindexed;
 }
 
 /** How a build ended: the status recorded, the reason it did not publish, the exit code. */

@@ -125,6 +125,31 @@ describe('UCI Online Retail, end to end', () => {
     expect(await one(`select count(*)::int as n from silver.stg_retail_order_lines where line_status = 'duplicate'`)).toEqual({ n: 5_268 });
   });
 
+  it("customers' purchase figures are the orders' and the lines' summed per customer", async () => {
+    // customers computes them from the purchase lines in one pass (by customer, invoice and
+    // country), not from orders, so that the two run side by side: the same figures and types
+    // as orders summed per customer, and the products as a count(distinct) over the lines
+    const differing = await one<{ n: number }>(`
+      with from_orders as (
+        select customer_id, min(ordered_at) as first_purchase_at, max(ordered_at) as last_purchase_at,
+               count(*) as orders, sum(lines)::bigint as order_lines, sum(items) as items, sum(order_amount) as revenue
+          from silver.orders group by customer_id
+      ), from_lines as (
+        select customer_id, count(distinct stock_code) as distinct_products from silver.order_lines group by customer_id
+      ), sums as (
+        select o.*, l.distinct_products from from_orders as o join from_lines as l using (customer_id)
+      ), ours as (
+        select customer_id, first_purchase_at, last_purchase_at, orders, order_lines, items, revenue, distinct_products
+          from silver.customers
+      )
+      select count(*)::int as n from ((select * from ours except all select * from sums)
+                                      union all (select * from sums except all select * from ours)) as d`);
+    expect(differing).toEqual({ n: 0 });
+    expect(await one(`select count(*)::int as n from silver.customers`)).toEqual(await one(`select count(distinct customer_id)::int as n from silver.orders`));
+    const types = await one(`select pg_typeof(items)::text as items, pg_typeof(revenue)::text as revenue, pg_typeof(order_lines)::text as lines from silver.customers limit 1`);
+    expect(types).toEqual({ items: 'numeric', revenue: 'numeric', lines: 'bigint' });
+  });
+
   it('the incremental result equals a full rebuild', async () => {
     const compared = {
       'model.stg_retail_order_lines': 'batch_id, source_line, line_key, line_status, invoice_no, customer_id, line_amount',

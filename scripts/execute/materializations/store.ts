@@ -25,7 +25,7 @@ export function shapeOf(p: PlannedNode): StoreShape {
  *   schema gets a view of it under the node's name. Attaching takes SHARE UPDATE EXCLUSIVE on the
  *   parent, which readers (ACCESS SHARE) neither wait for nor block.
  */
-export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+export async function storeOutput(client: pg.PoolClient, p: PlannedNode, later?: LaterIndexes): Promise<void> {
   const m = p.node.config.materialized;
   if (m === 'ephemeral') return;
   if (m === 'view' && p.node.language === 'sql') {
@@ -47,10 +47,17 @@ export async function storeOutput(client: pg.PoolClient, p: PlannedNode): Promis
     await record(client, p, { kind: 'stored', viewSql: publicViewSql(p.node.id, of, columns, 'versioned'), physical: partition, gen: p.previous.gen });
     return;
   }
-  await adopt(client, p);
+  await adopt(client, p, later);
 }
 
-async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+/**
+ * Takes the index builds of a new versioned partition that nothing in this build reads
+ * (execute/deferred-indexes.ts runs them after the node commits); without it they are built in
+ * the node's transaction.
+ */
+export type LaterIndexes = (statements: readonly string[]) => void;
+
+async function adopt(client: pg.PoolClient, p: PlannedNode, later?: LaterIndexes): Promise<void> {
   const shape = shapeOf(p);
   const columns = await storedColumns(client, p.target);
   if (p.node.config.reference && (await hasCitus(client))) {
@@ -95,20 +102,29 @@ async function adopt(client: pg.PoolClient, p: PlannedNode): Promise<void> {
   await client.query(`alter table ${qualified(parent)} attach partition ${qualified(partition)} for values in (${n})`);
   if (shape === 'versioned') {
     // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys
-    await client.query(`create index on ${qualified(partition)} (${FROM})`);
-    await client.query(`create index on ${qualified(partition)} (${TO}) where ${TO} is not null`);
+    const lookups = [
+      `create index on ${qualified(partition)} (${FROM})`,
+      `create index on ${qualified(partition)} (${TO}) where ${TO} is not null`,
+    ];
     // configured indexes cover the current versions: a unique key is unique among current rows;
     // a partial index (`where`) keeps its own condition too (e.g. first occurrences of a key)
+    const unique: string[] = [];
     for (const ix of p.node.config.indexes) {
       const where = ix.where === undefined ? `${TO} is null` : `(${ix.where}) and ${TO} is null`;
-      await client.query(
+      (ix.unique ? unique : lookups).push(
         `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')}) where ${where}`,
       );
     }
     const keys = p.node.config.uniqueKey ?? [];
     if (keys.length > 0 && !p.node.config.indexes.some((ix) => ix.columns[0] === keys[0])) {
-      await client.query(`create index on ${qualified(partition)} (${keys.map(quoteIdent).join(', ')}) where ${TO} is null`);
+      lookups.push(`create index on ${qualified(partition)} (${keys.map(quoteIdent).join(', ')}) where ${TO} is null`);
     }
+    // a unique index is built here: it checks the rows (a duplicate key fails the node, before
+    // anything reads it) and proves `unique` tests without a scan (audit/unique-index.ts). The
+    // others only serve the next build's look-ups, so they may be built after the node commits.
+    for (const sql of unique) await client.query(sql);
+    if (later) later(lookups);
+    else for (const sql of lookups) await client.query(sql);
   }
   const names = columns.map((c) => c.name);
   await client.query(buildViewSql(p.target, partition, names, shape));

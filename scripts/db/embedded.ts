@@ -101,13 +101,14 @@ export async function startEmbedded(
     // A port found free can be taken before the server binds it: every new project starts at
     // DEFAULT_PORT, and two processes starting servers of two projects at once both found it free
     // (a test run beside another: "could not bind … 54329"). Then another free port, a few times.
+    const serverLog = join(dataDir, 'server.log');
     for (let attempt = 1; ; attempt++) {
-      const logStart = await fileSize(join(dataDir, 'server.log'));
+      const logStart = await fileSize(serverLog);
       try {
-        await pgCtl(dataDir, ['start', '-w', '-t', '120', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} ${SERVER_FLAGS}`]);
+        await pgCtl(dataDir, ['start', '-w', '-t', '120', '-l', serverLog, '-o', `-p ${port} ${SERVER_FLAGS}`]);
         break;
       } catch (error) {
-        const said = (await readFile(join(dataDir, 'server.log')).catch(() => Buffer.alloc(0))).subarray(logStart).toString();
+        const said = (await readFile(serverLog).catch(() => Buffer.alloc(0))).subarray(logStart).toString();
         if (attempt >= 3 || !portTaken(said)) throw error;
         const taken = port;
         port = await freePort();

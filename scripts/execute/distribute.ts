@@ -29,16 +29,15 @@ export async function distribute(client: pg.PoolClient, relation: Relation, colu
     [name],
   );
   const partner = colocateWith === undefined ? undefined : qualified(colocateWith);
-  if (partner !== undefined && (await sameDistributionType(client, name, column, partner))) {
-    await client.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [name, column, partner]);
-  }
-  else await client.query(`select create_distributed_table($1::regclass, $2)`, [name, column]);
+  const colocated = partner !== undefined && (await sameDistributionType(client, name, column, partner));
+  // 'default': Citus's own choice, as create_distributed_table without the argument
+  await client.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [name, column, colocated ? partner : 'default']);
   if (kind.rows[0]?.kind === 'r' && kind.rows[0].rows) await client.query(`select truncate_local_data_after_distributing_table($1::regclass)`, [name]);
 }
 
 /**
- * True when `partner` is a hash-distributed table whose distribution column has the type of
- * `relation`'s `column`: what Citus needs to co-locate the two. (A node whose `distributed_by`
+ * True when `partner` is a hash-distributed table whose distribution column has the type and
+ * collation of `relation`'s `column`: what Citus needs to co-locate the two. (A node whose `distributed_by`
  * changed is distributed anew, by Citus's default.)
  */
 async function sameDistributionType(client: pg.PoolClient, relation: string, column: string, partner: string): Promise<boolean> {

@@ -4,9 +4,9 @@ import type { PlannedTest } from '../core/types.ts';
 /** A row-local test (its check is `row`) and its subject, resolved. */
 export type RowTest = PlannedTest & { readonly check: { readonly kind: 'row'; readonly subject: string; readonly failsWhen: string } };
 
-/** True for tests that can be counted in a shared pass over their subject. */
+/** True for tests that are counted in a shared pass over their subject (not an `ownQuery` one). */
 export function isRowTest(test: PlannedTest): test is RowTest {
-  return test.check?.kind === 'row';
+  return test.check?.kind === 'row' && test.check.ownQuery !== true;
 }
 
 /**

@@ -35,7 +35,7 @@ export interface GenericTest {
 }
 
 /** A test's query, and for row-local tests the condition a failing row meets (before `where`). */
-type Built = string | { readonly sql: string; readonly fails: string };
+type Built = string | { readonly sql: string; readonly fails: string; readonly ownQuery?: true };
 
 type Builder = (input: {
   readonly relation: string;
@@ -76,7 +76,12 @@ const TESTS: Readonly<Record<string, { readonly args: readonly string[]; readonl
       const target = resolve(to);
       if ('error' in target) problem(target.error);
       reads.push(target.id);
-      return { sql: relationshipsSql(relation, needColumn(column), target.token, field, where), fails: relationshipsFails(column!, target.token, field) };
+      // its own anti-join query, not a `not in` in the shared pass (TestCheck, `ownQuery`)
+      return {
+        sql: relationshipsSql(relation, needColumn(column), target.token, field, where),
+        fails: relationshipsFails(column!, target.token, field),
+        ownQuery: true,
+      };
     },
   },
   expression_is_true: {
@@ -139,7 +144,8 @@ export function compileGenericTest(
     const built = definition.build({ relation: subject.token, column: spec.column, args, where: where as string | undefined, resolve, reads });
     const sql = typeof built === 'string' ? built : built.sql;
     const check: TestCheck | undefined =
-      typeof built !== 'string' ? { kind: 'row', subjectId: subject.id, subject: subject.token, failsWhen: failsWhen(built.fails, where as string | undefined) }
+      typeof built !== 'string'
+        ? { kind: 'row', subjectId: subject.id, subject: subject.token, failsWhen: failsWhen(built.fails, where as string | undefined), ...(built.ownQuery ? { ownQuery: true } : {}) }
       : spec.test === 'unique' && where === undefined ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: [spec.column!] }
       : spec.test === 'unique_combination_of_columns' && where === undefined
         ? { kind: 'unique', subjectId: subject.id, subject: subject.token, columns: args['combination_of_columns'] as string[] }

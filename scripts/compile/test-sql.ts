@@ -74,6 +74,9 @@ export const acceptedValuesFails = (column: string, values: readonly string[]): 
 export const expressionFails = (expression: string, column?: string): string =>
   `not (${column === undefined ? expression : `${column} ${expression}`})`;
 
-/** `not in` a subquery without nulls: PostgreSQL hashes it once, and a null cannot hide a miss. */
+/**
+ * The rows relationshipsSql returns, as a condition on one child row (for scoping: the test runs
+ * its own query, TestCheck `ownQuery`). Without nulls in the subquery, a null cannot hide a miss.
+ */
 export const relationshipsFails = (column: string, to: string, field: string): string =>
   `${column} is not null and ${column} not in (select ${field} from ${to} where ${field} is not null)`;

@@ -286,14 +286,18 @@ export type CompiledNode = CompiledSqlNode | CompiledTsNode | CompiledSeedNode;
  * How the audit may run a generic test without its own scan. Its SQL stays the reference (it
  * gives the failure count and the failing rows); a check only proves the test passes cheaply.
  * - `row`: the test fails exactly on the rows of `subject` where `failsWhen` holds (not_null,
- *   accepted_values, expression_is_true, relationships), so every such test of one subject is
- *   counted in one pass over it: `count(*) filter (where failsWhen)` each.
+ *   accepted_values, expression_is_true, relationships), so it may check only the rows a build
+ *   added or changed, and every such test of one subject is counted in one pass over it:
+ *   `count(*) filter (where failsWhen)` each. A test with `ownQuery` (relationships) runs its own
+ *   query instead: inside the pass, its `not in (select …)` is a SubPlan that Citus runs once per
+ *   row on the workers, and that PostgreSQL stops hashing when the parent's keys outgrow
+ *   `hash_mem`; its own query is an anti-join, hashed on both.
  * - `unique`: a unique index on exactly `columns` of `subject` proves the test passes without a
  *   scan (`unique`, `unique_combination_of_columns`).
  * `subject` and `failsWhen` hold relation tokens until plan resolves them.
  */
 export type TestCheck =
-  | { readonly kind: 'row'; readonly subjectId: string; readonly subject: string; readonly failsWhen: string }
+  | { readonly kind: 'row'; readonly subjectId: string; readonly subject: string; readonly failsWhen: string; readonly ownQuery?: true }
   | { readonly kind: 'unique'; readonly subjectId: string; readonly subject: string; readonly columns: readonly string[] };
 
 export interface CompiledTest {

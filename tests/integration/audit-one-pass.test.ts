@@ -42,7 +42,7 @@ function planned(name: string, sql: string, check?: TestCheck): PlannedTest {
     ...(check ? { check } : {}),
   };
 }
-const row = (condition: string, where?: string): TestCheck => ({ kind: 'row', subjectId: 'model.child', subject: C, failsWhen: failsWhen(condition, where) });
+const row = (condition: string, where?: string): Extract<TestCheck, { kind: 'row' }> => ({ kind: 'row', subjectId: 'model.child', subject: C, failsWhen: failsWhen(condition, where) });
 
 const TESTS = [
   planned('not_null_id', notNullSql(C, 'id'), row(notNullFails('id'))),
@@ -50,7 +50,7 @@ const TESTS = [
   planned('accepted_status', acceptedValuesSql(C, 'status', ["'a'", "'b'"]), row(acceptedValuesFails('status', ["'a'", "'b'"]))),
   planned('amount_positive', expressionIsTrueSql(C, '> 0', 'amount'), row(expressionFails('> 0', 'amount'))),
   planned('amount_positive_where', expressionIsTrueSql(C, '> 0', 'amount', "status = 'a'"), row(expressionFails('> 0', 'amount'), "status = 'a'")),
-  planned('child_has_parent', relationshipsSql(C, 'id', '"public"."parent"', 'id'), row(relationshipsFails('id', '"public"."parent"', 'id'))),
+  planned('child_has_parent', relationshipsSql(C, 'id', '"public"."parent"', 'id'), { ...row(relationshipsFails('id', '"public"."parent"', 'id')), ownQuery: true }),
   planned('broken', expressionIsTrueSql(C, 'no_such_column > 0'), row(expressionFails('no_such_column > 0'))),
   planned('unique_keyed', uniqueSql('"public"."keyed"', 'id'), { kind: 'unique', subjectId: 'model.keyed', subject: '"public"."keyed"', columns: ['id'] }),
   planned('unique_child', uniqueSql(C, 'id'), { kind: 'unique', subjectId: 'model.child', subject: C, columns: ['id'] }),
@@ -91,6 +91,14 @@ describe('data tests in one pass per model', () => {
     expect(sample('test.amount_positive')).toEqual([{ id: 3, status: 'zz', amount: -1 }]);
     expect(sample('test.not_null_id')).toEqual([{ id: null, status: 'b', amount: 2 }]);
     expect(sample('test.not_null_status')).toBeUndefined();
+  });
+
+  it('a test with its own query (relationships) runs it, and is not counted in the shared pass', async () => {
+    // the pass would count no failing row for this condition and report a pass without the query
+    const own = planned('own_query', relationshipsSql(C, 'id', '"public"."parent"', 'id'), { ...row('false'), ownQuery: true });
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const [result] = await runTests(db.pool, build, [own, TESTS[0]!], { concurrency: 1 });
+    expect(result).toMatchObject({ id: 'test.own_query', status: 'fail', failures: 3 });
   });
 
   it('a unique index on the stored partition proves a unique test on a build view of it', async () => {

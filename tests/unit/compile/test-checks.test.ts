@@ -22,7 +22,9 @@ describe('checks: how a generic test can pass without its own scan', () => {
     expect(only(spec('expression_is_true', 'amount', { expression: '> 0' })).check).toMatchObject({ failsWhen: '(not (amount > 0))' });
     expect(only(spec('relationships', 'customer_id', { to: "ref('customers')", field: 'id' })).check).toMatchObject({
       failsWhen: '(customer_id is not null and customer_id not in (select id from <<rel:model.customers>> where id is not null))',
+      ownQuery: true,
     });
+    expect(only(spec('not_null', 'id')).check).not.toHaveProperty('ownQuery');
     expect(only(spec('not_null', 'id', { where: "status = 'x'" })).check).toMatchObject({ failsWhen: "(status = 'x') and (id is null)" });
   });
 

@@ -108,41 +108,36 @@ async function insertFeatureDrift(
   await sql.raw(`
     insert into ${qualified(out)} (kind, name, psi, ks, bins, baseline_customers, current_customers, baseline_build_id, build_id)
     with values_of as (
-        select 'b'::text as side, ${column}::double precision as v from ${qualified(before)}
+        select false as is_new, ${column}::double precision as v from ${qualified(before)}
         union all
-        select 'c', ${column}::double precision from ${qualified(now)}
+        select true, ${column}::double precision from ${qualified(now)}
     ),
     sizes as (
-        select count(*) filter (where side = 'b') as nb, count(*) filter (where side = 'c') as nc from values_of
+        select count(*) filter (where not is_new) as nb, count(*) filter (where is_new) as nc,
+               count(v) filter (where not is_new) as nb_values, count(v) filter (where is_new) as nc_values
+        from values_of
     ),
     edges as (
         -- the published build's quantiles; equal cut points (a value shared by many) merge
         select coalesce((select array_agg(distinct q order by q) from unnest(percentile_cont(array[${cuts.join(', ')}]::double precision[]) within group (order by v)) as q), '{}') as e
-        from values_of where side = 'b' and v is not null
-    ),
-    binned as (
-        select side, case when v is null then -1 else width_bucket(v, e) end as bin
-        from values_of cross join edges
+        from values_of where not is_new and v is not null
     ),
     shares as (
-        select bin,
-               greatest(count(*) filter (where side = 'b')::double precision / nullif(s.nb, 0), 1e-4) as b,
-               greatest(count(*) filter (where side = 'c')::double precision / nullif(s.nc, 0), 1e-4) as c
-        from binned cross join sizes as s
-        group by bin, s.nb, s.nc
-    ),
-    per_value as (
-        select v, count(*) filter (where side = 'b') as nb, count(*) filter (where side = 'c') as nc
-        from values_of where v is not null group by v
+        select greatest(count(*) filter (where not is_new)::double precision / nullif(s.nb, 0), 1e-4) as b,
+               greatest(count(*) filter (where is_new)::double precision / nullif(s.nc, 0), 1e-4) as c
+        from values_of cross join edges cross join sizes as s
+        group by case when v is null then -1 else width_bucket(v, e) end, s.nb, s.nc
     ),
     cumulative as (
-        select sum(nb) over (order by v)::double precision / nullif(sum(nb) over (), 0) as fb,
-               sum(nc) over (order by v)::double precision / nullif(sum(nc) over (), 0) as fc
-        from per_value
+        -- each side's count of values at or below each value: one sort, the peers of a tie
+        -- counted together (the default frame), so a tie is one step of the distribution function
+        select count(*) filter (where not is_new) over (order by v) as at_or_below_b,
+               count(*) filter (where is_new) over (order by v) as at_or_below_c
+        from values_of where v is not null
     )
     select 'feature', ${quoteLiteral(feature)},
            (select sum((c - b) * ln(c / b)) from shares),
-           (select max(abs(fb - fc)) from cumulative),
+           (select max(abs(at_or_below_b::double precision / nullif(s.nb_values, 0) - at_or_below_c::double precision / nullif(s.nc_values, 0))) from cumulative),
            (select count(*)::integer from shares),
            s.nb, s.nc, ${constants.baselineBuild ?? 'null'}, ${constants.buildId}
     from sizes as s`).execute(db);

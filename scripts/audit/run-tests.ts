@@ -13,8 +13,9 @@ export interface RunTestsOptions {
 
 /**
  * Runs a batch of data tests (a node's, or the source tests) and records each result:
- * - row-local tests (not_null, accepted_values, expression_is_true, relationships) of one subject
- *   share one pass over it; a test that counts failing rows there is run again on its own, so its
+ * - row-local tests (not_null, accepted_values, expression_is_true) of one subject share one
+ *   pass over it (relationships run their own anti-join: TestCheck `ownQuery`); a test that
+ *   counts failing rows there is run again on its own, so its
  *   failure count and failing rows are exactly what its own query returns;
  * - a `unique` test on a column with a unique index passes without a scan;
  * - every other test runs its own query.

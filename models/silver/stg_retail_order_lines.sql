@@ -8,7 +8,8 @@
             {'columns': ['customer_id']},
             {'columns': ['invoice_key', 'invoice_no']},
             {'columns': ['line_key'], 'where': "line_status not in ('duplicate', 'retracted')"}
-        ]
+        ],
+        sql_header="set local random_page_cost = 1.1"
     )
 }}
 
@@ -26,6 +27,12 @@
 -- build with --full-refresh.) A batch retracted since the last build (npm run load -- --retract)
 -- is the one change to old lines: its lines are written again as 'retracted', and the later
 -- copies of its first occurrences are ranked again (one of them is now the first).
+-- sql_header: this statement is planned with random_page_cost 1.1 (PostgreSQL's default 4 is for
+-- disks that seek). At 4 the duplicate look-up below hashed every held line instead of probing
+-- the line_key index once the batch passed about 2% of the history: 0.82 s for 13,172 Online
+-- Retail lines (0.68 s of it hashing 558,159 held lines), and 21.0 s for a 250,058-line batch
+-- on 10 M lines against 4.0 s for a 99,113-line one. Only here: set for every model, it made
+-- customers' read of its changed customers' lines twice as slow at 10 M (docs/benchmarks.md).
 -- The indexes serve the models downstream: orders and customers look up the lines of the
 -- invoices and customers that new batches touched, and every watermark reads batch_id. The
 -- partial index on line_key holds the first occurrence of each content (of batches not retracted): the duplicate check of an

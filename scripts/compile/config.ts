@@ -10,7 +10,7 @@ export type ConfigKind = 'sql' | 'ts' | 'seed';
 const KNOWN_KEYS = [
   'materialized', 'schema', 'alias', 'tags', 'enabled', 'unique_key', 'incremental_strategy', 'indexes',
   'strategy', 'updated_at', 'check_cols', 'hard_deletes', 'invalidate_hard_deletes', 'pii', 'column_types',
-  'tombstone_column', 'distributed_by',
+  'tombstone_column', 'distributed_by', 'sql_header',
 ];
 /** dbt keys accepted for compatibility; they change nothing in strata. */
 const IGNORED_KEYS = ['meta', 'docs', 'persist_docs', 'quote_columns', 'on_schema_change'];
@@ -59,6 +59,9 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
   const indexes = v.indexes();
 
   const where = (key: string) => merged.get(key)?.location ?? merged.get('materialized')?.location ?? fallback;
+  // dbt's sql_header: SQL run before the model's statements, here in the node's transaction
+  const sqlHeader = v.string('sql_header');
+  if (sqlHeader !== undefined && kind !== 'sql') v.fail(where('sql_header'), 'config sql_header applies to SQL models only');
   if (materialized === 'snapshot') {
     if (!uniqueKey?.length) v.fail(where('materialized'), 'a snapshot needs unique_key');
     if (snapshotStrategy === undefined) v.fail(where('materialized'), "a snapshot needs strategy: 'timestamp' or 'check'");
@@ -103,6 +106,7 @@ export function resolveConfig(node: string, kind: ConfigKind, layers: readonly C
     pii: v.boolean('pii', false),
     ...(distributedBy === undefined ? {} : { distributedBy }),
     ...(reference ? { reference: true as const } : {}),
+    ...(sqlHeader === undefined || kind !== 'sql' ? {} : { sqlHeader }),
   };
 }
 

@@ -75,6 +75,11 @@ export interface NodeConfig {
    * TypeScript models); never together with distributedBy.
    */
   readonly reference?: true;
+  /**
+   * SQL models: statements run in the node's transaction before its own (dbt's `sql_header`),
+   * e.g. `set local …` planner settings for this model's statement alone.
+   */
+  readonly sqlHeader?: string;
 }
 
 export interface TestSpec {

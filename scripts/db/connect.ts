@@ -44,13 +44,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // JIT costs a second or more on the mid-sized queries models run and rarely pays back; the
     // default 4 MB work_mem sends every dedupe sort of a few hundred thousand lines to disk, and
     // the default 64 MB maintenance_work_mem the sort of an index build over the staging lines.
-    // random_page_cost 1.1 instead of 4 (disks that seek, PostgreSQL's default): the tables a
-    // build reads are cached or on SSD, and at 4 the planner hashed the whole history to find an
-    // incremental batch's rows instead of probing an index per row, e.g. the supersede UPDATE of
-    // a 11,097-line batch on Online Retail: 2.0-2.3 s hashing 590,594 staged lines against
-    // 0.55-0.75 s probing the unique index (docs/benchmarks.md).
     // (Startup options: a pooler such as PgBouncer needs them in ignore_startup_parameters.)
-    options: '-c jit=off -c work_mem=128MB -c maintenance_work_mem=256MB -c random_page_cost=1.1',
+    options: '-c jit=off -c work_mem=128MB -c maintenance_work_mem=256MB',
   });
   // A client losing its server must not crash the process (an 'error' event nobody listens to
   // throws): idle ones are covered by the pool's handler, checked-out ones (the build lock's,

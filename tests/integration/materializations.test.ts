@@ -115,6 +115,19 @@ describe('view, table, materialized view', () => {
     expect(await rows(`select count(*)::int as n from ${await published('customers', 1)}`)).toEqual([{ n: 3 }]);
   });
 
+  it('sql_header runs first in the node transaction: its set local holds for the model, and ends with it', async () => {
+    const base = first('table_with_indexes');
+    const planned: PlannedNode = {
+      ...base,
+      sql: `select 1 as customer_id, current_setting('strata.header_check', true) as seen`,
+      node: { ...base.node, config: { ...base.node.config, indexes: [], sqlHeader: `set local strata.header_check = 'on'` } },
+    };
+    expect(await run(planned)).toBe(1);
+    expect(await rows(`select seen from ${await published('customers', 1)}`)).toEqual([{ seen: 'on' }]);
+    const after = await rows(`select current_setting('strata.header_check', true) as v`);
+    expect(after).not.toEqual([{ v: 'on' }]);
+  });
+
   it('materialized view: stored as a partition per build, publishing is the refresh', async () => {
     expect(await run(first('materialized_view'))).toBe(3);
     expect(await rows(`select count(*)::int as n from pg_indexes where schemaname = 'strata_store'`)).toEqual([{ n: 1 }]);

@@ -26,6 +26,12 @@ export function applyIncrement(p: PlannedNode, staged: readonly string[]): reado
   const tmp = `${qualified(tempRelation(p))} as s`;
   const live = flag === undefined ? tmp : `${tmp}\nwhere not ${flag}`;
   const insert = stmt('insert new rows', insertVersions(p, columns, columnList(columns, 's'), live), true);
+  // The fold joins the staged rows (a batch) to the published partition on the unique key: few
+  // against many, so one index probe per staged row. At PostgreSQL's default random_page_cost (4,
+  // for disks that seek) the planner hashed the whole partition once a batch passed a few percent
+  // of it: 2.0-2.3 s against 0.55-0.75 s for 11,097 staged lines against 590,594 on Online Retail.
+  // `set local`: for the rest of the node's transaction only, after the model's own SELECT.
+  const byIndex = stmt('plan the fold by index', 'set local random_page_cost = 1.1');
 
   switch (strategyOf(p)) {
     case 'append':
@@ -33,7 +39,7 @@ export function applyIncrement(p: PlannedNode, staged: readonly string[]): reado
     case 'delete+insert': {
       const keys = requireKey(p, 'incremental_strategy delete+insert');
       // tombstoned keys are superseded like replaced ones, and then not inserted
-      return [stmt('supersede replaced rows', supersede(p, tmp, keyMatch(keys, 't', 's'))), insert];
+      return [byIndex, stmt('supersede replaced rows', supersede(p, tmp, keyMatch(keys, 't', 's'))), insert];
     }
     case 'merge': {
       const keys = requireKey(p, 'incremental_strategy merge');
@@ -43,12 +49,13 @@ export function applyIncrement(p: PlannedNode, staged: readonly string[]): reado
       const unmatched = `${tmp}\nwhere not exists (select 1 from ${part} as t where ${keyMatch(keys, 't', 's')} and ${CURRENT})${notDeleted}`;
       const updated = columns.filter((c) => !keys.includes(c));
       // every column a key: `when matched then do nothing`, so only unmatched rows are new
-      if (updated.length === 0) return [...deletes, stmt('merge new rows', insertVersions(p, columns, columnList(columns, 's'), unmatched), true)];
+      if (updated.length === 0) return [byIndex, ...deletes, stmt('merge new rows', insertVersions(p, columns, columnList(columns, 's'), unmatched), true)];
       // matched: the current version is superseded and a new one takes the key from it and every
       // other column from the staged row (MERGE's `update set`); unmatched: inserted. One
       // statement, so `not exists` sees the versions as they were before the update.
       const returning = columns.map((c) => `${keys.includes(c) ? 't' : 's'}.${quoteIdent(c)} as ${quoteIdent(c)}`).join(', ');
       return [
+        byIndex,
         ...deletes,
         stmt(
           'merge new rows',

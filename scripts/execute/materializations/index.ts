@@ -2,6 +2,7 @@ import type { PlannedNode } from '../../core/types.ts';
 import { incrementalSteps } from './incremental.ts';
 import { materializedViewSteps } from './materialized-view.ts';
 import { snapshotSteps } from './snapshot.ts';
+import { stmt } from './sql-parts.ts';
 import type { Step } from './step.ts';
 import { tableSteps } from './table.ts';
 import { viewSteps } from './view.ts';
@@ -17,6 +18,13 @@ export type { Step } from './step.ts';
  */
 export function stepsFor(p: PlannedNode): readonly Step[] {
   if (p.node.language !== 'sql') return [];
+  const steps = materializationSteps(p);
+  const header = p.node.config.sqlHeader;
+  // config sql_header: first in the node's transaction, so `set local` holds for its statements
+  return header === undefined || steps.length === 0 ? steps : [stmt('sql_header', header), ...steps];
+}
+
+function materializationSteps(p: PlannedNode): readonly Step[] {
   switch (p.node.config.materialized) {
     case 'view':
       return viewSteps(p);

@@ -20,6 +20,9 @@ where updated_at > (select max(updated_at) from "gold__b000002"."customers");
 
 -- fold in new rows: with the columns of pg_temp.__strata_new_customers = customer_id, amount, updated_at, is_tombstone
 
+-- plan the fold by index
+set local random_page_cost = 1.1;
+
 -- supersede replaced rows
 update "strata_store"."gold__customers__f23b2ec14e__b1" as t
 set _strata_to = 2

@@ -100,6 +100,20 @@ describe('config validation', () => {
   });
 });
 
+describe('sql_header (dbt\'s: SQL run before the model\'s statements)', () => {
+  it('keeps it for SQL models and refuses it for seeds and TypeScript models, naming where', () => {
+    expect(resolve('sql', { schema: 'silver', sql_header: 'set local random_page_cost = 1.1' })).toMatchObject({
+      config: { sqlHeader: 'set local random_page_cost = 1.1' }, errors: [],
+    });
+    expect(resolve('sql', { schema: 'silver' }).config.sqlHeader).toBeUndefined();
+    for (const kind of ['seed', 'ts'] as const) {
+      const { errors, config } = resolve(kind, { schema: 'bronze' }, { sql_header: 'set local work_mem = 1' });
+      expect(errors).toEqual(['model m (layer1.yml:2): config sql_header applies to SQL models only']);
+      expect(config.sqlHeader).toBeUndefined();
+    }
+  });
+});
+
 describe('distributed_by (docs/scale-out.md)', () => {
   it('keeps a column, and local is the default', () => {
     expect(resolve('sql', { schema: 'gold', materialized: 'table', distributed_by: 'customer_id' })).toMatchObject({ config: { distributedBy: 'customer_id' }, errors: [] });

@@ -31,7 +31,7 @@
 -- disks that seek). At 4 the duplicate look-up below hashed every held line instead of probing
 -- the line_key index once the batch passed about 2% of the history: 0.82 s for 13,172 Online
 -- Retail lines (0.68 s of it hashing 558,159 held lines), and 21.0 s for a 250,058-line batch
--- on 10 M lines against 4.0 s for a 99,113-line one (9.3 s with it). Only here: in the run that
+-- on 10 M lines against 4.0 s for a 99,113-line one (8.7–9.3 s with it). Only here: in the run that
 -- set it for every statement, customers took 40.0 s instead of 17.9 s (docs/benchmarks.md).
 -- The indexes serve the models downstream: orders and customers look up the lines of the
 -- invoices and customers that new batches touched, and every watermark reads batch_id. The

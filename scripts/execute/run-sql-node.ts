@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
-import { distribute } from './distribute.ts';
+import { distribute, hasCitus } from './distribute.ts';
 import { stepsFor, type Step } from './materializations/index.ts';
 import type { DeferredIndexes } from './deferred-indexes.ts';
 import { storeOutput } from './materializations/store.ts';
@@ -40,6 +40,11 @@ async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step):
       throw toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: `select create_distributed_table('${qualified(step.of)}', '${step.column}')` });
     });
     return null;
+  }
+  if (step.kind === 'by-engine') {
+    let rows: number | null = null;
+    for (const next of (await hasCitus(client)) ? step.citus : step.plain) rows = (await runStep(client, planned, next)) ?? rows;
+    return rows;
   }
   if (step.kind === 'with-columns') {
     const columns = await columnsOf(client, step.of.schema, step.of.name);

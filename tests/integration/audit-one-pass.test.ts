@@ -30,7 +30,10 @@ beforeAll(async () => {
     insert into public.pairs values (1, 1), (1, 2), (1, null), (1, null);
     create table public.strict_pairs (a int not null, b int not null);
     create unique index on public.strict_pairs (a, b);
-    insert into public.strict_pairs values (1, 1), (1, 2);`);
+    insert into public.strict_pairs values (1, 1), (1, 2);
+    create table public.full_pairs (a int, b int);
+    create unique index on public.full_pairs (a, b);
+    insert into public.full_pairs values (1, 1), (1, 2), (2, 1);`);
 });
 afterAll(async () => db?.drop());
 
@@ -57,6 +60,8 @@ const TESTS = [
   // a unique index lets two (1, null) rows in; the test groups nulls together, so it must run
   planned('pairs', uniqueCombinationSql('"public"."pairs"', ['a', 'b']), { kind: 'unique', subjectId: 'model.pairs', subject: '"public"."pairs"', columns: ['a', 'b'] }),
   planned('strict_pairs', uniqueCombinationSql('"public"."strict_pairs"', ['a', 'b']), { kind: 'unique', subjectId: 'model.strict_pairs', subject: '"public"."strict_pairs"', columns: ['a', 'b'] }),
+  // nullable columns (as in a table made by create table … as) that hold no null: the index proves it
+  planned('full_pairs', uniqueCombinationSql('"public"."full_pairs"', ['a', 'b']), { kind: 'unique', subjectId: 'model.full_pairs', subject: '"public"."full_pairs"', columns: ['a', 'b'] }),
 ];
 
 describe('data tests in one pass per model', () => {
@@ -78,9 +83,12 @@ describe('data tests in one pass per model', () => {
       { id: 'test.unique_child', status: 'fail', failures: 1 },
       { id: 'test.pairs', status: 'fail', failures: 1 },
       { id: 'test.strict_pairs', status: 'pass', failures: 0 },
+      { id: 'test.full_pairs', status: 'pass', failures: 0 },
     ]);
     expect(results.find((r) => r.id === 'test.unique_keyed')?.message).toBe('proved by a unique index');
     expect(results.find((r) => r.id === 'test.strict_pairs')?.message).toBe('proved by a unique index');
+    expect(results.find((r) => r.id === 'test.full_pairs')?.message).toBe('proved by a unique index');
+    expect(results.find((r) => r.id === 'test.pairs')?.message).not.toBe('proved by a unique index');
     // failing rows are kept per test, as the test's own query returns them
     const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
       `select test_id, json_agg(row_data order by ordinal) as rows from strata_meta.test_failures where build_id = $1 group by 1 order by 1`,

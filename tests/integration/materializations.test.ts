@@ -54,6 +54,11 @@ async function runStep(client: pg.PoolClient, step: Step): Promise<number | null
   }
   // distributing is Citus's (tests/citus); on plain PostgreSQL it does nothing
   if (step.kind === 'distribute') return null;
+  if (step.kind === 'by-engine') {
+    let rows: number | null = null;
+    for (const next of step.plain) rows = (await runStep(client, next)) ?? rows;
+    return rows;
+  }
   const columns = await client.query<{ attname: string }>(
     'select attname from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum',
     [`"${step.of.schema}"."${step.of.name}"`],

@@ -54,14 +54,32 @@ export function tempRelation(p: PlannedNode): Relation {
 
 export function createTemp(p: PlannedNode): readonly Step[] {
   const t = tempRelation(p);
-  const column = p.node.config.distributedBy;
-  if (column === undefined) return [wrap('stage new rows', `create temp table ${qualified(t)} as\n`, modelSql(p))];
-  return [
-    wrap('stage new rows', `create table ${qualified(t)} as\n`, modelSql(p), '\nwith no data'),
-    // co-located with the published partition by name: the staged rows are joined to it
-    { kind: 'distribute', label: `distribute staged rows by ${column}`, of: t, column, ...(p.previous ? { colocateWith: p.previous.partition } : {}) },
-    wrap('stage new rows', `insert into ${qualified(t)}\n`, modelSql(p)),
-  ];
+  if (p.node.config.distributedBy === undefined) return [wrap('stage new rows', `create temp table ${qualified(t)} as\n`, modelSql(p))];
+  return [createDistributed(p, 'stage new rows', t)];
+}
+
+/**
+ * `create table t as <the model>` for a node with `distributed_by`. On Citus the table is created
+ * empty, distributed (co-located by name with the published partition, which its rows are joined
+ * to or attached beside) and then filled, so that Citus writes the rows straight into the shards
+ * instead of copying a coordinator-local table once more. On plain PostgreSQL it is the one
+ * statement: PostgreSQL runs the query of a `create table … as` with parallel workers where it
+ * pays, and never that of an `insert … select` (staging's sort of 9.9 M lines ran in one process,
+ * 93 s of a 10 M full build; docs/benchmarks.md). The rows are the same either way.
+ */
+export function createDistributed(p: PlannedNode, label: string, t: Relation, countsRows = false): Step {
+  const column = p.node.config.distributedBy!;
+  const create = (sql: string, tail = ''): SqlStep => wrap(label, sql, modelSql(p), tail, countsRows);
+  return {
+    kind: 'by-engine',
+    label,
+    plain: [create(`create table ${qualified(t)} as\n`)],
+    citus: [
+      wrap(label, `create table ${qualified(t)} as\n`, modelSql(p), '\nwith no data'),
+      { kind: 'distribute', label: `distribute by ${column}`, of: t, column, ...(p.previous ? { colocateWith: p.previous.partition } : {}) },
+      create(`insert into ${qualified(t)}\n`),
+    ],
+  };
 }
 
 export function dropTemp(p: PlannedNode): SqlStep {

@@ -26,6 +26,13 @@ export type Step =
       readonly colocateWith?: Relation;
     }
   | {
+      /** `citus` on a Citus server, `plain` elsewhere (the executor asks the server once per step) */
+      readonly kind: 'by-engine';
+      readonly label: string;
+      readonly citus: readonly Step[];
+      readonly plain: readonly Step[];
+    }
+  | {
       readonly kind: 'with-columns';
       readonly label: string;
       readonly of: Relation;

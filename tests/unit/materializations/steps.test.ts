@@ -22,18 +22,26 @@ describe('stepsFor', () => {
     expect(stepsFor({ ...seed, node: { ...common, config: seed.node.config, resourceType: 'seed', language: 'csv' } })).toEqual([]);
   });
 
-  it('distributed_by: a table is created empty, distributed, then filled; incremental rows are staged co-located', () => {
+  it('distributed_by: on Citus a table is created empty, distributed, then filled; on plain PostgreSQL in one create table … as; incremental rows are staged co-located', () => {
     const table = withConfig({ distributedBy: 'customer_id' }, { ...goldenCase('table_with_indexes').planned, sql: 'select 1 as customer_id' });
-    const steps = stepsFor(table);
-    expect(steps.slice(0, 3)).toEqual([
+    const [first] = stepsFor(table);
+    if (first?.kind !== 'by-engine') throw new Error(`expected a by-engine step, got ${first?.kind}`);
+    expect(first.citus).toEqual([
       expect.objectContaining({ kind: 'sql', sql: 'create table "gold__b000001"."customers" as\nselect 1 as customer_id\nwith no data' }),
       { kind: 'distribute', label: 'distribute by customer_id', of: { schema: 'gold__b000001', name: 'customers' }, column: 'customer_id' },
       expect.objectContaining({ kind: 'sql', sql: 'insert into "gold__b000001"."customers"\nselect 1 as customer_id', countsRows: true }),
     ]);
+    // the query of a create table … as may run with parallel workers; that of an insert … select never does
+    expect(first.plain).toEqual([
+      expect.objectContaining({ kind: 'sql', sql: 'create table "gold__b000001"."customers" as\nselect 1 as customer_id', countsRows: true }),
+    ]);
     const merged = sqlOf(withConfig({ distributedBy: 'customer_id' }));
     // no temporary table: Citus cannot join one to a distributed table in NOT EXISTS
     expect(merged.join('\n')).not.toContain('pg_temp');
-    expect(stepsFor(withConfig({ distributedBy: 'customer_id' })).filter((s) => s.kind === 'distribute')).toHaveLength(1);
+    const staged = stepsFor(withConfig({ distributedBy: 'customer_id' })).filter((s) => s.kind === 'by-engine');
+    expect(staged).toHaveLength(1);
+    expect(staged.flatMap((s) => (s.kind === 'by-engine' ? s.citus : [])).filter((s) => s.kind === 'distribute')).toHaveLength(1);
+    expect(staged.flatMap((s) => (s.kind === 'by-engine' ? s.plain : [])).map((s) => s.kind)).toEqual(['sql']);
   });
 
   it('strips a trailing semicolon from the model', () => {

@@ -89,6 +89,11 @@ describe('data tests in one pass per model', () => {
     expect(results.find((r) => r.id === 'test.strict_pairs')?.message).toBe('proved by a unique index');
     expect(results.find((r) => r.id === 'test.full_pairs')?.message).toBe('proved by a unique index');
     expect(results.find((r) => r.id === 'test.pairs')?.message).not.toBe('proved by a unique index');
+    // scoped to the keys a build touched, it reads only those: no scan of every row for nulls
+    const fullPairs = TESTS.find((t) => t.test.id === 'test.full_pairs')!;
+    const next = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const [scopedPairs] = await runTests(db.pool, next, [{ ...fullPairs, scopedToKeys: ['a'] }], { concurrency: 1 });
+    expect(scopedPairs).toMatchObject({ status: 'pass', message: 'checked the a values this build touched' });
     // failing rows are kept per test, as the test's own query returns them
     const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
       `select test_id, json_agg(row_data order by ordinal) as rows from strata_meta.test_failures where build_id = $1 group by 1 order by 1`,

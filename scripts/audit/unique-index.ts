@@ -24,9 +24,9 @@ export async function provedByUniqueIndex(pool: pg.Pool, test: PlannedTest): Pro
   if (columns.some((c) => c === undefined)) return false;
   const indexed = await indexedRelation(pool, check.subject);
   if (indexed === undefined) return false;
-  const found = await pool.query<{ proved: boolean; nullable: boolean }>(
-    `select i.indexrelid is not null as proved,
-            $3 > 1 and not i.indnullsnotdistinct and exists (
+  // the matching unique index, if any, and whether nulls in its columns leave the test open
+  const found = await pool.query<{ nullable: boolean }>(
+    `select $3 > 1 and not i.indnullsnotdistinct and exists (
               select 1 from pg_attribute as a
                where a.attrelid = i.indrelid and a.attnum = any (i.indkey[0:i.indnkeyatts - 1]) and not a.attnotnull) as nullable
        from pg_index as i
@@ -43,7 +43,7 @@ export async function provedByUniqueIndex(pool: pg.Pool, test: PlannedTest): Pro
     [indexed.oid, columns, new Set(columns).size, indexed.currentOnly ? CURRENT_VERSIONS : null],
   );
   const index = found.rows[0];
-  if (!index?.proved) return false;
+  if (index === undefined) return false;
   if (!index.nullable) return true;
   // a test scoped to what the build touched reads only that; the scan below would read every row
   if (test.scopedToAdded || test.scopedToChanges || test.scopedToKeys) return false;

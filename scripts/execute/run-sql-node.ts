@@ -13,7 +13,6 @@ import { toDatabaseError } from './sql-error.ts';
  * half-written in the build schema. Returns the row count the strategy marks as the node's rows.
  */
 export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode, deferred?: DeferredIndexes): Promise<number | null> {
-  let rows: number | null = null;
   let later: readonly string[] = [];
   await client.query('begin');
   try {
@@ -22,7 +21,7 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode, de
     // first. A crash before that loses at most nodes of a build that never published, which the
     // next build forgets (as it forgets any unfinished build's).
     await client.query('set local synchronous_commit = off');
-    for (const step of stepsFor(planned)) rows = (await runStep(client, planned, step)) ?? rows;
+    const rows = await runSteps(client, planned, stepsFor(planned));
     await storeOutput(client, planned, deferred ? (statements) => (later = statements) : undefined);
     await client.query('commit');
     // the indexes only the next build reads: built beside the nodes that come next (deferred-indexes.ts)
@@ -34,6 +33,13 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode, de
   }
 }
 
+/** Runs steps in order; the node's rows are the last row count a step reports. */
+async function runSteps(client: pg.PoolClient, planned: PlannedNode, steps: readonly Step[]): Promise<number | null> {
+  let rows: number | null = null;
+  for (const step of steps) rows = (await runStep(client, planned, step)) ?? rows;
+  return rows;
+}
+
 async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step): Promise<number | null> {
   if (step.kind === 'distribute') {
     await distribute(client, step.of, step.column, step.colocateWith).catch((error: unknown) => {
@@ -41,17 +47,8 @@ async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step):
     });
     return null;
   }
-  if (step.kind === 'by-engine') {
-    let rows: number | null = null;
-    for (const next of (await hasCitus(client)) ? step.citus : step.plain) rows = (await runStep(client, planned, next)) ?? rows;
-    return rows;
-  }
-  if (step.kind === 'with-columns') {
-    const columns = await columnsOf(client, step.of.schema, step.of.name);
-    let rows: number | null = null;
-    for (const next of step.next(columns)) rows = (await runStep(client, planned, next)) ?? rows;
-    return rows;
-  }
+  if (step.kind === 'by-engine') return runSteps(client, planned, (await hasCitus(client)) ? step.citus : step.plain);
+  if (step.kind === 'with-columns') return runSteps(client, planned, step.next(await columnsOf(client, step.of.schema, step.of.name)));
   let sql = step.sql;
   try {
     sql = await resolveValues(client, step.sql);

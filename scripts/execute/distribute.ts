@@ -19,7 +19,14 @@ export async function hasCitus(client: pg.PoolClient): Promise<boolean> {
  * table are copied to the shards and the coordinator's copy is truncated (Citus leaves it on disk
  * otherwise).
  */
-export async function distribute(client: pg.PoolClient, relation: Relation, column: string, colocateWith?: Relation): Promise<void> {
+export async function distribute(
+  client: pg.PoolClient,
+  relation: Relation,
+  column: string,
+  colocateWith?: Relation,
+  /** told the co-location chosen (a table's name, or 'default') before create_distributed_table runs */
+  chosen: (colocateWith: string) => void = () => {},
+): Promise<void> {
   if (!(await hasCitus(client))) return;
   const name = qualified(relation);
   const known = await client.query(`select 1 from pg_dist_partition where logicalrelid = $1::regclass`, [name]);
@@ -31,7 +38,9 @@ export async function distribute(client: pg.PoolClient, relation: Relation, colu
   const partner = colocateWith === undefined ? undefined : qualified(colocateWith);
   const colocated = partner !== undefined && (await sameDistributionType(client, name, column, partner));
   // 'default': Citus's own choice, as create_distributed_table without the argument
-  await client.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [name, column, colocated ? partner : 'default']);
+  const colocation = colocated ? partner : 'default';
+  chosen(colocation);
+  await client.query(`select create_distributed_table($1::regclass, $2, colocate_with => $3)`, [name, column, colocation]);
   if (kind.rows[0]?.kind === 'r' && kind.rows[0].rows) await client.query(`select truncate_local_data_after_distributing_table($1::regclass)`, [name]);
 }
 

@@ -42,8 +42,14 @@ async function runSteps(client: pg.PoolClient, planned: PlannedNode, steps: read
 
 async function runStep(client: pg.PoolClient, planned: PlannedNode, step: Step): Promise<number | null> {
   if (step.kind === 'distribute') {
-    await distribute(client, step.of, step.column, step.colocateWith).catch((error: unknown) => {
-      throw toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: `select create_distributed_table('${qualified(step.of)}', '${step.column}')` });
+    // Citus's message alone does not say that strata was distributing: the advice names the
+    // call, with the co-location distribute() chose, and the config it came from
+    const table = qualified(step.of);
+    let colocation: string | undefined;
+    await distribute(client, step.of, step.column, step.colocateWith, (chosen) => (colocation = chosen)).catch((error: unknown) => {
+      const call = `create_distributed_table('${table}', '${step.column}'${colocation === undefined ? '' : `, colocate_with => '${colocation}'`})`;
+      const advice = `strata was distributing the model's table on Citus: ${call}; the column is the model's distributed_by config, and must be one Citus can hash, of the type of the tables it joins (docs/scale-out.md)`;
+      throw toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: '', advice });
     });
     return null;
   }

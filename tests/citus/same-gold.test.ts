@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
@@ -158,6 +161,29 @@ describe('strata on a three-node Citus cluster, tables distributed by customer',
       expect(shards.rows[0]!.n).toBe(8); // the published parent's, not the new setting's
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('a model Citus cannot distribute fails its node, naming the statement with the co-location chosen', async () => {
+    // a json column has no hash function: create_distributed_table refuses it
+    const project = await mkdtemp(join(tmpdir(), 'strata-citus-distribute-'));
+    try {
+      await mkdir(join(project, 'models'));
+      await writeFile(join(project, 'schema.yml'), 'version: 2\nproject:\n  name: citus_distribute\n  bi_role: citus_distribute_bi\nmodels:\n  - name: by_json\n    description: Distributed by a column Citus cannot hash.\n');
+      await writeFile(join(project, 'models', 'by_json.sql'), `{{ config(materialized='table', distributed_by='payload') }}\nselect 1 as id, '{}'::json as payload\n`);
+      const db = await openTestProjectDb(citusDb.url, project);
+      try {
+        const built = await buildProject(db, project);
+        expect(built.exitCode).not.toBe(0);
+        const node = built.report.nodes.find((n) => n.id === 'model.by_json')!;
+        expect(node.status).toBe('error');
+        expect(node.error).toMatch(/^Database Error in model by_json \(models\/by_json\.sql:1\): data type json has no default operator class/);
+        expect(node.error).toMatch(/what to do: strata was distributing .*create_distributed_table\('[^']*"by_json"', 'payload', colocate_with => 'default'\).*distributed_by/);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(project, { recursive: true, force: true });
     }
   });
 });

@@ -12,5 +12,14 @@
   One line, by design: the runner replaces it in place.
 -#}
 {% macro pending_retraction_batches() -%}
-/*strata:value*/(select coalesce(array_agg(batches.batch_id order by batches.batch_id), '{}'::bigint[]) from {{ ref('load_batches') }} as batches where batches.status = 'retracted' and not exists (select 1 from {{ ref('applied_retractions') }} as applied where applied.batch_id = batches.batch_id))/*strata:end*/
+/*strata:value*/(select coalesce(array_agg(batches.batch_id order by batches.batch_id), '{}'::bigint[]) from {{ ref('load_batches') }} as batches where {{ is_pending_retraction('batches') }})/*strata:end*/
+{%- endmacro %}
+
+{#-
+  is_pending_retraction(batches): the rule itself, for a row `batches` of load_batches: retracted,
+  and no published build has applied it. For SQL that cannot take the literal array above: inside
+  another marked value, which the runner does not evaluate nested (models/silver/retail_line_counts.sql).
+-#}
+{% macro is_pending_retraction(batches) -%}
+{{ batches }}.status = 'retracted' and not exists (select 1 from {{ ref('applied_retractions') }} as applied where applied.batch_id = {{ batches }}.batch_id)
 {%- endmacro %}

@@ -1,3 +1,4 @@
+import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import type { PlannedTest, TestResult } from '../core/types.ts';
 import { whileServerReturns } from '../db/server-lost.ts';
@@ -7,8 +8,10 @@ import { runTest, type TestOutcome } from './run-test.ts';
 import { provedByUniqueIndex } from './unique-index.ts';
 
 export interface RunTestsOptions {
-  /** how many queries run at once (tests only read) */
+  /** how many queries of this batch run at once (tests only read) */
   readonly concurrency: number;
+  /** slots shared with other batches running at the same time (a build's nodes' tests): each query takes one */
+  readonly slots?: LimitFunction;
 }
 
 /**
@@ -41,8 +44,9 @@ export async function runTests(pool: pg.Pool, buildId: number, tests: readonly P
     units.push(async () => record(test, await runUniqueOrQuery(pool, test)));
   }
   let next = 0;
+  const slots = options.slots;
   const worker = async (): Promise<void> => {
-    for (let i = next++; i < units.length; i = next++) await units[i]!();
+    for (let i = next++; i < units.length; i = next++) await (slots ? slots(units[i]!) : units[i]!());
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency), units.length) }, worker));
   return tests.map((t) => results.get(t)!);

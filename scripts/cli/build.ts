@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import pLimit from 'p-limit';
 import type pg from 'pg';
 import { runTests } from '../audit/run-tests.ts';
 import { recordSourceMarks } from '../audit/source-marks.ts';
@@ -152,6 +153,9 @@ async function executePlan(
     ...(workers ? { tsWorkers: workers } : {}),
     deferredIndexes,
   };
+  // the tests of every node share `threads` queries at once; the nodes building take their own
+  // `threads` places (execute/schedule.ts)
+  const testSlots = pLimit(threads);
   try {
     const ran = new Map<string, NodeResult>();
     const outcome = await schedule(manifest, plan, threads, {
@@ -163,7 +167,7 @@ async function executePlan(
         ran.set(result.id, result);
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads }),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { concurrency: threads, slots: testSlots }),
     });
     // with the server gone there is nothing to record into; the next build marks this one cancelled
     if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);

@@ -16,8 +16,11 @@ export interface ScheduleOutcome {
 }
 
 /**
- * Runs the plan's nodes in dependency order, up to `threads` at once (a node counts until its
- * tests have run too), each node's tests right after it. A node that fails, or whose
+ * Runs the plan's nodes in dependency order, up to `threads` building at once, each node's tests
+ * right after it. A node's tests do not hold its place: the tests of every node share slots of
+ * their own (the `runTests` hook; cli/build.ts gives them `threads` too). When they held it, the
+ * tests of staging and of the views over it filled all four places for 7 s of a 10 M-line build
+ * while `orders`, on the build's critical path, waited (docs/benchmarks.md, session 10). A node that fails, or whose
  * error-severity test fails, marks its descendants skipped; everything else still runs. Source
  * tests (freshness and tests on sources) run first and block the nodes that read that source.
  *
@@ -51,7 +54,10 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   });
 
   const pending = new Set(inPlan.keys());
+  /** every node started and not finished, its tests included */
   const running = new Map<string, Promise<void>>();
+  /** the nodes building now: at most `threads` */
+  const building = new Set<string>();
   // resolved whenever a node is built or finishes: the loop then looks for nodes to start
   let changed: () => void = () => {};
 
@@ -64,7 +70,7 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   while (pending.size > 0 || running.size > 0) {
     const next = new Promise<void>((resolve) => (changed = resolve));
     for (const id of [...pending]) {
-      if (running.size >= threads) break;
+      if (building.size >= threads) break;
       if (hooks.cancelled()) {
         skip(id, 'cancelled');
         continue;
@@ -85,7 +91,8 @@ export async function schedule(manifest: Manifest, plan: Plan, threads: number, 
   }
 
   async function run(id: string): Promise<void> {
-    const result = await hooks.runNode(inPlan.get(id)!);
+    building.add(id);
+    const result = await hooks.runNode(inPlan.get(id)!).finally(() => building.delete(id));
     nodeResults.set(id, result);
     if (result.status !== 'success') broken.set(id, id);
     else {

@@ -107,6 +107,34 @@ describe('schedule', () => {
     expect(events).toEqual(['node parent', 'tests start', 'node child', 'tests end']);
   });
 
+  it("a node's tests do not hold its place: with one thread, the next node builds while they run", async () => {
+    const { manifest, plan } = setup([node('parent'), node('child', ['parent']), node('other')], [test('slow_test', 'parent', ['parent'])]);
+    const events: string[] = [];
+    let building = 0;
+    let most = 0;
+    await schedule(manifest, plan, 1, {
+      cancelled: () => false,
+      runNode: async (p) => {
+        most = Math.max(most, ++building);
+        events.push(`node ${p.node.name}`);
+        await sleep(5);
+        building--;
+        return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
+      },
+      runTests: async (tests) => {
+        if (tests.length === 0) return [];
+        events.push('tests start');
+        await sleep(60);
+        events.push('tests end');
+        return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
+      },
+    });
+    expect(most).toBe(1);
+    expect(events.slice(0, 2)).toEqual(['node parent', 'tests start']);
+    expect(events.indexOf('node child')).toBeLessThan(events.indexOf('tests end'));
+    expect(events.indexOf('node other')).toBeLessThan(events.indexOf('tests end'));
+  });
+
   it('children that ran while a test of their parent failed are reported as skipped because of the test, with their descendants, and their tests left out', async () => {
     const { manifest, plan } = setup(
       [node('parent'), node('child', ['parent']), node('failing_child', ['parent']), node('grandchild', ['child']), node('below_failing', ['failing_child']), node('other')],

@@ -20,9 +20,10 @@ export interface ScheduleOutcome {
  * right after it. A node's tests do not hold its place: the tests of every node share slots of
  * their own (the `runTests` hook; cli/build.ts gives them `threads` too). When they held it, the
  * tests of staging and of the views over it filled all four places for 7 s of a 10 M-line build
- * while `orders`, on the build's critical path, waited (docs/benchmarks.md, session 10). A node that fails, or whose
- * error-severity test fails, marks its descendants skipped; everything else still runs. Source
- * tests (freshness and tests on sources) run first and block the nodes that read that source.
+ * while `orders`, on the build's critical path, waited (docs/benchmarks.md, session 10). A node
+ * that fails, or whose error-severity test fails, marks its descendants skipped; everything else
+ * still runs. Source tests (freshness and tests on sources) run first and block the nodes that
+ * read that source.
  *
  * A node's children start as soon as it is built, while its tests run: the tests of a node are
  * on the critical path otherwise (order_lines' scoped tests, 0.7–2 s of an incremental build,

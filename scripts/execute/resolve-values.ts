@@ -20,6 +20,15 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
   const known = new Map<string, string>();
   let rest = sql;
   for (let at = rest.indexOf(VALUE_START); at >= 0; at = rest.indexOf(VALUE_START)) {
+    // a marker a `--` comment mentions is not one: read as one, it ran to the next marker's end,
+    // over a line break, and left every marker after it unresolved (the statement stayed right,
+    // but its plan was the one the marker exists to avoid: models/silver/retail_line_counts.sql)
+    const lineStart = rest.lastIndexOf('\n', at) + 1;
+    if (rest.slice(lineStart, at).includes('--')) {
+      parts.push(rest.slice(0, at + VALUE_START.length));
+      rest = rest.slice(at + VALUE_START.length);
+      continue;
+    }
     const end = rest.indexOf(VALUE_END, at);
     if (end < 0) break;
     const expression = rest.slice(at + VALUE_START.length, end);

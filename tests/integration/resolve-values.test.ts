@@ -46,6 +46,9 @@ describe('values the runner resolves before a statement', () => {
       expect(await resolveValues(client, 'select 2')).toBe('select 2');
       // an empty relation: coalesce gives 0; a null value keeps its type
       expect(await resolveValues(client, `${VALUE_START}(select max(batch_id) from staged where false)${VALUE_END}`)).toBe('null::bigint');
+      // a comment that mentions the marker is left alone, and the marker after it still resolves
+      const commented = `-- the ${VALUE_START} marker of macros/watermark.sql\nselect 1 from landed where batch_id > ${watermark}`;
+      expect(await resolveValues(client, commented)).toBe(`-- the ${VALUE_START} marker of macros/watermark.sql\nselect 1 from landed where batch_id > '7'::bigint`);
     } finally {
       client.release();
     }

@@ -21,8 +21,9 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
   let rest = sql;
   for (let at = rest.indexOf(VALUE_START); at >= 0; at = rest.indexOf(VALUE_START)) {
     // a marker a `--` comment mentions is not one: read as one, it ran to the next marker's end,
-    // over a line break, and left every marker after it unresolved (the statement stayed right,
-    // but its plan was the one the marker exists to avoid: models/silver/retail_line_counts.sql)
+    // over a line break, and left every marker after it unresolved: a sub-select where a literal
+    // was meant, planned as the marker exists to avoid, or, inside `= any (…)`, an error
+    // (retail_line_counts, while it was written: "operator does not exist: bigint = bigint[]")
     const lineStart = rest.lastIndexOf('\n', at) + 1;
     if (rest.slice(lineStart, at).includes('--')) {
       parts.push(rest.slice(0, at + VALUE_START.length));

@@ -1,4 +1,5 @@
 import { userInfo } from 'node:os';
+import pLimit from 'p-limit';
 import type { Manifest } from '../core/types.ts';
 import type { Database } from '../db/connect.ts';
 import { buildLookup } from '../plan/relations.ts';
@@ -35,7 +36,7 @@ export async function runDataTests(compiled: TestSelection, db: Database, log: (
     fullRefresh: false,
   });
   let blocking = 0;
-  for (const result of await runTests(db.pool, runId, tests, { concurrency })) {
+  for (const result of await runTests(db.pool, runId, tests, { slots: pLimit(Math.max(1, concurrency)) })) {
     if (blocksPublish(result)) blocking++;
     const where = `${result.location.file}:${result.location.line}`;
     process.stdout.write(`  ${result.status.toUpperCase().padEnd(5)} ${result.id} (${where})${result.message ? `: ${result.message}` : ''}\n`);

@@ -8,10 +8,11 @@ import { runTest, type TestOutcome } from './run-test.ts';
 import { provedByUniqueIndex } from './unique-index.ts';
 
 export interface RunTestsOptions {
-  /** how many queries of this batch run at once (tests only read) */
-  readonly concurrency: number;
-  /** slots shared with other batches running at the same time (a build's nodes' tests): each query takes one */
-  readonly slots?: LimitFunction;
+  /**
+   * How many queries run at once (tests only read): each takes a slot. A build shares one limit
+   * among the tests of all its nodes (cli/build.ts); `strata test` gives each run its own.
+   */
+  readonly slots: LimitFunction;
 }
 
 /**
@@ -43,12 +44,7 @@ export async function runTests(pool: pg.Pool, buildId: number, tests: readonly P
   for (const test of tests.filter((t) => !isRowTest(t))) {
     units.push(async () => record(test, await runUniqueOrQuery(pool, test)));
   }
-  let next = 0;
-  const slots = options.slots;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < units.length; i = next++) await (slots ? slots(units[i]!) : units[i]!());
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, options.concurrency), units.length) }, worker));
+  await Promise.all(units.map((unit) => options.slots(unit)));
   return tests.map((t) => results.get(t)!);
 }
 

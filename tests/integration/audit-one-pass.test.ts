@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTest } from '../../scripts/audit/run-test.ts';
 import { runTests } from '../../scripts/audit/run-tests.ts';
@@ -67,7 +68,7 @@ const TESTS = [
 describe('data tests in one pass per model', () => {
   it('give each test the status, failure count and failing rows its own query gives', async () => {
     const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const results = await runTests(db.pool, build, TESTS, { concurrency: 2 });
+    const results = await runTests(db.pool, build, TESTS, { slots: pLimit(2) });
     const alone = await Promise.all(TESTS.map((t) => runTest(db.pool, t)));
     const strip = (r: { id: string; status: string; failures: number }) => ({ id: r.id, status: r.status, failures: r.failures });
     expect(results.map(strip)).toEqual(alone.map((o) => strip(o.result)));
@@ -92,7 +93,7 @@ describe('data tests in one pass per model', () => {
     // scoped to the keys a build touched, it reads only those: no scan of every row for nulls
     const fullPairs = TESTS.find((t) => t.test.id === 'test.full_pairs')!;
     const next = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const [scopedPairs] = await runTests(db.pool, next, [{ ...fullPairs, scopedToKeys: ['a'] }], { concurrency: 1 });
+    const [scopedPairs] = await runTests(db.pool, next, [{ ...fullPairs, scopedToKeys: ['a'] }], { slots: pLimit(1) });
     expect(scopedPairs).toMatchObject({ status: 'pass', message: 'checked the a values this build touched' });
     // failing rows are kept per test, as the test's own query returns them
     const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
@@ -110,7 +111,7 @@ describe('data tests in one pass per model', () => {
     // the pass would count no failing row for this condition and report a pass without the query
     const own = planned('own_query', relationshipsSql(C, 'id', '"public"."parent"', 'id'), { ...row('false'), ownQuery: true });
     const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const [result] = await runTests(db.pool, build, [own, TESTS[0]!], { concurrency: 1 });
+    const [result] = await runTests(db.pool, build, [own, TESTS[0]!], { slots: pLimit(1) });
     expect(result).toMatchObject({ id: 'test.own_query', status: 'fail', failures: 3 });
   });
 
@@ -131,7 +132,7 @@ describe('data tests in one pass per model', () => {
     const unique = (view: string) => planned(`unique_${view}`, uniqueSql(`"public"."${view}"`, 'id'), { kind: 'unique', subjectId: `model.${view}`, subject: `"public"."${view}"`, columns: ['id'] });
     const views = ['v_current', 'v_added', 'v_all', 'v_since', 'v_table', 'v_elsewhere'];
     const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const results = await runTests(db.pool, build, views.map(unique), { concurrency: 1 });
+    const results = await runTests(db.pool, build, views.map(unique), { slots: pLimit(1) });
     expect(results.map((r) => ({ id: r.id, status: r.status, proved: r.message === 'proved by a unique index' }))).toEqual([
       { id: 'test.unique_v_current', status: 'pass', proved: true },
       { id: 'test.unique_v_added', status: 'pass', proved: true },
@@ -155,7 +156,7 @@ describe('data tests in one pass per model', () => {
       planned('amount_positive', expressionIsTrueSql(A, '> 0', 'amount'), rowA(expressionFails('> 0', 'amount'))),
     ].map((t) => ({ ...t, scopedToAdded: true as const }));
     const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
-    const results = await runTests(db.pool, build, scopedTests, { concurrency: 1 });
+    const results = await runTests(db.pool, build, scopedTests, { slots: pLimit(1) });
     expect(results.map((r) => ({ id: r.id, status: r.status, failures: r.failures, message: r.message }))).toEqual([
       // the null id (an older row) is not re-checked
       { id: 'test.not_null_id', status: 'pass', failures: 0, message: 'checked the rows this build added' },

@@ -28,6 +28,17 @@ function setup(nodes: CompiledNode[], tests: CompiledTest[]): { manifest: Manife
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A runTests hook whose tests take `ms` and pass, noting in `events` when a batch starts and ends. */
+function slowTests(events: string[], ms: number) {
+  return async (tests: readonly PlannedTest[]): Promise<TestResult[]> => {
+    if (tests.length === 0) return [];
+    events.push('tests start');
+    await sleep(ms);
+    events.push('tests end');
+    return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
+  };
+}
+
 describe('schedule', () => {
   it('runs a test only when every node it reads is built, not just the one it is attached to', async () => {
     const { manifest, plan } = setup([node('a'), node('slow'), node('child', ['a'])], [test('t', 'a', ['a', 'slow'])]);
@@ -96,13 +107,7 @@ describe('schedule', () => {
         events.push(`node ${p.node.name}`);
         return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
       },
-      runTests: async (tests) => {
-        if (tests.length === 0) return [];
-        events.push('tests start');
-        await sleep(30);
-        events.push('tests end');
-        return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
-      },
+      runTests: slowTests(events, 30),
     });
     expect(events).toEqual(['node parent', 'tests start', 'node child', 'tests end']);
   });
@@ -121,13 +126,7 @@ describe('schedule', () => {
         building--;
         return { id: p.node.id, status: 'success', rows: 1, durationMs: 1 };
       },
-      runTests: async (tests) => {
-        if (tests.length === 0) return [];
-        events.push('tests start');
-        await sleep(60);
-        events.push('tests end');
-        return tests.map((t): TestResult => ({ id: t.test.id, status: 'pass', severity: 'error', failures: 0, durationMs: 0, location: t.test.location }));
-      },
+      runTests: slowTests(events, 60),
     });
     expect(most).toBe(1);
     expect(events.slice(0, 2)).toEqual(['node parent', 'tests start']);

@@ -101,9 +101,15 @@ async function adopt(client: pg.PoolClient, p: PlannedNode, later?: LaterIndexes
   if (column !== undefined) await distribute(client, parent, column, partition);
   await client.query(`alter table ${qualified(parent)} attach partition ${qualified(partition)} for values in (${n})`);
   if (shape === 'versioned') {
-    // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys
+    // the look-ups an incremental build makes: its own leftovers, superseded rows, current keys.
+    // Every row of a new partition was written by this build (`_strata_from = n`), and the
+    // look-ups by `_strata_from` are of later builds' rows (`= N`, `> published`, N > n; the
+    // planner proves from the literals that the index covers them). Partial, the index starts
+    // empty: no sort of every row of the partition, and a whole read through the public view
+    // (`_strata_from <= data_build`) cannot choose it. Over every row it was an index scan of
+    // the whole partition, slower than the sequential scan (Online Retail: 222 against 137 ms).
     const lookups = [
-      `create index on ${qualified(partition)} (${FROM})`,
+      `create index on ${qualified(partition)} (${FROM}) where ${FROM} > ${n}`,
       `create index on ${qualified(partition)} (${TO}) where ${TO} is not null`,
     ];
     // configured indexes cover the current versions: a unique key is unique among current rows;

@@ -228,6 +228,39 @@ async function partitionOf(db: Database, node: string): Promise<string> {
   return r.rows[0]!.name;
 }
 
+describe('statistics after an incremental build', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => ({ testDb, db } = await open('storage_stats')));
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('a batch large against the partition is analysed in its build; a small one is left to autovacuum', async () => {
+    await land(db, 1, 40, []);
+    const first = await buildProject(db, PROJECT);
+    expect(first.exitCode, whyNot(first)).toBe(0);
+    const partition = await partitionOf(db, 'model.order_lines');
+    // only the build may analyse it: autovacuum could do the same any time
+    await db.pool.query(`alter table strata_store.${partition} set (autovacuum_enabled = false)`);
+    const known = async (): Promise<number> =>
+      Number((await db.pool.query(`select reltuples from pg_class where oid = 'strata_store.${partition}'::regclass`)).rows[0].reltuples);
+    expect(await known()).toBe(40);
+
+    await land(db, 2, 2000, []);
+    const large = await buildProject(db, PROJECT);
+    expect(large.exitCode, whyNot(large)).toBe(0);
+    expect(await known()).toBe(2040);
+
+    // 100 rows: under 50 + 10% of 2,040
+    await land(db, 3, 100, []);
+    const small = await buildProject(db, PROJECT);
+    expect(small.exitCode, whyNot(small)).toBe(0);
+    expect(await known()).toBe(2040);
+  });
+});
+
 describe('readers during publishes', () => {
   let testDb: TestDatabase;
   let db: Database;

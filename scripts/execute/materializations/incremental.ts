@@ -3,7 +3,7 @@ import { applyIncrement } from './incremental-strategies.ts';
 import { createTemp, dropTemp, tempRelation } from './sql-parts.ts';
 import type { Step } from './step.ts';
 import { tableSteps } from './table.ts';
-import { startVersionedSteps } from './versioned.ts';
+import { refreshStatistics, startVersionedSteps } from './versioned.ts';
 
 /**
  * First build (or --full-refresh): a table (stored as a new partition). Later builds: stage the
@@ -18,6 +18,7 @@ export function incrementalSteps(p: PlannedNode): readonly Step[] {
     ...startVersionedSteps(p),
     ...createTemp(p),
     { kind: 'with-columns', label: 'fold in new rows', of: tempRelation(p), next: (columns) => applyIncrement(p, columns) },
+    refreshStatistics(p),
     dropTemp(p),
   ];
 }

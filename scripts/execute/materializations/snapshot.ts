@@ -4,7 +4,7 @@ import { scdId, snapshotConfig, versionTime } from './snapshot-config.ts';
 import { snapshotChanges } from './snapshot-changes.ts';
 import { analyzeStep, createTemp, dropTemp, modelSql, tempRelation, wrap } from './sql-parts.ts';
 import type { Step } from './step.ts';
-import { startVersionedSteps } from './versioned.ts';
+import { refreshStatistics, startVersionedSteps } from './versioned.ts';
 
 /**
  * Slowly changing dimension type 2 with dbt's meta columns (`dbt_scd_id`, `dbt_updated_at`,
@@ -33,6 +33,7 @@ export function snapshotSteps(p: PlannedNode): readonly Step[] {
     ...startVersionedSteps(p),
     ...createTemp(p),
     { kind: 'with-columns', label: 'record changes', of: tempRelation(p), next: (columns) => snapshotChanges(p, cfg, columns) },
+    refreshStatistics(p),
     dropTemp(p),
   ];
 }

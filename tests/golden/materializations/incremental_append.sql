@@ -25,5 +25,13 @@ insert into "strata_store"."gold__customers__f23b2ec14e__b1" ("customer_id", "am
 select s."customer_id", s."amount", s."updated_at", 1, 2
 from "pg_temp"."__strata_new_customers" as s;
 
+-- refresh statistics after a large change
+do $strata$ begin
+  if (select count(*) from "pg_temp"."__strata_new_customers") >
+     50 + 0.1 * greatest((select reltuples from pg_class where oid = '"strata_store"."gold__customers__f23b2ec14e__b1"'::regclass), 0) then
+    analyze "strata_store"."gold__customers__f23b2ec14e__b1";
+  end if;
+end $strata$;
+
 -- drop staged rows
 drop table "pg_temp"."__strata_new_customers";

@@ -53,5 +53,13 @@ insert into "strata_store"."gold__customer_history__451d65d8b0__b1" ("customer_i
 select "customer_id", "amount", "updated_at", "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", now()::timestamp, 1, 2
 from closed;
 
+-- refresh statistics after a large change
+do $strata$ begin
+  if (select count(*) from "pg_temp"."__strata_new_customer_history") >
+     50 + 0.1 * greatest((select reltuples from pg_class where oid = '"strata_store"."gold__customer_history__451d65d8b0__b1"'::regclass), 0) then
+    analyze "strata_store"."gold__customer_history__451d65d8b0__b1";
+  end if;
+end $strata$;
+
 -- drop staged rows
 drop table "pg_temp"."__strata_new_customer_history";

@@ -69,7 +69,7 @@ describe('index builds after their node', () => {
     expect(built.exitCode, whyNot(built)).toBe(0);
     expect(await publishedIndexes()).toEqual([
       '(((1 / (n - 0)))) WHERE (_strata_to IS NULL)',
-      '(_strata_from)',
+      `(_strata_from) WHERE (_strata_from > ${built.report.buildId})`,
       '(_strata_to) WHERE (_strata_to IS NOT NULL)',
       '(grp) WHERE (_strata_to IS NULL)',
       '(id) WHERE (_strata_to IS NULL)',

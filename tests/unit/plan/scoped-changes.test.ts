@@ -50,3 +50,37 @@ describe('row-local tests of a view, scoped to its changed rows', () => {
     expect(scoped(planBuild(m, { buildId: 10, selected, published: published(allPassed), fullRefresh: true }))).toEqual([]);
   });
 });
+
+describe('a view that is a union all of legs, each over its own incremental model', () => {
+  // daily_orders and weekly_orders, both built incrementally; all_orders unions them
+  const weekly = node('model.weekly_orders', { dependsOn: ['model.stg_orders'], sql: 'select * from <<rel:model.stg_orders>>', sqlIncremental: 'select * from <<rel:model.stg_orders>>' },
+    { materialized: 'incremental', schema: 'gold', alias: 'orders_weekly', uniqueKey: ['day'] });
+  const union = node('model.all_orders', { dependsOn: ['model.daily_orders', 'model.weekly_orders'],
+    sql: 'select day, orders from <<rel:model.daily_orders>>\nunion all\nselect day, orders from <<rel:model.weekly_orders>>' }, { materialized: 'view', schema: 'gold' });
+  const test = rowTest('all_orders', 'day');
+  const ids = ['model.weekly_orders', 'model.all_orders'];
+  const u: Manifest = {
+    ...m,
+    nodes: [...m.nodes, weekly, union],
+    tests: [test],
+    tokens: { ...m.tokens, ...Object.fromEntries(ids.map((id) => [`<<rel:${id}>>`, { token: `<<rel:${id}>>`, target: id }])) },
+  };
+  const state = published({ [test.id]: test.definition });
+  const stored = { ...state.stored, 'model.weekly_orders': { partition: { schema: 'strata_store', name: 'weekly__b9' }, gen: 9, dataBuild: 9, versioned: true } };
+  const relations = { ...state.relations, 'model.weekly_orders': { schema: 'gold', name: 'orders_weekly' }, 'model.all_orders': { schema: 'gold', name: 'all_orders' } };
+  const viewSql = { ...state.viewSql, 'model.all_orders': union.sql!.replace('<<rel:model.daily_orders>>', '"gold"."orders_daily"').replace('<<rel:model.weekly_orders>>', '"gold"."orders_weekly"') };
+
+  it("reads each leg over its own input's changed rows, never the other leg's input in full", () => {
+    const selected = selectNodes(u, { select: ['daily_orders', 'weekly_orders', 'all_orders'], exclude: [] });
+    const plan = planBuild(u, { buildId: 10, selected, published: { ...state, stored, relations, viewSql }, fullRefresh: false });
+    const scopedTest = plan.tests.find((t) => t.test.id === test.id)!;
+    expect(scopedTest.scopedToChanges).toBe(true);
+    const subject = scopedTest.check?.kind === 'row' ? scopedTest.check.subject : '';
+    expect(subject).toContain('"orders_daily__strata_changed"');
+    expect(subject).toContain('"orders_weekly__strata_changed"');
+    // weekly's rows as they are now: read by no branch (daily's, as they are now, only names the
+    // union's columns, under `where false`)
+    expect(subject).not.toContain('"gold__b000010"."orders_weekly"');
+    expect(subject).not.toMatch(/> 1/);
+  });
+});

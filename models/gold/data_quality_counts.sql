@@ -10,7 +10,8 @@
 -- counts only the batches a build changed). Reading this view, which its data test does on every
 -- build, then costs the batches, not the whole history: counting every landed and staged line was
 -- 4.5 s of a 1% batch's 16.0 s of test queries on 10 M lines (docs/benchmarks.md, session 10).
--- The travel and airline parts below still count their staged rows each time it is read.
+-- The travel and airline rows come the same way from silver.staged_row_counts (but for the airline
+-- members, a table rebuilt in full every build, counted as it is).
 
 with batches as (
 
@@ -70,69 +71,63 @@ silver_rules as (
 
 -- The travel and airline staging models keep every landed row of a loaded batch (and, but for
 -- members, of a retracted one, as 'retracted') and name in a status column either the kept value
--- or the rule that set the row aside. Per model: the rows
--- landed (counted on the bronze model, not on silver, so a row silver lost would show), then
--- the rows kept and set aside per rule. A source with nothing loaded contributes no row.
--- stg_travel_order_lines is not here: it is built from silver trips, not from landed rows.
+-- or the rule that set the row aside. Per model: the rows landed (counted on the bronze model, not
+-- on silver, so a row silver lost would show), then the rows kept and set aside per rule. A source
+-- with nothing loaded contributes no row. stg_travel_order_lines is not here: it is built from
+-- silver trips, not from landed rows. The incremental staging models' counts come from
+-- silver.staged_row_counts (per batch, as the published build staged them; recounted only for the
+-- batches a build changed); stg_airline_members, a table rebuilt from its members file every
+-- build, is counted here as it is.
 
-travel_airline_landed as (
+model_ordinals as (
 
-    select 50 as ordinal, 'travel' as source, 'stg_travel_users' as model, count(*)::bigint as rows
-    from {{ ref('travel_users') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
-    union all
-    select 53, 'travel', 'stg_travel_sessions', count(*)::bigint
-    from {{ ref('travel_sessions') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
-    union all
-    select 56, 'travel', 'stg_travel_flights', count(*)::bigint
-    from {{ ref('travel_flights') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
-    union all
-    select 59, 'travel', 'stg_travel_hotels', count(*)::bigint
-    from {{ ref('travel_hotels') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
-    union all
-    select 62, 'airline', 'stg_airline_members', count(*)::bigint
-    from {{ ref('airline_members') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
-    union all
-    select 65, 'airline', 'stg_airline_flight_activity', count(*)::bigint
-    from {{ ref('airline_flight_activity') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status in ('loaded', 'retracted'))
+    select * from (values
+        (50, 'travel', 'stg_travel_users'),
+        (53, 'travel', 'stg_travel_sessions'),
+        (56, 'travel', 'stg_travel_flights'),
+        (59, 'travel', 'stg_travel_hotels'),
+        (62, 'airline', 'stg_airline_members'),
+        (65, 'airline', 'stg_airline_flight_activity')
+    ) as m (ordinal, source, model)
 
 ),
 
-travel_airline_statuses as (
+members_counts as (
 
-    -- each model's status, and the value that means kept
-    select 'stg_travel_users' as model, user_status as status, user_status = 'ok' as kept from {{ ref('stg_travel_users') }}
+    select 'stg_airline_members' as model, 'landed' as step, 'rows landed' as rule, count(*)::bigint as rows
+    from {{ ref('airline_members') }} where batch_id in (select batch_id from {{ ref('load_batches') }} where status = 'loaded')
     union all
-    select 'stg_travel_sessions', session_status, session_status = 'ok' from {{ ref('stg_travel_sessions') }}
+    select 'stg_airline_members', case when member_status = 'current' then 'kept' else 'set aside' end, member_status, count(*)::bigint
+    from {{ ref('stg_airline_members') }}
+    group by member_status
+
+),
+
+travel_airline_rows as (
+
+    select model, step, rule, sum(rows)::bigint as rows
+    from {{ ref('staged_row_counts') }}
+    group by model, step, rule
     union all
-    select 'stg_travel_flights', flight_status, flight_status = 'booked' from {{ ref('stg_travel_flights') }}
-    union all
-    select 'stg_travel_hotels', hotel_status, hotel_status = 'booked' from {{ ref('stg_travel_hotels') }}
-    union all
-    select 'stg_airline_members', member_status, member_status = 'current' from {{ ref('stg_airline_members') }}
-    union all
-    select 'stg_airline_flight_activity', line_status, line_status = 'purchase' from {{ ref('stg_airline_flight_activity') }}
+    select model, step, rule, rows from members_counts
 
 ),
 
 travel_airline_counts as (
 
-    select ordinal, source, model, 'silver' as stage, 'landed' as step, 'rows landed' as rule, rows
-    from travel_airline_landed
-    where rows > 0
-
-    union all
-
+    -- the landed row first, then kept, set aside and noted; a model with nothing landed has no row
     select
-        landed.ordinal + case when statuses.kept then 1 else 2 end,
-        landed.source,
-        statuses.model,
-        'silver',
-        case when statuses.kept then 'kept' else 'set aside' end,
-        statuses.status,
-        count(*)::bigint
-    from travel_airline_statuses as statuses
-    join travel_airline_landed as landed using (model)
-    group by landed.ordinal, landed.source, statuses.model, statuses.kept, statuses.status
+        m.ordinal + case r.step when 'landed' then 0 when 'kept' then 1 when 'set aside' then 2 else 1 end as ordinal,
+        m.source,
+        r.model,
+        'silver' as stage,
+        r.step,
+        r.rule,
+        r.rows
+    from travel_airline_rows as r
+    join model_ordinals as m using (model)
+    where r.step <> 'noted'
+      and exists (select 1 from travel_airline_rows as l where l.model = r.model and l.step = 'landed' and l.rows > 0)
 
 ),
 
@@ -154,12 +149,12 @@ airline_notes as (
     having count(*) > 0
     union all
     -- member-months on two or more rows that are not exact duplicates: each kept as a line of
-    -- that month's one order; counted beyond the first row of the member-month
-    select 66, 'airline', 'stg_airline_flight_activity', 'silver', 'noted', 'repeated member-month kept as another line',
-           (count(*) - count(distinct (loyalty_number, period_start)))::bigint
-    from {{ ref('stg_airline_flight_activity') }}
-    where line_status not in ('duplicate', 'retracted')
-    having count(*) > 0
+    -- that month's one order; counted beyond the first row of the member-month (per batch in
+    -- silver.staged_row_counts, which says how)
+    select 66, 'airline', 'stg_airline_flight_activity', 'silver', 'noted', rule, sum(rows)::bigint
+    from {{ ref('staged_row_counts') }}
+    where model = 'stg_airline_flight_activity' and step = 'noted'
+    group by rule
 
 ),
 

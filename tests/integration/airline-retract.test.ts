@@ -15,7 +15,7 @@ import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
 // member-months it alone held from orders and the members it alone held from customers, as a
 // full rebuild of the same data would.
 const PROJECT = join(import.meta.dirname, '..', '..');
-const BUILD: BuildOptions = { select: ['+orders', '+customers'] };
+const BUILD: BuildOptions = { select: ['+orders', '+customers', '+staged_row_counts'] };
 const MEMBERS = [
   'Loyalty Number,Country,Province,City,Postal Code,Gender,Education,Salary,Marital Status,Loyalty Card,CLV,Enrollment Type,Enrollment Year,Enrollment Month,Cancellation Year,Cancellation Month',
   '100001,Canada,Ontario,Toronto,M2Z 4K1,Female,Bachelor,83236,Married,Star,3839.14,Standard,2016,2,,',
@@ -101,7 +101,7 @@ describe('retracting an airline activity file', () => {
     await expectIncrementalEqualsFullRefresh(
       db,
       PROJECT,
-      { 'model.stg_airline_flight_activity': '*', 'model.orders': '*', 'model.customers': '*' },
+      { 'model.stg_airline_flight_activity': '*', 'model.staged_row_counts': '*', 'model.orders': '*', 'model.customers': '*' },
       BUILD,
     );
   }, 300_000);
@@ -135,5 +135,63 @@ describe('a members file exported again with a changed profile', () => {
     ]);
     expect(await countries(`select country from silver.customers where customer_id = 'airline-100002'`)).toEqual([{ country: 'United States' }]);
     await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.orders': '*', 'model.customers': '*' }, BUILD);
+  }, 300_000);
+});
+
+describe('the repeated member-months of silver.staged_row_counts, per batch', () => {
+  let countsDb: TestDatabase;
+  let outer: Database;
+  beforeAll(async () => {
+    outer = db;
+    countsDb = await createTestDatabase('airline_counts');
+    db = await openTestProjectDb(countsDb.url, PROJECT);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await countsDb?.drop();
+    db = outer;
+  });
+
+  const COUNTS: BuildOptions = { select: ['+staged_row_counts', '+data_quality_counts'] };
+  const buildCounts = async (): Promise<void> => {
+    const outcome = await buildProject(db, PROJECT, COUNTS);
+    expect(outcome.exitCode, whyNot(outcome)).toBe(0);
+  };
+
+  it('count the rows beyond each member-month\'s first in the batch that holds them, and move when a retraction moves the first', async () => {
+    // per batch, as counted; and in all, the rule's own definition over the staged rows
+    const noted = async () =>
+      (await db.pool.query(
+        `select batch_id::int as batch, rows::int from silver.staged_row_counts where step = 'noted' order by batch_id`,
+      )).rows;
+    const direct = async () =>
+      Number((await db.pool.query(
+        `select count(*) - count(distinct (loyalty_number, period_start)) as n from silver.stg_airline_flight_activity
+          where line_status not in ('duplicate', 'retracted', 'incomplete')`,
+      )).rows[0].n);
+
+    await load('members.csv', MEMBERS);
+    const first = await load('activity-1.csv', FIRST);
+    await buildCounts();
+    // 100001's June again, not an exact duplicate (other figures): a second row of that
+    // member-month; 100003's May twice in one file
+    const second = await load(
+      'activity-2.csv',
+      [ACTIVITY, '100001,2018,6,1,800,1200,0,0', '100003,2018,8,1,700,1050,0,0', '100003,2018,8,2,1500,2250,0,0'].join('\r\n'),
+    );
+    await buildCounts();
+    expect(await noted()).toEqual([{ batch: first, rows: 0 }, { batch: second, rows: 2 }]);
+    expect(await direct()).toBe(2);
+
+    // without the first file, the second's June row is the first of its member-month
+    await retractBatch(db.pool, { batchId: first, by: 'tester', why: 'wrong export' });
+    await buildCounts();
+    expect(await noted()).toEqual([{ batch: first, rows: 0 }, { batch: second, rows: 1 }]);
+    expect(await direct()).toBe(1);
+    const note = await db.pool.query(
+      `select rows::int from gold.data_quality_counts where rule = 'repeated member-month kept as another line'`,
+    );
+    expect(note.rows).toEqual([{ rows: 1 }]);
+    await expectIncrementalEqualsFullRefresh(db, PROJECT, { 'model.staged_row_counts': '*' }, COUNTS);
   }, 300_000);
 });

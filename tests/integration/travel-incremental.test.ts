@@ -20,7 +20,7 @@ const PROJECT = join(import.meta.dirname, '..', '..');
 const BUILD: BuildOptions = { select: ['+traveler_features', '+stg_travel_order_lines', '+orders', '+customers', '+data_quality_counts', '+perk_assignments'] };
 // every travel model, and the source-neutral silver they feed, compared with a full refresh
 const COMPARED = Object.fromEntries(
-  ['stg_travel_users', 'stg_travel_flights', 'stg_travel_hotels', 'stg_travel_sessions', 'travel_trips', 'stg_travel_order_lines', 'traveler_features', 'orders', 'customers'].map(
+  ['stg_travel_users', 'stg_travel_flights', 'stg_travel_hotels', 'stg_travel_sessions', 'staged_row_counts', 'travel_trips', 'stg_travel_order_lines', 'traveler_features', 'orders', 'customers'].map(
     (name) => [`model.${name}`, '*'],
   ),
 );

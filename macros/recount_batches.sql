@@ -1,0 +1,17 @@
+{#-
+  recount_batches(model, key): for silver.staged_row_counts, the batches of the staging model
+  `model` whose rows this build may have written, as a literal array the runner computes just
+  before the statement (the marked value of macros/watermark.sql; one line, by design). The same
+  rule as silver.retail_line_counts:
+    - the batches of `model` newer than any counted for it (read through its unique index, which
+      starts with batch_id: the new rows' entries only);
+    - the retracted batches not applied yet, and only while there is one (the `exists`, a one-time
+      filter) the batches with a row whose `key` is the key of a row of such a batch: staging writes the retracted rows again
+      and ranks again the rows sharing their key (macros/new_landed_rows.sql), so those are the
+      rows whose status may change. More batches than that may be recounted, never fewer.
+  is_pending_retraction, not pending_retraction_batches(): a marked value inside another is not
+  evaluated.
+-#}
+{% macro recount_batches(model, key) -%}
+/*strata:value*/(select coalesce(array_agg(distinct t.batch_id order by t.batch_id), '{}'::bigint[]) from (select s.batch_id from {{ ref(model) }} as s where s.batch_id > (select coalesce(max(c.batch_id), 0) from {{ this }} as c where c.model = '{{ model }}') union all select p.batch_id from {{ ref('load_batches') }} as p where {{ is_pending_retraction('p') }} union all select s.batch_id from {{ ref(model) }} as s where exists (select 1 from {{ ref('load_batches') }} as p where {{ is_pending_retraction('p') }}) and s.{{ key }} in (select r.{{ key }} from {{ ref(model) }} as r join {{ ref('load_batches') }} as p on p.batch_id = r.batch_id where {{ is_pending_retraction('p') }})) as t)/*strata:end*/
+{%- endmacro %}

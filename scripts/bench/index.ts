@@ -1,6 +1,7 @@
 /**
  * The `bench` command: `bench runner | clv [customers…] | clv-fit [customers] | pipeline
- * [--lines N | --online-retail] [--incremental] [--timeline] [--ts-models worker|thread] | publish [--builds N] | citus [--lines N]`. Figures go to
+ * [--lines N | --online-retail] [--incremental] [--timeline] [--ts-models worker|thread] | sources | publish [--builds N] |
+ * citus [--lines N]`. Figures go to
  * stdout; docs/benchmarks.md records them.
  */
 import { Command } from 'commander';
@@ -39,6 +40,10 @@ export function benchCommand(cli: CommandContext): Command {
     .option('--timeline', "print every node's start and end in each build (default: the longest)")
     .option('--ts-models <where>', "where TypeScript models run: thread (default: the build's own) or worker (a worker thread)")
     .action(cli.action(async (options: PipelineBenchOptions) => (await (await import('./pipeline.ts')).benchPipeline(options, log), 0)));
+  bench
+    .command('sources')
+    .description('every source in one database: Online Retail built, TravelTide and the airline added, then one retail day; each build, and a read of gold.data_quality_counts')
+    .action(cli.action(async () => (await (await import('./sources.ts')).benchSources(log), 0)));
   bench
     .command('publish')
     .description('publish time of builds of a small project, without readers and with BI readers running and one holding a view open')

@@ -212,7 +212,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
  * As-of time moves, as on a daily load: the realistic case beside the benchmark's hard one
  * (whole histories of new customers).
  */
-async function nextDaysBatch(pool: pg.Pool, dir: string, share: number): Promise<{ file: string; days: number }> {
+export async function nextDaysBatch(pool: pg.Pool, dir: string, share: number): Promise<{ file: string; days: number }> {
   const span = (await pool.query<{ days: number }>(
     `select extract(epoch from max(invoice_date) - min(invoice_date)) / 86400 as days from landing.order_lines`,
   )).rows[0]!;

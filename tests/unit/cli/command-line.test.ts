@@ -36,7 +36,7 @@ describe('the strata command line', () => {
       expect(help.code, name).toBe(0);
       expect(help.out, name).toContain(`Usage: strata ${name}`);
     }
-    for (const [parent, sub] of [['clv', 'fit'], ['bench', 'runner'], ['bench', 'clv'], ['bench', 'clv-fit'], ['bench', 'pipeline']] as const) {
+    for (const [parent, sub] of [['clv', 'fit'], ['bench', 'runner'], ['bench', 'clv'], ['bench', 'clv-fit'], ['bench', 'pipeline'], ['bench', 'sources']] as const) {
       expect((await strata(parent, sub, '--help')).code, `${parent} ${sub}`).toBe(0);
     }
   });

@@ -18,6 +18,7 @@ import { TsWorkers } from '../execute/ts-worker/pool.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
 import { loadOperations, type OperationsProject } from '../load/operations.ts';
 import { biAccessOf, ensureBiRole } from '../publish/bi-role.ts';
+import { awaitEarlierStatements } from '../publish/earlier-statements.ts';
 import { buildOutputs, publish } from '../publish/publish.ts';
 import { readPublishedState } from '../publish/published-state.ts';
 import { applyRetention } from '../publish/retention.ts';
@@ -213,6 +214,11 @@ function modelWorkers(run: BuildRun, plan: Plan, cancelled: () => boolean): TsWo
 /** Publishes the build; returns why publishing failed, or undefined when it succeeded. */
 async function publishPlan(run: BuildRun, { buildId }: PreparedBuild, operations: OperationsProject | undefined): Promise<string | undefined> {
   try {
+    // statements planned before this build attached its partitions must not see its pointer
+    const earlier = await awaitEarlierStatements(run.db.pool);
+    if (earlier.stillRunning > 0) {
+      run.log(`publishing beside ${earlier.stillRunning} statement${earlier.stillRunning === 1 ? '' : 's'} begun before it, after waiting ${(earlier.waitedMs / 1000).toFixed(1)} s`);
+    }
     await publish(run.db.pool, {
       manifest: run.compiled.manifest,
       buildId,

@@ -100,17 +100,25 @@ async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[]
              and r.physical_schema = $1 and r.physical_name = child.relname)
         and not exists (
           select 1 from strata_meta.live l where l.physical_schema = $1 and l.physical_name = child.relname)
-      order by child.relname`,
+      order by i.inhdetachpending desc, child.relname`,
     [STORE_SCHEMA, keptPublications],
   );
   const dropped: string[] = [];
+  // PostgreSQL lets a parent have one partition pending detach at a time ("already pending
+  // detach"): while one is, the parent's other partitions wait for a later build. The pending ones
+  // come first, so a build finalizes them before it starts another.
+  const waiting = new Set<string>();
   const client = await pool.connect();
   try {
     await client.query(`set statement_timeout = ${Math.max(1, Math.round(waitMs))}`);
     await client.query(`set lock_timeout = ${Math.max(1, Math.round(waitMs))}`);
     const distributed = await distributedIn(client, STORE_SCHEMA);
     for (const c of candidates.rows) {
-      if (c.held) continue;
+      if (waiting.has(c.parent)) continue;
+      if (c.held) {
+        if (c.pending) waiting.add(c.parent);
+        continue;
+      }
       const parent = qualified({ schema: STORE_SCHEMA, name: c.parent });
       const child = qualified({ schema: STORE_SCHEMA, name: c.child });
       try {
@@ -135,6 +143,7 @@ async function dropPartitions(pool: pg.Pool, keptPublications: readonly number[]
         // 57014: still seen by a long transaction (left pending, finalized next time); 55P03: lock
         // not granted in time; 2BP01: something still depends on it
         if (code !== '57014' && code !== '55P03' && code !== '2BP01') throw error;
+        if (code === '57014') waiting.add(c.parent);
       }
     }
     // parents of column layouts no longer used: no partition left and no view reading them

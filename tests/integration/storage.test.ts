@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollback } from '../../scripts/cli/rollback.ts';
+import { applyRetention } from '../../scripts/publish/retention.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { buildProject, fixture, openTestProjectDb, whyNot } from '../support/build.ts';
@@ -258,6 +259,53 @@ describe('statistics after an incremental build', () => {
     const small = await buildProject(db, PROJECT);
     expect(small.exitCode, whyNot(small)).toBe(0);
     expect(await known()).toBe(2040);
+  });
+});
+
+describe('retention beside a reader that just opened a transaction', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  beforeAll(async () => ({ testDb, db } = await open('storage_retention')));
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('leaves a parent with a partition pending detach alone, and finalizes it once the reader is gone', async () => {
+    for (let batch = 1; batch <= 3; batch++) {
+      await land(db, batch, 5, []);
+      const built = await buildProject(db, PROJECT);
+      expect(built.exitCode, whyNot(built)).toBe(0);
+    }
+    const partitions = async (): Promise<{ name: string; pending: boolean }[]> =>
+      (await db.pool.query<{ name: string; pending: boolean }>(
+        `select c.relname as name, i.inhdetachpending as pending from pg_inherits i
+           join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+          where p.relname like 'gold__totals__%' order by 1`,
+      )).rows;
+    expect(await partitions()).toHaveLength(3);
+    // a reader opens a transaction on gold.totals just now (not yet "held": under a second)
+    const reader = new pg.Client({ connectionString: testDb.url });
+    await reader.connect();
+    await reader.query('begin');
+    await reader.query('select count(*) from gold.totals');
+    try {
+      // keep one build: two partitions of gold.totals to drop. The first one's detach waits for
+      // the reader and is left pending; PostgreSQL refuses a second one on the same parent, so
+      // the second waits for a later pass (before, that refusal failed the build after its publish)
+      const latest = Number((await db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
+      await applyRetention(db.pool, 1, latest, 300);
+      const during = await partitions();
+      expect(during).toHaveLength(3);
+      expect(during.filter((p) => p.pending)).toHaveLength(1);
+    } finally {
+      await reader.query('commit');
+      await reader.end();
+    }
+    const latest = Number((await db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
+    await applyRetention(db.pool, 1, latest, 300);
+    expect(await partitions()).toEqual([expect.objectContaining({ pending: false })]);
+    expect((await db.pool.query('select count(*)::int as n from gold.totals')).rows[0].n).toBe(1);
   });
 });
 

@@ -253,10 +253,12 @@ function changesOf(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>):
   const was = qualified(old);
   // compared as row text, so that a changed column layout is a difference, not an error (equal
   // text is equal values; a value written two ways, 1.0 and 1.00, only counts as a change). Text,
-  // not jsonb: 0.19 s against 1.16 s for the airline's 16,737 members
+  // not jsonb: 0.19 s against 1.16 s for the airline's 16,737 members. Equal counts and nothing
+  // of the new rows missing from the old ones is equal multisets: one `except all`, not two
+  // (0.08 s against 0.16 s)
   const differs =
-    `exists (select 1 from ((select n::text from ${now} as n except all select o::text from ${was} as o)` +
-    ` union all (select o::text from ${was} as o except all select n::text from ${now} as n)) as strata_diff)`;
+    `((select count(*) from ${now}) <> (select count(*) from ${was})` +
+    ` or exists (select n::text from ${now} as n except all select o::text from ${was} as o))`;
   return {
     kind: 'rows',
     sql: `select * from (select * from ${now} union all select (jsonb_populate_record(null::${now}, to_jsonb(o))).* from ${was} as o) as strata_both where ${differs}`,

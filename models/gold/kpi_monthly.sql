@@ -105,7 +105,10 @@ earlier_versions as (
         min(invoiced_at)                as ordered_at,
         sum(line_amount)                as order_amount
     from {{ ref('order_lines') }}
-    where invoice_no = any (array(select invoice_no from changed_orders))
+    -- the changed orders' invoices as a literal array (a marked value; the watermark inside it is
+    -- written in first): `= any` of a constant array is a hash look-up, of a sub-select's array a
+    -- comparison with each element in turn for every line read (models/silver/orders.sql)
+    where invoice_no = any (/*strata:value*/(select coalesce(array_agg(c.invoice_no), '{}'::text[]) from {{ ref('orders') }} as c where c.last_batch_id > {{ watermark('last_batch_id') }})/*strata:end*/)
       and batch_id <= {{ watermark('last_batch_id') }}
     group by invoice_no
 

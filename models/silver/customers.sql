@@ -26,26 +26,21 @@
 with
 
 {% if is_incremental() %}
+{#- The customers to recompute, as a literal array the runner computes just before the statement
+    (a marked value, as in orders.sql, with the watermarks and retracted batches written in
+    first): `= any` of a constant array is a hash look-up, of an array from a sub-select a
+    comparison with each element in turn. When the airline arrived (20,503 changed customers)
+    every line read was compared with each of them: 60 s for this statement alone. Which:
+    new lines, returns, and customer profiles loaded again (order_lines.profile_batch_id: an
+    airline member's country), as one subquery, not legs of the union below, so that Citus runs
+    each read on the workers with its filter (as orders' changed invoices: docs/scale-out.md);
+    and the customers of a batch retracted since the last build. -#}
+{%- set changed -%}
+/*strata:value*/(select coalesce(array_agg(distinct t.customer_id), '{}'::text[]) from (select customer_id from (select customer_id from {{ ref('order_lines') }} where batch_id > {{ watermark('last_batch_id') }} union all select customer_id from {{ ref('order_lines') }} where profile_batch_id > {{ watermark('last_batch_id') }} union all select customer_id from {{ ref('returns') }} where batch_id > {{ watermark('last_batch_id') }}) as new_lines union select customer_id from {{ ref('retracted_lines') }} where batch_id = any ({{ pending_retraction_batches() }}) and customer_id is not null) as t)/*strata:end*/
+{%- endset %}
 changed_customers as (
 
-    -- new lines, returns, and customer profiles loaded again (order_lines.profile_batch_id: an
-    -- airline member's country); one subquery, not legs of the union below, so that Citus runs
-    -- each read on the workers with its filter (as orders' changed_invoices: docs/scale-out.md)
-    select customer_id
-    from (
-        select customer_id from {{ ref('order_lines') }}
-        where batch_id > {{ watermark('last_batch_id') }}
-        union all
-        select customer_id from {{ ref('order_lines') }}
-        where profile_batch_id > {{ watermark('last_batch_id') }}
-        union all
-        select customer_id from {{ ref('returns') }}
-        where batch_id > {{ watermark('last_batch_id') }}
-    ) as new_lines
-    union
-    select customer_id from {{ ref('retracted_lines') }}
-    where batch_id = any ({{ pending_retraction_batches() }})
-      and customer_id is not null
+    select unnest({{ changed | trim }}) as customer_id
 
 ),
 {% endif %}
@@ -59,10 +54,11 @@ lines as not materialized (
 
     select * from {{ ref('order_lines') }}
     {% if is_incremental() %}
-    -- = any (array(…)), not in (select …): a filter on a value the planner can push into each
-    -- leg of the silver views' unions, where it becomes an index scan on customer_id; a semi-join
-    -- over the union read every purchase line (Online Retail: 863 → 509 ms for a 5,419-line batch)
-    where customer_id = any (array(select customer_id from changed_customers))
+    -- = any (a literal array), not in (select …): a filter on a value the planner can push into
+    -- each leg of the silver views' unions, where it becomes an index scan on customer_id; a
+    -- semi-join over the union read every purchase line (Online Retail: 863 → 509 ms for a
+    -- 5,419-line batch)
+    where customer_id = any ({{ changed | trim }})
     {% endif %}
 
 ),
@@ -71,7 +67,7 @@ returned_lines as (
 
     select * from {{ ref('returns') }}
     {% if is_incremental() %}
-    where customer_id = any (array(select customer_id from changed_customers))
+    where customer_id = any ({{ changed | trim }})
     {% endif %}
 
 ),

@@ -11,8 +11,9 @@ export { VALUE_END, VALUE_START };
  * matches and scans all of it; with the literal it reads the column's statistics and uses the
  * index (docs/benchmarks.md, "Reading a new batch"). Line breaks are kept, so error positions
  * still map to model lines. SQL without a marker is returned as it is, with no query; a marked
- * expression that appears several times is evaluated once. A data test local to a key gets its
- * touched key values the same way (plan/scoped-keys.ts), so the planner can see how few they are.
+ * expression that appears several times is evaluated once; markers nested in one are resolved
+ * first. A data test local to a key gets its touched key values the same way
+ * (plan/scoped-keys.ts), so the planner can see how few they are.
  */
 export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, options: { readonly multiline?: boolean } = {}): Promise<string> {
   if (!sql.includes(VALUE_START)) return sql;
@@ -30,11 +31,14 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
       rest = rest.slice(at + VALUE_START.length);
       continue;
     }
-    const end = rest.indexOf(VALUE_END, at);
+    const end = markerEnd(rest, at);
     if (end < 0) break;
-    const expression = rest.slice(at + VALUE_START.length, end);
+    const marked = rest.slice(at + VALUE_START.length, end);
     // a model's line map counts lines: only SQL without one (a data test's) may span several
-    if (expression.includes('\n') && options.multiline !== true) break;
+    if (marked.includes('\n') && options.multiline !== true) break;
+    // a marked value may hold others (a model's array of changed keys, read after its
+    // watermark): those are written in first, so the planner of this one sees their literals
+    const expression = marked.includes(VALUE_START) ? await resolveValues(db, marked, options) : marked;
     let literal = known.get(expression);
     if (literal === undefined) {
       const found = await db.query<{ value: string | null; type: string }>(
@@ -48,4 +52,24 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
     rest = rest.slice(end + VALUE_END.length);
   }
   return parts.join('') + rest;
+}
+
+/** Where the marker opened at `at` ends: its own VALUE_END, past the markers nested in it; -1 if none. */
+function markerEnd(sql: string, at: number): number {
+  let depth = 0;
+  let from = at + VALUE_START.length;
+  for (;;) {
+    const start = sql.indexOf(VALUE_START, from);
+    const end = sql.indexOf(VALUE_END, from);
+    if (end < 0) return -1;
+    if (start >= 0 && start < end) {
+      depth++;
+      from = start + VALUE_START.length;
+    } else if (depth === 0) {
+      return end;
+    } else {
+      depth--;
+      from = end + VALUE_END.length;
+    }
+  }
 }

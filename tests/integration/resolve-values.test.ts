@@ -49,6 +49,10 @@ describe('values the runner resolves before a statement', () => {
       // a comment that mentions the marker is left alone, and the marker after it still resolves
       const commented = `-- the ${VALUE_START} marker of macros/watermark.sql\nselect 1 from landed where batch_id > ${watermark}`;
       expect(await resolveValues(client, commented)).toBe(`-- the ${VALUE_START} marker of macros/watermark.sql\nselect 1 from landed where batch_id > '7'::bigint`);
+      // a marked value holding another: the inner one is written in first, then the outer one
+      // evaluated with it (a model's array of changed keys, read after its watermark)
+      const nested = `select 1 where 8 = any (${VALUE_START}(select array_agg(batch_id) from batches where batch_id > ${watermark})${VALUE_END}) and 7 = ${watermark}`;
+      expect(await resolveValues(client, nested)).toBe(`select 1 where 8 = any ('{8}'::bigint[]) and 7 = '7'::bigint`);
     } finally {
       client.release();
     }

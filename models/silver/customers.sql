@@ -30,7 +30,8 @@ with
     (a marked value, as in orders.sql, with the watermarks and retracted batches written in
     first): `= any` of a constant array is a hash look-up, of an array from a sub-select a
     comparison with each element in turn. When the airline arrived (20,503 changed customers)
-    every line read was compared with each of them: 60 s for this statement alone. Which:
+    every line read was compared with each of them: a build of customers alone took 101.9 s,
+    5.5 s with the literal (docs/benchmarks.md, session 11). Which:
     new lines, returns, and customer profiles loaded again (order_lines.profile_batch_id: an
     airline member's country), as one subquery, not legs of the union below, so that Citus runs
     each read on the workers with its filter (as orders' changed invoices: docs/scale-out.md);

@@ -29,7 +29,8 @@ with
     written in first). Why a literal: PostgreSQL compares a column with `= any` of a constant array
     through a hash table, and with an array from a sub-select one element after another. When the
     airline arrived (177,973 new invoices beside Online Retail's) every line read was compared with
-    each of them: 15.0 s for this statement. Which invoices:
+    each of them: a build of orders and its parents took 28.7 s for this node, 6.5 s with the
+    literal (docs/benchmarks.md, session 11). Which invoices:
       - the lines new since this table's newest batch, and those whose customer profile (their
         country) was loaded again since: an airline member's newer export (none on Online Retail
         or TravelTide: profile_batch_id is null there). One subquery, not two legs of the union

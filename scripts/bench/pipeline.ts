@@ -11,12 +11,11 @@ import { to as copyTo } from 'pg-copy-streams';
 
 import { runBuild } from '../cli/build.ts';
 import { tsModelsOption } from '../cli/options.ts';
-import { compileSelection, openProjectDatabase } from '../cli/session.ts';
+import { compileSelection } from '../cli/session.ts';
 import { UsageError } from '../core/errors.ts';
-import { openDatabase, type Database } from '../db/connect.ts';
-import { runMigrations } from '../db/migrate.ts';
 import { loadFile } from '../ingest/load.ts';
 import { writeCsv } from '../ingest/synthetic/csv-file.ts';
+import { withBenchDatabase } from './bench-database.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
 import { readSpans, timelineLines } from './timeline.ts';
 
@@ -65,142 +64,132 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
   if (!values.onlineRetail && (!Number.isInteger(lines) || lines < 1000)) throw new UsageError(`--lines must be a whole number ≥ 1000`);
   const memory = trackPeakMemory();
   const dir = await mkdtemp(join(tmpdir(), 'strata-bench-pipeline-'));
-  const server = await openProjectDatabase(PROJECT, () => {}, 2);
-  const name = `strata_bench_${process.pid}`;
-  await server.pool.query(`create database ${name}`);
-  let db: Database | undefined;
   try {
-    const url = new URL(server.url);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ projectDir: PROJECT, databaseUrl: url.toString(), poolSize: 10 });
-    await runMigrations(db.pool);
-    const version = (await db.pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0]!;
+    await withBenchDatabase(PROJECT, 'pipeline', async ({ db, version }) => {
 
-    let file = ONLINE_RETAIL;
-    let generateSeconds = 0;
-    if (!values.onlineRetail) {
-      file = join(dir, 'lines.csv');
-      const started = performance.now();
-      memory.phase('generate');
-      await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
-      generateSeconds = (performance.now() - started) / 1000;
-    }
-    const split = values.incremental ? await splitOff(file, dir, BATCH_SHARE) : undefined;
-    memory.phase('load');
-    const loaded = await loadFile(db.pool, { file: split?.history ?? file });
-    const floorStart = performance.now();
-    await db.pool.query(FLOOR_SQL);
-    const floorSeconds = (performance.now() - floorStart) / 1000;
+      let file = ONLINE_RETAIL;
+      let generateSeconds = 0;
+      if (!values.onlineRetail) {
+        file = join(dir, 'lines.csv');
+        const started = performance.now();
+        memory.phase('generate');
+        await writeCsv({ customers: Math.max(10, Math.round(lines / LINES_PER_CUSTOMER)), seed: 1 }, file);
+        generateSeconds = (performance.now() - started) / 1000;
+      }
+      const split = values.incremental ? await splitOff(file, dir, BATCH_SHARE) : undefined;
+      memory.phase('load');
+      const loaded = await loadFile(db.pool, { file: split?.history ?? file });
+      const floorStart = performance.now();
+      await db.pool.query(FLOOR_SQL);
+      const floorSeconds = (performance.now() - floorStart) / 1000;
 
-    const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
-    const tsModels = tsModelsOption(values.tsModels);
-    const compiled = await compileSelection(options);
-    memory.phase('build');
-    const buildStart = performance.now();
-    const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
-    const buildSeconds = (performance.now() - buildStart) / 1000;
-    if (outcome.exitCode !== 0) throw new Error(`the bench build failed: ${outcome.report.blockedBy}`);
+      const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
+      const tsModels = tsModelsOption(values.tsModels);
+      const compiled = await compileSelection(options);
+      memory.phase('build');
+      const buildStart = performance.now();
+      const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
+      const buildSeconds = (performance.now() - buildStart) / 1000;
+      if (outcome.exitCode !== 0) throw new Error(`the bench build failed: ${outcome.report.blockedBy}`);
 
-    const timelines: string[] = [];
-    const timeline = async (label: string, buildId: number) =>
-      timelines.push(...timelineLines(label, await readSpans(db!.pool, buildId), values.timeline ? Infinity : 8));
-    await timeline('build', outcome.report.buildId);
+      const timelines: string[] = [];
+      const timeline = async (label: string, buildId: number) =>
+        timelines.push(...timelineLines(label, await readSpans(db.pool, buildId), values.timeline ? Infinity : 8));
+      await timeline('build', outcome.report.buildId);
 
-    let incrementalLines: string[] = [];
-    if (split) {
-      memory.phase('load batch');
-      const batch = await loadFile(db.pool, { file: split.batch });
-      memory.phase('incremental build');
-      // TypeScript models compute on Node's one thread: while they do, no other node's query
-      // result is handled, so concurrent nodes' times include that wait
-      const loop = monitorEventLoopDelay({ resolution: 20 });
-      loop.enable();
-      const incStart = performance.now();
-      const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
-      const incSeconds = (performance.now() - incStart) / 1000;
-      loop.disable();
-      if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
-      await timeline('incremental', inc.report.buildId);
-      const fullOptions = { ...options, fullRefresh: true };
-      const fullCompiled = await compileSelection(fullOptions);
-      memory.phase('full refresh');
-      const fullStart = performance.now();
-      const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {}, tsModels });
-      const fullSeconds = (performance.now() - fullStart) / 1000;
-      if (full.exitCode !== 0) throw new Error(`the full-refresh bench build failed: ${full.report.blockedBy}`);
-      await timeline('full refresh', full.report.buildId);
+      let incrementalLines: string[] = [];
+      if (split) {
+        memory.phase('load batch');
+        const batch = await loadFile(db.pool, { file: split.batch });
+        memory.phase('incremental build');
+        // TypeScript models compute on Node's one thread: while they do, no other node's query
+        // result is handled, so concurrent nodes' times include that wait
+        const loop = monitorEventLoopDelay({ resolution: 20 });
+        loop.enable();
+        const incStart = performance.now();
+        const inc = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
+        const incSeconds = (performance.now() - incStart) / 1000;
+        loop.disable();
+        if (inc.exitCode !== 0) throw new Error(`the incremental bench build failed: ${inc.report.blockedBy}`);
+        await timeline('incremental', inc.report.buildId);
+        const fullOptions = { ...options, fullRefresh: true };
+        const fullCompiled = await compileSelection(fullOptions);
+        memory.phase('full refresh');
+        const fullStart = performance.now();
+        const full = await runBuild({ command: 'bench', options: fullOptions, compiled: fullCompiled, db, log: () => {}, tsModels });
+        const fullSeconds = (performance.now() - fullStart) / 1000;
+        if (full.exitCode !== 0) throw new Error(`the full-refresh bench build failed: ${full.report.blockedBy}`);
+        await timeline('full refresh', full.report.buildId);
 
-      // the realistic batch: existing customers buying again on the days after the last one (the
-      // last days of orders replayed), built incrementally on top of the full refresh
-      const next = await nextDaysBatch(db.pool, dir, BATCH_SHARE);
-      memory.phase('load next days');
-      const nextBatch = await loadFile(db.pool, { file: next.file });
-      memory.phase('next days build');
-      const nextStart = performance.now();
-      const nextBuild = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
-      const nextSeconds = (performance.now() - nextStart) / 1000;
-      if (nextBuild.exitCode !== 0) throw new Error(`the next-days bench build failed: ${nextBuild.report.blockedBy}`);
-      await timeline('next days (incremental)', nextBuild.report.buildId);
-      const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
-      // the models that keep history: what the storage design makes proportional to the batch
-      const keeping = new Set(compiled.manifest.nodes
-        .filter((n) => n.config.materialized === 'incremental' || n.config.materialized === 'snapshot').map((n) => n.id));
-      const seconds = (nodes: typeof inc.report.nodes) =>
-        new Map(nodes.filter((n) => keeping.has(n.id)).map((n) => [n.id, n.durationMs / 1000]));
-      const incTimes = seconds(inc.report.nodes);
-      const fullTimes = seconds(full.report.nodes);
-      const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-      const testTime = (report: typeof inc.report) => report.tests.reduce((total, t) => total + t.durationMs, 0) / 1000;
-      const scoped = inc.report.tests.filter((t) => (t.message ?? '').includes('checked the rows this build added')).length;
-      const byKeys = inc.report.tests.filter((t) => / values this build touched/.test(t.message ?? '')).length;
-      const byChanges = inc.report.tests.filter((t) => (t.message ?? '').includes('checked the rows this build changed')).length;
-      incrementalLines = [
-        `batch:     ${batch.linesLoaded.toLocaleString('en-US')} lines (${(BATCH_SHARE * 100).toFixed(0)}%) loaded in ${batch.seconds.toFixed(1)} s`,
-        `incremental build of the batch: ${incSeconds.toFixed(1)} s`,
-        `full refresh of the same data:  ${fullSeconds.toFixed(1)} s`,
-        `ratio:     incremental ÷ full = ${(incSeconds / fullSeconds).toFixed(2)} (aim ≤ 0.15)`,
-        `incremental models and snapshots: ${sum(incTimes).toFixed(1)} s incremental vs ${sum(fullTimes).toFixed(1)} s full (` +
-          [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
-        `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
-        `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added, ${byKeys} only the keys it touched, ${byChanges} only the rows of a view or source it changed) vs ${testTime(full.report).toFixed(1)} s full`,
-        `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
-          .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
-        `event loop: blocked up to ${(loop.max / 1e9).toFixed(1)} s at a time during the incremental build (p99 ${(loop.percentile(99) / 1e9).toFixed(2)} s): ` +
-          `node times of SQL models running beside a TypeScript model include that wait`,
-        `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
-        `next days: ${nextBatch.linesLoaded.toLocaleString('en-US')} lines of existing customers (the last ${next.days} days of orders replayed on the ${next.days} days after them), ` +
-          `incremental build ${nextSeconds.toFixed(1)} s (÷ the full refresh above = ${(nextSeconds / fullSeconds).toFixed(2)})`,
-        `slowest next-days: ${[...nextBuild.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)
-          .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}; tests' query time ${testTime(nextBuild.report).toFixed(1)} s`,
-      ];
-    }
+        // the realistic batch: existing customers buying again on the days after the last one (the
+        // last days of orders replayed), built incrementally on top of the full refresh
+        const next = await nextDaysBatch(db.pool, dir, BATCH_SHARE);
+        memory.phase('load next days');
+        const nextBatch = await loadFile(db.pool, { file: next.file });
+        memory.phase('next days build');
+        const nextStart = performance.now();
+        const nextBuild = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
+        const nextSeconds = (performance.now() - nextStart) / 1000;
+        if (nextBuild.exitCode !== 0) throw new Error(`the next-days bench build failed: ${nextBuild.report.blockedBy}`);
+        await timeline('next days (incremental)', nextBuild.report.buildId);
+        const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+        // the models that keep history: what the storage design makes proportional to the batch
+        const keeping = new Set(compiled.manifest.nodes
+          .filter((n) => n.config.materialized === 'incremental' || n.config.materialized === 'snapshot').map((n) => n.id));
+        const seconds = (nodes: typeof inc.report.nodes) =>
+          new Map(nodes.filter((n) => keeping.has(n.id)).map((n) => [n.id, n.durationMs / 1000]));
+        const incTimes = seconds(inc.report.nodes);
+        const fullTimes = seconds(full.report.nodes);
+        const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+        const testTime = (report: typeof inc.report) => report.tests.reduce((total, t) => total + t.durationMs, 0) / 1000;
+        const scoped = inc.report.tests.filter((t) => (t.message ?? '').includes('checked the rows this build added')).length;
+        const byKeys = inc.report.tests.filter((t) => / values this build touched/.test(t.message ?? '')).length;
+        const byChanges = inc.report.tests.filter((t) => (t.message ?? '').includes('checked the rows this build changed')).length;
+        incrementalLines = [
+          `batch:     ${batch.linesLoaded.toLocaleString('en-US')} lines (${(BATCH_SHARE * 100).toFixed(0)}%) loaded in ${batch.seconds.toFixed(1)} s`,
+          `incremental build of the batch: ${incSeconds.toFixed(1)} s`,
+          `full refresh of the same data:  ${fullSeconds.toFixed(1)} s`,
+          `ratio:     incremental ÷ full = ${(incSeconds / fullSeconds).toFixed(2)} (aim ≤ 0.15)`,
+          `incremental models and snapshots: ${sum(incTimes).toFixed(1)} s incremental vs ${sum(fullTimes).toFixed(1)} s full (` +
+            [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
+          `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+          `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added, ${byKeys} only the keys it touched, ${byChanges} only the rows of a view or source it changed) vs ${testTime(full.report).toFixed(1)} s full`,
+          `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
+            .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+          `event loop: blocked up to ${(loop.max / 1e9).toFixed(1)} s at a time during the incremental build (p99 ${(loop.percentile(99) / 1e9).toFixed(2)} s): ` +
+            `node times of SQL models running beside a TypeScript model include that wait`,
+          `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
+          `next days: ${nextBatch.linesLoaded.toLocaleString('en-US')} lines of existing customers (the last ${next.days} days of orders replayed on the ${next.days} days after them), ` +
+            `incremental build ${nextSeconds.toFixed(1)} s (÷ the full refresh above = ${(nextSeconds / fullSeconds).toFixed(2)})`,
+          `slowest next-days: ${[...nextBuild.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)
+            .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}; tests' query time ${testTime(nextBuild.report).toFixed(1)} s`,
+        ];
+      }
 
-    const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
-    log(machineLine(version));
-    log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
-    log(`TypeScript models: ${tsModels === 'worker' ? 'in a worker thread' : "on the build's thread"} (--ts-models)`);
-    log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
-    if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
-    log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);
-    log(`build:     ${buildSeconds.toFixed(1)} s, ${outcome.report.nodes.length} nodes, ${outcome.report.tests.length} tests`);
-    const testSeconds = outcome.report.tests.reduce((sum, t) => sum + t.durationMs, 0) / 1000;
-    log(`tests:     ${testSeconds.toFixed(1)} s of query time in all (several run at once)`);
-    log(`floor:     ${floorSeconds.toFixed(2)} s bare RFM aggregate on landing.order_lines`);
-    log(`ratio:     build = ${(buildSeconds / floorSeconds).toFixed(1)} × floor (aim ≤ 20)`);
-    log(`end to end (load + build): ${(loaded.seconds + buildSeconds).toFixed(1)} s (Online Retail aim ≤ 6 s)`);
-    log(`slowest:   ${slowest.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
-    for (const line of incrementalLines) log(line);
-    for (const line of timelines) log(line);
-    memory.phase('end');
-    const top = memory.at();
-    log(`peak RSS:  ${mib(memory.peak())} (aim < 300 MiB); at the peak: V8 heap ${mib(top.heapUsed)} used of ${mib(top.heapTotal)}, ` +
-      `external ${mib(top.external)} (array buffers ${mib(top.arrayBuffers)})`);
-    log(`peak RSS by stage: ${[...memory.phases()].filter(([name]) => name !== 'end').map(([name, rss]) => `${name} ${mib(rss)}`).join(', ')}`);
+      const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
+      log(machineLine(version));
+      log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
+      log(`TypeScript models: ${tsModels === 'worker' ? 'in a worker thread' : "on the build's thread"} (--ts-models)`);
+      log(`data:      ${values.onlineRetail ? 'UCI Online Retail' : 'synthetic'}, ${loaded.linesLoaded.toLocaleString('en-US')} lines (${mib((await stat(file)).size)} file)`);
+      if (generateSeconds) log(`generate:  ${generateSeconds.toFixed(1)} s to CSV (${rate(loaded.linesLoaded, generateSeconds)} lines/s)`);
+      log(`load:      ${loaded.seconds.toFixed(1)} s (${rate(loaded.linesLoaded, loaded.seconds)} lines/s; aim > 500,000)`);
+      log(`build:     ${buildSeconds.toFixed(1)} s, ${outcome.report.nodes.length} nodes, ${outcome.report.tests.length} tests`);
+      const testSeconds = outcome.report.tests.reduce((sum, t) => sum + t.durationMs, 0) / 1000;
+      log(`tests:     ${testSeconds.toFixed(1)} s of query time in all (several run at once)`);
+      log(`floor:     ${floorSeconds.toFixed(2)} s bare RFM aggregate on landing.order_lines`);
+      log(`ratio:     build = ${(buildSeconds / floorSeconds).toFixed(1)} × floor (aim ≤ 20)`);
+      log(`end to end (load + build): ${(loaded.seconds + buildSeconds).toFixed(1)} s (Online Retail aim ≤ 6 s)`);
+      log(`slowest:   ${slowest.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
+      for (const line of incrementalLines) log(line);
+      for (const line of timelines) log(line);
+      memory.phase('end');
+      const top = memory.at();
+      log(`peak RSS:  ${mib(memory.peak())} (aim < 300 MiB); at the peak: V8 heap ${mib(top.heapUsed)} used of ${mib(top.heapTotal)}, ` +
+        `external ${mib(top.external)} (array buffers ${mib(top.arrayBuffers)})`);
+      log(`peak RSS by stage: ${[...memory.phases()].filter(([name]) => name !== 'end').map(([name, rss]) => `${name} ${mib(rss)}`).join(', ')}`);
+    });
   } finally {
     memory.stop();
-    await db?.close();
-    await server.pool.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

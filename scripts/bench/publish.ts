@@ -4,10 +4,9 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 
 import { runBuild } from '../cli/build.ts';
-import { compileSelection, openProjectDatabase } from '../cli/session.ts';
+import { compileSelection } from '../cli/session.ts';
 import { UsageError } from '../core/errors.ts';
-import { openDatabase, type Database } from '../db/connect.ts';
-import { runMigrations } from '../db/migrate.ts';
+import { withBenchDatabase } from './bench-database.ts';
 import { machineLine } from './machine.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
@@ -50,47 +49,37 @@ export async function benchPublish(values: PublishBenchOptions, log: (line: stri
   const builds = Number(values.builds ?? 20);
   if (!Number.isInteger(builds) || builds < 2) throw new UsageError('--builds must be a whole number ≥ 2');
   const dir = await mkdtemp(join(tmpdir(), 'strata-bench-publish-'));
-  const server = await openProjectDatabase(PROJECT, () => {}, 2);
-  const name = `strata_bench_publish_${process.pid}`;
-  await server.pool.query(`create database ${name}`);
-  let db: Database | undefined;
   try {
     await writeProject(dir);
-    const url = new URL(server.url);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ projectDir: PROJECT, databaseUrl: url.toString(), poolSize: 10 });
-    await runMigrations(db.pool);
-    const version = (await db.pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0]!;
-    let marker = 0;
-    const build = async (): Promise<number> => {
-      marker++;
-      const options = { projectDir: dir, select: [], exclude: [], vars: { marker }, threads: 2, fullRefresh: false };
-      const outcome = await runBuild({ command: 'bench', options, compiled: await compileSelection(options), db: db!, log: () => {} });
-      if (outcome.exitCode !== 0 || outcome.report.publishSeconds === undefined) throw new Error(`bench build ${marker} failed: ${outcome.report.blockedBy}`);
-      return outcome.report.publishSeconds * 1000;
-    };
-    await build();
-    const quiet = await series(builds, build, url.toString(), undefined);
-    const held = await series(builds, build, url.toString(), { holder: true, loops: 0 });
-    const busy = await series(builds, build, url.toString(), { holder: true, loops: 2 });
-    log(machineLine(version));
-    log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end`);
-    log(`project:   ${TABLES.length} gold tables of ${ROWS.toLocaleString('en-US')} rows; ${builds} builds per series`);
-    log(`no readers:   publish ${summary(quiet.publishMs)}; ${waits(quiet.lockWaits)}`);
-    log(`a reader holding gold.a open: publish ${summary(held.publishMs)}, ${held.problems.length} errors; ${waits(held.lockWaits)}`);
-    log(
-      `with readers: publish ${summary(busy.publishMs)}; ${busy.reads.toLocaleString('en-US')} reads in ${busy.seconds.toFixed(1)} s ` +
-        `(${Math.round(busy.reads / busy.seconds).toLocaleString('en-US')}/s), ${busy.problems.length} errors or mixed reads; ${waits(busy.lockWaits)}`,
-    );
-    for (const problem of busy.problems.slice(0, 5)) log(`  ${problem}`);
-    log(
-      `ratio:     median publish ÷ without readers: holder ${(median(held.publishMs) / median(quiet.publishMs)).toFixed(2)}, ` +
-        `holder and reader loops ${(median(busy.publishMs) / median(quiet.publishMs)).toFixed(2)}`,
-    );
+    await withBenchDatabase(PROJECT, 'publish', async ({ db, url, version }) => {
+      let marker = 0;
+      const build = async (): Promise<number> => {
+        marker++;
+        const options = { projectDir: dir, select: [], exclude: [], vars: { marker }, threads: 2, fullRefresh: false };
+        const outcome = await runBuild({ command: 'bench', options, compiled: await compileSelection(options), db, log: () => {} });
+        if (outcome.exitCode !== 0 || outcome.report.publishSeconds === undefined) throw new Error(`bench build ${marker} failed: ${outcome.report.blockedBy}`);
+        return outcome.report.publishSeconds * 1000;
+      };
+      await build();
+      const quiet = await series(builds, build, url, undefined);
+      const held = await series(builds, build, url, { holder: true, loops: 0 });
+      const busy = await series(builds, build, url, { holder: true, loops: 2 });
+      log(machineLine(version));
+      log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end`);
+      log(`project:   ${TABLES.length} gold tables of ${ROWS.toLocaleString('en-US')} rows; ${builds} builds per series`);
+      log(`no readers:   publish ${summary(quiet.publishMs)}; ${waits(quiet.lockWaits)}`);
+      log(`a reader holding gold.a open: publish ${summary(held.publishMs)}, ${held.problems.length} errors; ${waits(held.lockWaits)}`);
+      log(
+        `with readers: publish ${summary(busy.publishMs)}; ${busy.reads.toLocaleString('en-US')} reads in ${busy.seconds.toFixed(1)} s ` +
+          `(${Math.round(busy.reads / busy.seconds).toLocaleString('en-US')}/s), ${busy.problems.length} errors or mixed reads; ${waits(busy.lockWaits)}`,
+      );
+      for (const problem of busy.problems.slice(0, 5)) log(`  ${problem}`);
+      log(
+        `ratio:     median publish ÷ without readers: holder ${(median(held.publishMs) / median(quiet.publishMs)).toFixed(2)}, ` +
+          `holder and reader loops ${(median(busy.publishMs) / median(quiet.publishMs)).toFixed(2)}`,
+      );
+    });
   } finally {
-    await db?.close();
-    await server.pool.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -4,10 +4,9 @@ import { join, resolve } from 'node:path';
 
 import type { BuildReport } from '../report/summary.ts';
 import { runBuild } from '../cli/build.ts';
-import { compileSelection, openProjectDatabase } from '../cli/session.ts';
-import { openDatabase, type Database } from '../db/connect.ts';
-import { runMigrations } from '../db/migrate.ts';
+import { compileSelection } from '../cli/session.ts';
 import { loadFile } from '../ingest/load.ts';
+import { withBenchDatabase } from './bench-database.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
 import { nextDaysBatch } from './pipeline.ts';
 
@@ -35,56 +34,46 @@ const FILES = [
 export async function benchSources(log: (line: string) => void): Promise<void> {
   const memory = trackPeakMemory();
   const dir = await mkdtemp(join(tmpdir(), 'strata-bench-sources-'));
-  const server = await openProjectDatabase(PROJECT, () => {}, 2);
-  const name = `strata_bench_${process.pid}`;
-  await server.pool.query(`create database ${name}`);
-  let db: Database | undefined;
   try {
-    const url = new URL(server.url);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ projectDir: PROJECT, databaseUrl: url.toString(), poolSize: 10 });
-    await runMigrations(db.pool);
-    const version = (await db.pool.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' on ')[0]!;
-    const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
-    const compiled = await compileSelection(options);
-    const build = async (label: string): Promise<string[]> => {
-      const started = performance.now();
-      const outcome = await runBuild({ command: 'bench', options, compiled, db: db!, log: () => {} });
-      const seconds = (performance.now() - started) / 1000;
-      if (outcome.exitCode !== 0) throw new Error(`the bench build (${label}) failed: ${outcome.report.blockedBy}`);
-      return describe(label, seconds, outcome.report);
-    };
-    const load = async (files: readonly string[]): Promise<number> => {
-      let lines = 0;
-      for (const file of files) lines += (await loadFile(db!.pool, { file: file.startsWith('/') ? file : join(DATA, file) })).linesLoaded;
-      return lines;
-    };
+    await withBenchDatabase(PROJECT, 'sources', async ({ db, version }) => {
+      const options = { projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 4, fullRefresh: false };
+      const compiled = await compileSelection(options);
+      const build = async (label: string): Promise<string[]> => {
+        const started = performance.now();
+        const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
+        const seconds = (performance.now() - started) / 1000;
+        if (outcome.exitCode !== 0) throw new Error(`the bench build (${label}) failed: ${outcome.report.blockedBy}`);
+        return describe(label, seconds, outcome.report);
+      };
+      const load = async (files: readonly string[]): Promise<number> => {
+        let lines = 0;
+        for (const file of files) lines += (await loadFile(db.pool, { file: file.startsWith('/') ? file : join(DATA, file) })).linesLoaded;
+        return lines;
+      };
 
-    const out: string[] = [];
-    const retail = await load(FILES.slice(0, 1));
-    out.push(`Online Retail: ${retail.toLocaleString('en-US')} lines`, ...(await build('full build, Online Retail alone')));
-    const others = await load(FILES.slice(1));
-    out.push(`TravelTide and airline: ${others.toLocaleString('en-US')} rows`, ...(await build('incremental build, TravelTide and the airline added')));
-    const next = await nextDaysBatch(db.pool, dir, 0);
-    const day = await load([next.file]);
-    out.push(`next retail day: ${day.toLocaleString('en-US')} lines`, ...(await build('incremental build, one retail day')));
-    const reads: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      await db.pool.query('select count(*) from gold.data_quality_counts');
-      reads.push(performance.now() - started);
-    }
+      const out: string[] = [];
+      const retail = await load(FILES.slice(0, 1));
+      out.push(`Online Retail: ${retail.toLocaleString('en-US')} lines`, ...(await build('full build, Online Retail alone')));
+      const others = await load(FILES.slice(1));
+      out.push(`TravelTide and airline: ${others.toLocaleString('en-US')} rows`, ...(await build('incremental build, TravelTide and the airline added')));
+      const next = await nextDaysBatch(db.pool, dir, 0);
+      const day = await load([next.file]);
+      out.push(`next retail day: ${day.toLocaleString('en-US')} lines`, ...(await build('incremental build, one retail day')));
+      const reads: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        await db.pool.query('select count(*) from gold.data_quality_counts');
+        reads.push(performance.now() - started);
+      }
 
-    log(machineLine(version));
-    log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
-    for (const line of out) log(line);
-    log(`gold.data_quality_counts: read in ${reads.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
-    log(`peak RSS:  ${mib(memory.peak())}`);
+      log(machineLine(version));
+      log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
+      for (const line of out) log(line);
+      log(`gold.data_quality_counts: read in ${reads.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+      log(`peak RSS:  ${mib(memory.peak())}`);
+    });
   } finally {
     memory.stop();
-    await db?.close();
-    await server.pool.query(`drop database if exists ${name} with (force)`).catch(() => {});
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 }

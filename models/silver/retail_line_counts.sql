@@ -23,9 +23,7 @@
 --     on these invoices. More batches than that may be recounted, never fewer; a recount is exact.
 -- After editing the seed non_product_codes, build with --full-refresh (as staging says).
 
-{%- set recount -%}
-/*strata:value*/(select coalesce(array_agg(distinct t.batch_id order by t.batch_id), '{}'::bigint[]) from (select b.batch_id from {{ ref('load_batches') }} as b where b.status in ('loaded', 'retracted') and b.batch_id > (select coalesce(max(c.batch_id), 0) from {{ this }} as c) union all select s.batch_id from {{ ref('stg_retail_order_lines') }} as s where exists (select 1 from {{ ref('load_batches') }} as p where {{ is_pending_retraction('p') }}) and s.invoice_key in (select r.invoice_key from {{ ref('stg_retail_order_lines') }} as r join {{ ref('load_batches') }} as p on p.batch_id = r.batch_id where {{ is_pending_retraction('p') }})) as t)/*strata:end*/
-{%- endset %}
+{%- set recount = recount_batches('stg_retail_order_lines', 'invoice_key', per_model=false) | trim %}
 
 with
 
@@ -37,15 +35,11 @@ counted as (
         count(*)    as lines
     from {{ ref('stg_retail_order_lines') }}
     {% if is_incremental() %}
-    -- The batches to recount, as a literal array the runner computes just before the statement
-    -- (the marked value of macros/watermark.sql, on one line by design): compared with
-    -- an array from a sub-select, whose length the planner cannot know, it scanned all 9.9 M
-    -- staged lines for a 1% batch on 10 M lines (2.5 s); with the literal it reads the batch
-    -- through staging's unique index, which starts with batch_id. The two kinds of batches:
-    --   - finished loads newer than any counted here (from load_batches, a small table);
-    --   - only while a retraction is pending (the `exists`, a one-time filter: otherwise nothing
-    --     below it runs), the batches with a line on an invoice of a retracted batch.
-    where batch_id = any ({{ recount | trim }})
+    -- The batches to recount (macros/recount_batches.sql, shared with staged_row_counts), as a
+    -- literal array: from a sub-select it scanned all 9.9 M staged lines for a 1% batch on
+    -- 10 M lines (2.5 s); with the literal it reads the batch through staging's unique index,
+    -- which starts with batch_id
+    where batch_id = any ({{ recount }})
     {% endif %}
     group by batch_id, line_status
 

@@ -13,6 +13,11 @@ export interface RunTestsOptions {
    * among the tests of all its nodes (cli/build.ts); `strata test` gives each run its own.
    */
   readonly slots: LimitFunction;
+  /**
+   * A build's tests of kept nodes (execute/keep-unchanged.ts): the published build in which the
+   * test passed on the very rows it would read now, or undefined when it must run.
+   */
+  readonly passedUnchanged?: (test: PlannedTest) => number | undefined;
 }
 
 /**
@@ -25,17 +30,24 @@ export interface RunTestsOptions {
  * - every other test runs its own query.
  * A test the plan scoped to the rows this build added (PlannedTest.scopedToAdded) reads only them,
  * in the pass and in its own query, and says so in its message; so does a test scoped to the key
- * values this build touched (PlannedTest.scopedToKeys), whose query reads only those.
+ * values this build touched (PlannedTest.scopedToKeys), whose query reads only those. A test that
+ * `passedUnchanged` names is recorded as passed without running, saying why.
  * Results come back in the tests' order.
  */
-export async function runTests(pool: pg.Pool, buildId: number, tests: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
+export async function runTests(pool: pg.Pool, buildId: number, all: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
   const results = new Map<PlannedTest, TestResult>();
-  const record = async (test: PlannedTest, outcome: TestOutcome): Promise<void> => {
-    const result = scoped(test, outcome.result);
+  const record = async (test: PlannedTest, outcome: TestOutcome, asRun = true): Promise<void> => {
+    const result = asRun ? scoped(test, outcome.result) : outcome.result;
     await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample, test.test.definition));
     results.set(test, result);
   };
   const units: (() => Promise<void>)[] = [];
+  const tests: PlannedTest[] = [];
+  for (const test of all) {
+    const build = options.passedUnchanged?.(test);
+    if (build === undefined) tests.push(test);
+    else await record(test, passed(test, 0, `not run: it reads only nodes kept unchanged, and passed on the same rows in build ${build}`), false);
+  }
   for (const group of groupRowTests(tests)) {
     units.push(async () => {
       for (const [test, outcome] of await runRowGroup(pool, group)) await record(test, outcome);
@@ -45,7 +57,7 @@ export async function runTests(pool: pg.Pool, buildId: number, tests: readonly P
     units.push(async () => record(test, await runUniqueOrQuery(pool, test)));
   }
   await Promise.all(units.map((unit) => options.slots(unit)));
-  return tests.map((t) => results.get(t)!);
+  return all.map((t) => results.get(t)!);
 }
 
 /** Row-local tests by the relation they read (a scoped test reads its subject's added rows). */

@@ -13,6 +13,7 @@ import { serverLostReason, whileServerReturns } from '../db/server-lost.ts';
 import { acquireBuildLock } from '../execute/build-lock.ts';
 import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from '../execute/build-record.ts';
 import { runNode, type RunContext } from '../execute/run-node.ts';
+import { UnchangedNodes } from '../execute/keep-unchanged.ts';
 import { schedule, type ScheduleOutcome } from '../execute/schedule.ts';
 import { TsWorkers } from '../execute/ts-worker/pool.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
@@ -157,18 +158,19 @@ async function executePlan(
   // the tests of every node share `threads` queries at once; the nodes building take their own
   // `threads` places (execute/schedule.ts)
   const testSlots = pLimit(threads);
+  const unchanged = new UnchangedNodes(db.pool, manifest, plan, published, { dir: project.settings.dir, seedTypes: context.seedTypes });
   try {
     const ran = new Map<string, NodeResult>();
     const outcome = await schedule(manifest, plan, threads, {
       cancelled,
       runNode: async (planned) => {
-        const result = await runNode(planned, context);
+        const result = await unchanged.run(planned, () => runNode(planned, context));
         await whileServerReturns(() => recordNode(db.pool, buildId, result));
         log(progressLine(planned, result));
         ran.set(result.id, result);
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots }),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots, passedUnchanged: (t) => unchanged.passedUnchanged(t) }),
     });
     // with the server gone there is nothing to record into; the next build marks this one cancelled
     if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);
@@ -259,6 +261,7 @@ function nodeLabel(planned: PlannedNode): string {
 
 function progressLine(planned: PlannedNode, result: NodeResult): string {
   const what = nodeLabel(planned);
+  if (result.keptFrom !== undefined) return `  kept  ${what} (unchanged since build ${result.keptFrom})`;
   if (result.status === 'success') {
     const rows = result.rows === null ? '' : ` ${rowCount(result.rows)}`;
     return `  ok    ${what}${rows} (${(result.durationMs / 1000).toFixed(2)}s)`;

@@ -458,6 +458,8 @@ export interface NodeResult {
   readonly error?: string;
   /** for skipped: the failed ancestor */
   readonly skippedBecause?: string;
+  /** kept, not written: nothing it reads changed since this build wrote its rows (execute/keep-unchanged.ts) */
+  readonly keptFrom?: number;
 }
 
 export interface TestResult {

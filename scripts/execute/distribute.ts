@@ -3,7 +3,7 @@ import { qualified } from '../core/sql.ts';
 import type { Relation } from '../core/types.ts';
 
 /** True when the connected server has the Citus extension in this database. */
-export async function hasCitus(client: pg.PoolClient): Promise<boolean> {
+export async function hasCitus(client: pg.Pool | pg.PoolClient): Promise<boolean> {
   const found = await client.query(`select 1 from pg_extension where extname = 'citus'`);
   return (found.rowCount ?? 0) > 0;
 }

@@ -4,8 +4,8 @@ import type { NodeResult, TestResult } from '../core/types.ts';
 /** Records one node's result of a build (run or skipped, rows, time, error). */
 export async function recordNode(pool: pg.Pool, buildId: number, result: NodeResult): Promise<void> {
   await pool.query(
-    `insert into strata_meta.node_runs (build_id, node_id, status, rows, duration_ms, error) values ($1, $2, $3, $4, $5, $6)`,
-    [buildId, result.id, result.status, result.rows, Math.round(result.durationMs), result.error ?? result.skippedBecause ?? null],
+    `insert into strata_meta.node_runs (build_id, node_id, status, rows, duration_ms, error, kept_from) values ($1, $2, $3, $4, $5, $6, $7)`,
+    [buildId, result.id, result.status, result.rows, Math.round(result.durationMs), result.error ?? result.skippedBecause ?? null, result.keptFrom ?? null],
   );
 }
 

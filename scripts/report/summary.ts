@@ -25,13 +25,16 @@ export function formatSummary(report: BuildReport): string {
   for (const r of report.nodes) {
     const node = byId.get(r.id);
     const kind = node?.resourceType === 'seed' ? 'seed' : node?.config.materialized ?? '';
-    const rows = r.rows === null ? '' : rowCount(r.rows);
+    const rows = r.keptFrom !== undefined ? `build ${r.keptFrom}'s rows` : r.rows === null ? '' : rowCount(r.rows);
     const time = r.status === 'skipped' ? '' : `${(r.durationMs / 1000).toFixed(2)}s`;
-    lines.push(`  ${LABEL[r.status]} ${nameOf(r.id, byId).padEnd(width)}  ${kind.padEnd(17)} ${rows.padStart(14)} ${time.padStart(7)}`);
+    const label = r.keptFrom === undefined ? LABEL[r.status] : 'KEPT ';
+    lines.push(`  ${label} ${nameOf(r.id, byId).padEnd(width)}  ${kind.padEnd(17)} ${rows.padStart(14)} ${time.padStart(7)}`);
     if (r.error) lines.push(indent(r.error, 10));
     if (r.skippedBecause) lines.push(`          skipped: ${r.skippedBecause === 'cancelled' ? 'the build was cancelled' : `${r.skippedBecause} failed upstream`}`);
   }
   const count = (status: string) => report.tests.filter((t) => t.status === status).length;
+  const kept = report.nodes.filter((r) => r.keptFrom !== undefined).length;
+  if (kept > 0) lines.push(`kept ${kept} unchanged node${kept === 1 ? '' : 's'} from earlier builds (docs/storage.md, "Unchanged nodes are kept")`);
   lines.push(
     `tests: ${count('pass')} passed, ${count('warn')} warned, ${count('fail')} failed, ${count('error')} errored`,
   );

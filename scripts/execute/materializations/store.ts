@@ -137,7 +137,35 @@ async function adopt(client: pg.PoolClient, p: PlannedNode, later?: LaterIndexes
   await record(client, p, { kind: 'stored', viewSql: publicViewSql(p.node.id, parent, names, shape), physical: partition, gen: p.buildId });
 }
 
-async function storedColumns(client: pg.PoolClient, relation: Relation): Promise<readonly StoredColumn[]> {
+/**
+ * A node this build keeps (execute/keep-unchanged.ts): its build view reads the published
+ * partition, so the nodes and tests after it read the kept rows. Nothing is recorded in
+ * `build_outputs`: its pointer does not move when the build publishes.
+ */
+export async function keepPublished(db: pg.Pool, p: PlannedNode, partition: Relation, options: { replacing?: boolean } = {}): Promise<void> {
+  const columns = modelColumns((await storedColumns(db, partition)).map((c) => c.name));
+  if (!options.replacing) {
+    await db.query(buildViewSql(p.target, partition, columns, 'table'));
+    return;
+  }
+  // written and found equal: the build view and the output record give way to the kept partition
+  // (the partition written stays unpublished; retention drops it)
+  const client = await db.connect();
+  try {
+    await client.query('begin');
+    await client.query(`drop view ${qualified(p.target)}`);
+    await client.query(buildViewSql(p.target, partition, columns, 'table'));
+    await client.query('delete from strata_meta.build_outputs where build_id = $1 and node_id = $2', [p.buildId, p.node.id]);
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function storedColumns(client: pg.Pool | pg.PoolClient, relation: Relation): Promise<readonly StoredColumn[]> {
   const found = await client.query<{ name: string; type: string }>(
     `select attname as name, format_type(atttypid, atttypmod) as type
        from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,

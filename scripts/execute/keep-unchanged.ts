@@ -1,0 +1,214 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type pg from 'pg';
+import { listFiles } from '../load/files.ts';
+import { qualified, quoteIdent } from '../core/sql.ts';
+import type { CompiledNode, Manifest, NodeResult, Plan, PlannedNode, PlannedTest, PublishedState, Relation } from '../core/types.ts';
+import { hasCitus } from './distribute.ts';
+import { hash, InputVersions } from './input-versions.ts';
+import { keepPublished } from './materializations/store.ts';
+
+/**
+ * Keeps a table-like node whose inputs did not change (docs/storage.md, "Unchanged nodes are
+ * kept"). With every source in one database, a retail day rebuilt the airline's gold tables from
+ * rows no batch had touched (2.6 s for `loyalty_members` alone, docs/benchmarks.md): a cost that
+ * grew with the other sources' history, not with the new data.
+ *
+ * A table, seed or TypeScript model records, when a build writes it, what it computes (its
+ * definition: compiled SQL, module or file, config, vars and the runner's own code) and the
+ * version of every input it read (execute/input-versions.ts). A later build keeps the published
+ * partition instead of writing a new one when both are the same, so the rows would be the same:
+ * the node's build view reads the kept partition, its pointer does not move, and the nodes after it
+ * see an input that did not change. A node whose only moved inputs are views or sources (every load
+ * adds a row to `bronze.load_batches`) is written, compared with its published rows, and kept when
+ * they are equal. Never kept: on `--full-refresh`, incremental models and
+ * snapshots (they already cost what their new rows cost), SQL that reads the clock or a random
+ * number, a node reading an input whose version is unknown, and a Citus reference node.
+ */
+export class UnchangedNodes {
+  /** node id → the build whose rows this build keeps */
+  readonly kept = new Map<string, number>();
+  readonly versions: InputVersions;
+  private modules: Promise<string> | undefined;
+  private citus: Promise<boolean> | undefined;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly manifest: Manifest,
+    private readonly plan: Plan,
+    private readonly published: PublishedState,
+    private readonly project: { readonly dir: string; readonly seedTypes: ReadonlyMap<string, Readonly<Record<string, string>>> },
+  ) {
+    this.versions = new InputVersions(pool, manifest, plan, published);
+  }
+
+  /** Runs a node with `write`, or keeps its published rows when nothing it computes or reads changed. */
+  async run(planned: PlannedNode, write: () => Promise<NodeResult>): Promise<NodeResult> {
+    if (!(await this.recorded(planned))) return write();
+    const started = performance.now();
+    const definition = await this.definitionOf(planned.node);
+    const inputs = await this.inputsOf(planned.node);
+    const known = Object.values(inputs).every((v) => v !== null);
+    const previous = planned.previous;
+    if (known && previous !== undefined && !previous.versioned && !this.plan.fullRefresh && (await this.sameAs(previous.gen, planned.node.id, definition, inputs))) {
+      await keepPublished(this.pool, planned, previous.partition);
+      this.versions.wrote(planned.node.id, previous.gen);
+      this.kept.set(planned.node.id, previous.gen);
+      return { id: planned.node.id, status: 'success', rows: null, durationMs: performance.now() - started, keptFrom: previous.gen };
+    }
+    const result = await write();
+    if (result.status !== 'success') return result;
+    if (known && previous !== undefined && !previous.versioned && !this.plan.fullRefresh && (await this.onlyViewsMoved(previous.gen, planned.node.id, definition, inputs))) {
+      // written again because a view or source it reads moved; the same rows: keep the published ones
+      if (await sameRows(this.pool, planned, previous.partition)) {
+        await keepPublished(this.pool, planned, previous.partition, { replacing: true });
+        await this.record(previous.gen, planned.node.id, definition, inputs);
+        this.versions.wrote(planned.node.id, previous.gen);
+        this.kept.set(planned.node.id, previous.gen);
+        return { ...result, keptFrom: previous.gen };
+      }
+    }
+    this.versions.wrote(planned.node.id, planned.buildId);
+    if (known) await this.record(planned.buildId, planned.node.id, definition, inputs);
+    return result;
+  }
+
+  private async record(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<void> {
+    await this.pool.query(
+      `insert into strata_meta.node_inputs (build_id, node_id, definition, inputs) values ($1, $2, $3, $4)
+       on conflict (build_id, node_id) do update set definition = excluded.definition, inputs = excluded.inputs`,
+      [build, nodeId, definition, JSON.stringify(inputs)],
+    );
+  }
+
+  /**
+   * For a test of kept nodes: the published build in which it passed on the rows it would read
+   * now (every node it reads is kept, it reads no source, and that build ran the same definition),
+   * or undefined when it must run.
+   */
+  passedUnchanged(planned: PlannedTest): number | undefined {
+    const test = planned.test;
+    const reads = [...test.dependsOn, ...(test.attachedTo === undefined ? [] : [test.attachedTo])];
+    if (test.sources.length > 0 || reads.length === 0 || !reads.every((id) => this.kept.has(id))) return undefined;
+    const build = this.published.buildId;
+    if (build === null || this.plan.fullRefresh) return undefined;
+    return this.published.passedTests?.[build]?.[test.id] === test.definition ? build : undefined;
+  }
+
+  /** Nodes whose definition and inputs are recorded, so a later build may keep them. */
+  private async recorded(planned: PlannedNode): Promise<boolean> {
+    const node = planned.node;
+    // on Citus a reference node's rows are every build's, in one reference table (store-reference.ts)
+    this.citus ??= hasCitus(this.pool);
+    if (node.config.reference === true && (await this.citus)) return false;
+    if (node.language === 'ts' || node.resourceType === 'seed') return true;
+    return node.config.materialized === 'table' && !NOT_REPEATABLE.test(node.sql ?? '');
+  }
+
+  /** The inputs that differ from those recorded with the partition `build` wrote; undefined when its definition differs or nothing is recorded. */
+  private async movedSince(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<readonly string[] | undefined> {
+    const found = await this.pool.query<{ definition: string; inputs: Record<string, string | null> }>(
+      'select definition, inputs from strata_meta.node_inputs where build_id = $1 and node_id = $2',
+      [build, nodeId],
+    );
+    const row = found.rows[0];
+    if (row === undefined || row.definition !== definition) return undefined;
+    const ids = new Set([...Object.keys(row.inputs), ...Object.keys(inputs)]);
+    return [...ids].filter((id) => row.inputs[id] !== inputs[id]);
+  }
+
+  private async sameAs(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<boolean> {
+    return (await this.movedSince(build, nodeId, definition, inputs))?.length === 0;
+  }
+
+  /**
+   * True when only views and sources it reads moved (`bronze.load_batches` moves with every load of
+   * any source): the stored nodes it reads are as they were, so its rows may well be too.
+   */
+  private async onlyViewsMoved(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<boolean> {
+    const moved = await this.movedSince(build, nodeId, definition, inputs);
+    return moved !== undefined && moved.length > 0 && moved.every((id) => /^[ht]/.test(inputs[id] ?? ''));
+  }
+
+  /**
+   * The node's inputs; for a TypeScript model also the published rows of the models it names in
+   * `ctx.published('<name>')` other than itself (feature_drift compares its inputs with them).
+   */
+  private async inputsOf(node: CompiledNode): Promise<Record<string, string | null>> {
+    const inputs = await this.versions.inputsOf(node);
+    if (node.language !== 'ts') return inputs;
+    for (const name of publishedReads(await readFile(node.module, 'utf8'))) {
+      if (name === node.name) continue;
+      const stored = this.published.stored[`model.${name}`];
+      inputs[`published:model.${name}`] = stored === undefined ? 'none' : `b${stored.gen}.${stored.dataBuild}`;
+    }
+    return inputs;
+  }
+
+  private async definitionOf(node: CompiledNode): Promise<string> {
+    const common = { code: await runnerCode(), vars: this.manifest.vars, config: node.config };
+    if (node.resourceType === 'seed') {
+      const file = await readFile(join(this.project.dir, node.path), 'utf8');
+      return hash({ ...common, seed: hash(file), types: this.project.seedTypes.get(node.name) ?? {} });
+    }
+    if (node.language === 'ts') {
+      this.modules ??= projectModules(this.project.dir);
+      return hash({ ...common, models: await this.modules });
+    }
+    return hash({ ...common, sql: node.sql, sqlIncremental: node.sqlIncremental ?? null });
+  }
+}
+
+/**
+ * SQL whose result is not a function of its inputs: the clock, random numbers, sequences. A word
+ * test on the compiled SQL (comments included): it may refuse a model that would be fine, never
+ * the other way. perk_assignments stamps `now()` on every row, so it is rebuilt every build.
+ */
+const NOT_REPEATABLE =
+  /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|setseed|gen_random_uuid|uuid_generate_v4|nextval|txid_current|pg_current_snapshot)\s*\(|\b(current_date|current_time|current_timestamp|localtime|localtimestamp)\b/i;
+
+/** Names a module reads published rows of: `published('<name>')` with a literal name. */
+export function publishedReads(source: string): readonly string[] {
+  return [...source.matchAll(/\bpublished\(\s*(['"`])([\w.]+)\1\s*\)/g)].map((m) => m[2]!);
+}
+
+/** True when the rows the build wrote for `p` are, as a multiset, the rows of `partition`. */
+async function sameRows(pool: pg.Pool, p: PlannedNode, partition: Relation): Promise<boolean> {
+  const columns = (await pool.query<{ name: string }>(
+    `select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+    [qualified(p.target)],
+  )).rows.map((r) => quoteIdent(r.name));
+  const list = columns.join(', ');
+  try {
+    const found = await pool.query<{ same: boolean }>(
+      `select (select count(*) from ${qualified(p.target)}) = (select count(*) from ${qualified(partition)})
+          and not exists (select ${list} from ${qualified(p.target)} except all select ${list} from ${qualified(partition)}) as same`,
+    );
+    return found.rows[0]?.same === true;
+  } catch {
+    // a column without equality (json): not comparable, so not the same; the written rows stay
+    return false;
+  }
+}
+
+let runnerHash: Promise<string> | undefined;
+
+/**
+ * A hash of the runner's own code (every file under scripts/): a new version of strata may compute
+ * a node differently, so after an upgrade every node is written once again.
+ */
+function runnerCode(): Promise<string> {
+  runnerHash ??= hashFiles(join(import.meta.dirname, '..'), '.', ['.ts', '.mjs']);
+  return runnerHash;
+}
+
+/** The project's TypeScript under models/: a model's module and the helpers it may import. */
+function projectModules(dir: string): Promise<string> {
+  return hashFiles(dir, 'models', ['.ts']);
+}
+
+async function hashFiles(dir: string, root: string, suffixes: readonly string[]): Promise<string> {
+  const files = await listFiles(dir, root, suffixes);
+  const texts = await Promise.all(files.map(async (f) => [f, hash(await readFile(join(dir, f), 'utf8'))]));
+  return hash(texts);
+}

@@ -27,9 +27,9 @@ const FILES = [
  * a company with several businesses in one warehouse would. Online Retail is loaded and built
  * first, then the travel and airline files are loaded and built incrementally (a source arriving
  * later), then the next day of retail orders (the last day replayed one day later) is loaded and
- * built incrementally. What it shows: what one source's batch costs beside the others' history
+ * built incrementally, and last a build with nothing new. What it shows: what one source's batch costs beside the others' history
  * (the unions of silver.order_lines and returns read leg by leg, the gold tables of the other
- * sources rebuilt), and what reading gold.data_quality_counts costs.
+ * sources kept, execute/keep-unchanged.ts), and what reading gold.data_quality_counts costs.
  */
 export async function benchSources(log: (line: string) => void): Promise<void> {
   const memory = trackPeakMemory();
@@ -59,6 +59,7 @@ export async function benchSources(log: (line: string) => void): Promise<void> {
       const next = await nextDaysBatch(db.pool, dir, 0);
       const day = await load([next.file]);
       out.push(`next retail day: ${day.toLocaleString('en-US')} lines`, ...(await build('incremental build, one retail day')));
+      out.push('nothing new', ...(await build('build with nothing new')));
       const reads: number[] = [];
       for (let i = 0; i < 3; i++) {
         const started = performance.now();
@@ -83,8 +84,11 @@ function describe(label: string, seconds: number, report: BuildReport): string[]
     [...items].sort((a, b) => b.durationMs - a.durationMs).slice(0, n)
       .map((x) => `${x.id.replace(/^(model|test)\./, '')} ${(x.durationMs / 1000).toFixed(1)} s`).join(', ');
   const tests = report.tests.reduce((sum, t) => sum + t.durationMs, 0) / 1000;
+  const kept = report.nodes.filter((n) => n.keptFrom !== undefined).length;
+  const notRun = report.tests.filter((t) => t.message?.startsWith('not run')).length;
   return [
     `  ${label}: ${seconds.toFixed(1)} s`,
+    `    nodes: ${report.nodes.length - kept} written, ${kept} kept unchanged; tests: ${report.tests.length - notRun} run, ${notRun} not run (on kept nodes only)`,
     `    slowest nodes: ${top(report.nodes, 5)}`,
     `    tests: ${tests.toFixed(1)} s of query time; slowest ${top(report.tests, 4)}`,
   ];

@@ -131,17 +131,15 @@ export class UnchangedNodes {
   }
 
   /**
-   * The node's inputs; for a TypeScript model also the published rows of the models it names in
-   * `ctx.published('<name>')` other than itself (feature_drift compares its inputs with them).
+   * The node's inputs; for a TypeScript model that reads another model's published rows
+   * (`ctx.published('<name>')` in its module, other than its own), also the publication it read
+   * them in: feature_drift compares its inputs with the published build's and names that build.
    */
   private async inputsOf(node: CompiledNode): Promise<Record<string, string | null>> {
     const inputs = await this.versions.inputsOf(node);
     if (node.language !== 'ts') return inputs;
-    for (const name of publishedReads(await readFile(node.module, 'utf8'))) {
-      if (name === node.name) continue;
-      const stored = this.published.stored[`model.${name}`];
-      inputs[`published:model.${name}`] = stored === undefined ? 'none' : `b${stored.gen}.${stored.dataBuild}`;
-    }
+    const others = publishedReads(await readFile(node.module, 'utf8')).filter((name) => name !== node.name);
+    if (others.length > 0) inputs['published build'] = String(this.published.buildId);
     return inputs;
   }
 

@@ -77,6 +77,8 @@ describe('unchanged nodes are kept', () => {
     }
     // stamps now() on every row: never kept
     expect(kept.has('model.perk_assignments')).toBe(false);
+    // compares its inputs with the published build's, and names that build: written every build
+    expect(kept.has('model.feature_drift')).toBe(false);
     expect(await liveGen('model.customer_features')).toBe(first.report.buildId);
     expect(await goldSums()).toEqual(before);
     const runs = await db.pool.query<{ n: number }>(

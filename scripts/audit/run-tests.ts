@@ -14,10 +14,11 @@ export interface RunTestsOptions {
    */
   readonly slots: LimitFunction;
   /**
-   * A build's tests of kept nodes (execute/keep-unchanged.ts): the published build in which the
-   * test passed on the very rows it would read now, or undefined when it must run.
+   * A build's view of what a test reads (execute/keep-unchanged.ts): the versions of its inputs,
+   * recorded with its result, and the published build in which it passed on the very same inputs,
+   * when there is one: it then passes without running.
    */
-  readonly passedUnchanged?: (test: PlannedTest) => number | undefined;
+  readonly unchanged?: (test: PlannedTest) => Promise<TestInputs>;
 }
 
 /**
@@ -31,22 +32,25 @@ export interface RunTestsOptions {
  * A test the plan scoped to the rows this build added (PlannedTest.scopedToAdded) reads only them,
  * in the pass and in its own query, and says so in its message; so does a test scoped to the key
  * values this build touched (PlannedTest.scopedToKeys), whose query reads only those. A test that
- * `passedUnchanged` names is recorded as passed without running, saying why.
+ * passed in the published build on inputs of the same versions (`unchanged`) is recorded as
+ * passed without running, saying why.
  * Results come back in the tests' order.
  */
 export async function runTests(pool: pg.Pool, buildId: number, all: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
   const results = new Map<PlannedTest, TestResult>();
+  const inputs = new Map<PlannedTest, TestInputs>();
   const record = async (test: PlannedTest, outcome: TestOutcome, asRun = true): Promise<void> => {
     const result = asRun ? scoped(test, outcome.result) : outcome.result;
-    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample, test.test.definition));
+    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample, test.test.definition, inputs.get(test)?.inputs));
     results.set(test, result);
   };
   const units: (() => Promise<void>)[] = [];
   const tests: PlannedTest[] = [];
   for (const test of all) {
-    const build = options.passedUnchanged?.(test);
-    if (build === undefined) tests.push(test);
-    else await record(test, passed(test, 0, `not run: it reads only nodes kept unchanged, and passed on the same rows in build ${build}`), false);
+    const state = (await options.unchanged?.(test)) ?? {};
+    inputs.set(test, state);
+    if (state.passedIn === undefined) tests.push(test);
+    else await record(test, passed(test, 0, `not run: nothing it reads changed since it passed in build ${state.passedIn}`), false);
   }
   for (const group of groupRowTests(tests)) {
     units.push(async () => {
@@ -58,6 +62,14 @@ export async function runTests(pool: pg.Pool, buildId: number, all: readonly Pla
   }
   await Promise.all(units.map((unit) => options.slots(unit)));
   return all.map((t) => results.get(t)!);
+}
+
+/** What a test reads, as execute/keep-unchanged.ts sees it. */
+export interface TestInputs {
+  /** input id → its version; absent when one is unknown (the test then always runs) */
+  readonly inputs?: Readonly<Record<string, string | null>>;
+  /** the published build in which it passed on the same inputs */
+  readonly passedIn?: number;
 }
 
 /** Row-local tests by the relation they read (a scoped test reads its subject's added rows). */

@@ -170,7 +170,7 @@ async function executePlan(
         ran.set(result.id, result);
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots, passedUnchanged: (t) => unchanged.passedUnchanged(t) }),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots, unchanged: (t) => unchanged.testInputs(t) }),
     });
     // with the server gone there is nothing to record into; the next build marks this one cancelled
     if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);

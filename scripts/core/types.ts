@@ -361,6 +361,11 @@ export interface PublishedState {
    * only new rows when the rows before them passed the same test.
    */
   readonly passedTests?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
+  /**
+   * test id → the versions of what it read (execute/input-versions.ts), for the tests that passed
+   * in the published build: one whose inputs are the same now need not run again
+   */
+  readonly passedInputs?: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
   /** view model id → the SQL of its published public view: a view whose SQL changed changed every row */
   readonly viewSql?: Readonly<Record<string, string>>;
   /**

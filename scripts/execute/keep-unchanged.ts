@@ -7,6 +7,7 @@ import type { CompiledNode, Manifest, NodeResult, Plan, PlannedNode, PlannedTest
 import { hasCitus } from './distribute.ts';
 import { hash, InputVersions } from './input-versions.ts';
 import { keepPublished } from './materializations/store.ts';
+import type { TestInputs } from '../audit/run-tests.ts';
 
 /**
  * Keeps a table-like node whose inputs did not change (docs/storage.md, "Unchanged nodes are
@@ -82,17 +83,21 @@ export class UnchangedNodes {
   }
 
   /**
-   * For a test of kept nodes: the published build in which it passed on the rows it would read
-   * now (every node it reads is kept, it reads no source, and that build ran the same definition),
-   * or undefined when it must run.
+   * What a test reads (execute/input-versions.ts), and the published build in which it passed on
+   * inputs of the very same versions, when there is one: its verdict would be the same, so it need
+   * not run. Never on `--full-refresh`, nor for a test whose SQL reads the clock (freshness).
    */
-  passedUnchanged(planned: PlannedTest): number | undefined {
+  async testInputs(planned: PlannedTest): Promise<TestInputs> {
     const test = planned.test;
-    const reads = [...test.dependsOn, ...(test.attachedTo === undefined ? [] : [test.attachedTo])];
-    if (test.sources.length > 0 || reads.length === 0 || !reads.every((id) => this.kept.has(id))) return undefined;
+    if (NOT_REPEATABLE.test(test.sql)) return {};
+    const ids = [...new Set([...test.dependsOn, ...(test.attachedTo === undefined ? [] : [test.attachedTo]), ...test.sources])].sort();
+    const versions = await Promise.all(ids.map((id) => this.versions.versionOf(id)));
+    if (versions.some((v) => v === null)) return {};
+    const inputs = Object.fromEntries(ids.map((id, i) => [id, versions[i]!]));
     const build = this.published.buildId;
-    if (build === null || this.plan.fullRefresh) return undefined;
-    return this.published.passedTests?.[build]?.[test.id] === test.definition ? build : undefined;
+    if (build === null || this.plan.fullRefresh || this.published.passedTests?.[String(build)]?.[test.id] !== test.definition) return { inputs };
+    const before = this.published.passedInputs?.[test.id];
+    return before !== undefined && sameInputs(before, inputs) ? { inputs, passedIn: build } : { inputs };
   }
 
   /** Nodes whose definition and inputs are recorded, so a later build may keep them. */
@@ -113,8 +118,7 @@ export class UnchangedNodes {
     );
     const row = found.rows[0];
     if (row === undefined || row.definition !== definition) return undefined;
-    const ids = new Set([...Object.keys(row.inputs), ...Object.keys(inputs)]);
-    return [...ids].filter((id) => row.inputs[id] !== inputs[id]);
+    return movedInputs(row.inputs, inputs);
   }
 
   private async sameAs(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<boolean> {
@@ -168,6 +172,16 @@ const NOT_REPEATABLE =
 /** Names a module reads published rows of: `published('<name>')` with a literal name. */
 export function publishedReads(source: string): readonly string[] {
   return [...source.matchAll(/\bpublished\(\s*(['"`])([\w.]+)\1\s*\)/g)].map((m) => m[2]!);
+}
+
+/** The inputs whose versions differ between two records (one missing in either counts). */
+function movedInputs(before: Readonly<Record<string, string | null>>, now: Readonly<Record<string, string | null>>): string[] {
+  const ids = new Set([...Object.keys(before), ...Object.keys(now)]);
+  return [...ids].filter((id) => before[id] !== now[id]);
+}
+
+function sameInputs(before: Readonly<Record<string, string | null>>, now: Readonly<Record<string, string | null>>): boolean {
+  return movedInputs(before, now).length === 0;
 }
 
 /** True when the rows the build wrote for `p` are, as a multiset, the rows of `partition`. */

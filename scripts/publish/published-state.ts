@@ -31,7 +31,10 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
     }
   }
   const builds = [buildId, ...Object.values(stored).map((s) => s.dataBuild)];
-  return { buildId, relations, stored, passedTests: await passedTestsOf(db, builds), viewSql, sourceMarks: await readSourceMarks(db, buildId) };
+  return {
+    buildId, relations, stored, passedTests: await passedTestsOf(db, builds), passedInputs: await passedInputsOf(db, buildId),
+    viewSql, sourceMarks: await readSourceMarks(db, buildId),
+  };
 }
 
 /** build id → the tests that passed in it (test id → its definition then), for the given builds. */
@@ -44,6 +47,15 @@ async function passedTestsOf(db: pg.Pool | pg.PoolClient, builds: readonly numbe
   const passed: Record<string, Record<string, string | null>> = {};
   for (const r of found.rows) (passed[r.build_id] ??= {})[r.test_id] = r.definition;
   return passed;
+}
+
+/** test id → the versions of what it read, for the tests that passed in `build` with their inputs recorded. */
+async function passedInputsOf(db: pg.Pool | pg.PoolClient, build: number): Promise<Record<string, Record<string, string | null>>> {
+  const found = await db.query<{ test_id: string; inputs: Record<string, string | null> }>(
+    `select test_id, inputs from strata_meta.test_results where build_id = $1 and status = 'pass' and inputs is not null`,
+    [build],
+  );
+  return Object.fromEntries(found.rows.map((r) => [r.test_id, r.inputs]));
 }
 
 /** One row of `strata_meta.live`, `strata_meta.build_outputs` or `strata_meta.published_relations`. */

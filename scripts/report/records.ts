@@ -22,24 +22,27 @@ export async function recordDiscarded(pool: pg.Pool, buildId: number, result: No
 }
 
 /**
- * Records one data test's result (with the test's definition hash, CompiledTest.definition) and a
+ * Records one data test's result (with the test's definition hash, CompiledTest.definition, and the
+ * versions of what it read, execute/input-versions.ts) and a
  * sample of its failing rows, in one transaction that does
  * not wait for its WAL to reach disk (`synchronous_commit = off`): a build records hundreds of
  * results, and waiting for a disk flush after each was seconds of an incremental build. Nothing
  * is lost that matters: WAL is written in order, so the publish (a synchronous commit) makes every
  * earlier record durable with it, and a crash before it leaves a build that never published.
  */
-export async function recordTest(pool: pg.Pool, buildId: number, result: TestResult, sample: readonly unknown[], definition?: string): Promise<void> {
+export async function recordTest(
+  pool: pg.Pool, buildId: number, result: TestResult, sample: readonly unknown[], definition?: string, inputs?: Readonly<Record<string, string | null>>,
+): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('begin');
     await client.query('set local synchronous_commit = off');
     await client.query(
-      `insert into strata_meta.test_results (build_id, test_id, status, severity, failures, duration_ms, message, file, line, definition)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `insert into strata_meta.test_results (build_id, test_id, status, severity, failures, duration_ms, message, file, line, definition, inputs)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [buildId, result.id, result.status, result.severity, result.failures, Math.round(result.durationMs), result.message ?? null,
-        result.location.file, result.location.line, definition ?? null],
+        result.location.file, result.location.line, definition ?? null, inputs === undefined ? null : JSON.stringify(inputs)],
     );
     if (sample.length > 0) {
       await client.query(

@@ -15,7 +15,3 @@ create table strata_meta.node_inputs (
 
 -- the build whose rows a kept node still shows (null: the node was written by this build)
 alter table strata_meta.node_runs add column kept_from bigint;
-
--- the versions of what a data test read (execute/input-versions.ts): a later build does not run a
--- test that passed in the published build when nothing it reads has changed since
-alter table strata_meta.test_results add column inputs jsonb;

@@ -88,7 +88,7 @@ function describe(label: string, seconds: number, report: BuildReport): string[]
   const notRun = report.tests.filter((t) => t.message?.startsWith('not run')).length;
   return [
     `  ${label}: ${seconds.toFixed(1)} s`,
-    `    nodes: ${report.nodes.length - kept} written, ${kept} kept unchanged; tests: ${report.tests.length - notRun} run, ${notRun} not run (on kept nodes only)`,
+    `    nodes: ${report.nodes.length - kept} run, ${kept} kept unchanged; tests: ${report.tests.length - notRun} run, ${notRun} not run (nothing they read changed)`,
     `    slowest nodes: ${top(report.nodes, 5)}`,
     `    tests: ${tests.toFixed(1)} s of query time; slowest ${top(report.tests, 4)}`,
   ];

@@ -27,9 +27,7 @@ import type { TestInputs } from '../audit/run-tests.ts';
  * number, a node reading an input whose version is unknown, and a Citus reference node.
  */
 export class UnchangedNodes {
-  /** node id → the build whose rows this build keeps */
-  readonly kept = new Map<string, number>();
-  readonly versions: InputVersions;
+  private readonly versions: InputVersions;
   private modules: Promise<string> | undefined;
   private citus: Promise<boolean> | undefined;
 
@@ -47,30 +45,31 @@ export class UnchangedNodes {
   async run(planned: PlannedNode, write: () => Promise<NodeResult>): Promise<NodeResult> {
     if (!(await this.recorded(planned))) return write();
     const started = performance.now();
+    const id = planned.node.id;
     const definition = await this.definitionOf(planned.node);
     const inputs = await this.inputsOf(planned.node);
     const known = Object.values(inputs).every((v) => v !== null);
-    const previous = planned.previous;
-    if (known && previous !== undefined && !previous.versioned && !this.plan.fullRefresh && (await this.sameAs(previous.gen, planned.node.id, definition, inputs))) {
+    // the published rows it may keep: a whole partition, known inputs, no --full-refresh
+    const previous = known && planned.previous !== undefined && !planned.previous.versioned && !this.plan.fullRefresh ? planned.previous : undefined;
+    const moved = previous === undefined ? undefined : await this.movedSince(previous.gen, id, definition, inputs);
+    if (previous !== undefined && moved?.length === 0) {
       await keepPublished(this.pool, planned, previous.partition);
-      this.versions.wrote(planned.node.id, previous.gen);
-      this.kept.set(planned.node.id, previous.gen);
-      return { id: planned.node.id, status: 'success', rows: null, durationMs: performance.now() - started, keptFrom: previous.gen };
+      this.versions.wrote(id, previous.gen);
+      return { id, status: 'success', rows: null, durationMs: performance.now() - started, keptFrom: previous.gen };
     }
     const result = await write();
     if (result.status !== 'success') return result;
-    if (known && previous !== undefined && !previous.versioned && !this.plan.fullRefresh && (await this.onlyViewsMoved(previous.gen, planned.node.id, definition, inputs))) {
-      // written again because a view or source it reads moved; the same rows: keep the published ones
-      if (await sameRows(this.pool, planned, previous.partition)) {
-        await keepPublished(this.pool, planned, previous.partition, { replacing: true });
-        await this.record(previous.gen, planned.node.id, definition, inputs);
-        this.versions.wrote(planned.node.id, previous.gen);
-        this.kept.set(planned.node.id, previous.gen);
-        return { ...result, keptFrom: previous.gen };
-      }
+    // written again only because a view or source it reads moved (`bronze.load_batches` moves with
+    // every load of any source): the stored nodes it reads are as they were, so its rows may be too
+    const viewsMoved = moved !== undefined && moved.length > 0 && moved.every((input) => /^[ht]/.test(inputs[input] ?? ''));
+    if (previous !== undefined && viewsMoved && (await sameRows(this.pool, planned, previous.partition))) {
+      await keepPublished(this.pool, planned, previous.partition, { replacing: true });
+      await this.record(previous.gen, id, definition, inputs);
+      this.versions.wrote(id, previous.gen);
+      return { ...result, keptFrom: previous.gen };
     }
-    this.versions.wrote(planned.node.id, planned.buildId);
-    if (known) await this.record(planned.buildId, planned.node.id, definition, inputs);
+    this.versions.wrote(id, planned.buildId);
+    if (known) await this.record(planned.buildId, id, definition, inputs);
     return result;
   }
 
@@ -119,19 +118,6 @@ export class UnchangedNodes {
     const row = found.rows[0];
     if (row === undefined || row.definition !== definition) return undefined;
     return movedInputs(row.inputs, inputs);
-  }
-
-  private async sameAs(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<boolean> {
-    return (await this.movedSince(build, nodeId, definition, inputs))?.length === 0;
-  }
-
-  /**
-   * True when only views and sources it reads moved (`bronze.load_batches` moves with every load of
-   * any source): the stored nodes it reads are as they were, so its rows may well be too.
-   */
-  private async onlyViewsMoved(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<boolean> {
-    const moved = await this.movedSince(build, nodeId, definition, inputs);
-    return moved !== undefined && moved.length > 0 && moved.every((id) => /^[ht]/.test(inputs[id] ?? ''));
   }
 
   /**

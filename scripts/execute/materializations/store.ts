@@ -152,14 +152,11 @@ export async function keepPublished(db: pg.Pool, p: PlannedNode, partition: Rela
   // (the partition written stays unpublished; retention drops it)
   const client = await db.connect();
   try {
-    await client.query('begin');
-    await client.query(`drop view ${qualified(p.target)}`);
-    await client.query(buildViewSql(p.target, partition, columns, 'table'));
-    await client.query('delete from strata_meta.build_outputs where build_id = $1 and node_id = $2', [p.buildId, p.node.id]);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
+    await inTransaction(client, async () => {
+      await client.query(`drop view ${qualified(p.target)}`);
+      await client.query(buildViewSql(p.target, partition, columns, 'table'));
+      await client.query('delete from strata_meta.build_outputs where build_id = $1 and node_id = $2', [p.buildId, p.node.id]);
+    });
   } finally {
     client.release();
   }
@@ -193,9 +190,14 @@ async function record(client: pg.PoolClient, p: PlannedNode, out: Output): Promi
 
 /** `storeOutput` in a transaction of its own, for nodes written outside one (seeds, TypeScript models). */
 export async function storeOutputOf(client: pg.PoolClient, p: PlannedNode): Promise<void> {
+  await inTransaction(client, () => storeOutput(client, p));
+}
+
+/** `work` in a transaction of its own on `client`: committed when it returns, rolled back when it throws. */
+async function inTransaction(client: pg.PoolClient, work: () => Promise<void>): Promise<void> {
   await client.query('begin');
   try {
-    await storeOutput(client, p);
+    await work();
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});

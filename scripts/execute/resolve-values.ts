@@ -36,22 +36,39 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
     const marked = rest.slice(at + VALUE_START.length, end);
     // a model's line map counts lines: only SQL without one (a data test's) may span several
     if (marked.includes('\n') && options.multiline !== true) break;
-    // a marked value may hold others (a model's array of changed keys, read after its
-    // watermark): those are written in first, so the planner of this one sees their literals
-    const expression = marked.includes(VALUE_START) ? await resolveValues(db, marked, options) : marked;
-    let literal = known.get(expression);
-    if (literal === undefined) {
-      const found = await db.query<{ value: string | null; type: string }>(
-        `select v::text as value, pg_typeof(v)::text as type from (select ${expression} as v) as strata_value`,
-      );
-      const row = found.rows[0]!;
-      literal = row.value === null ? `null::${row.type}` : `${quoteLiteral(row.value)}::${row.type}`;
-      known.set(expression, literal);
+    let literal: string | undefined;
+    try {
+      // a marked value may hold others (a model's array of changed keys, read after its
+      // watermark): those are written in first, so the planner of this one sees their literals
+      const expression = marked.includes(VALUE_START) ? await resolveValues(db, marked, options) : marked;
+      literal = known.get(expression);
+      if (literal === undefined) {
+        const found = await db.query<{ value: string | null; type: string }>(
+          `select v::text as value, pg_typeof(v)::text as type from (select ${expression} as v) as strata_value`,
+        );
+        const row = found.rows[0]!;
+        literal = row.value === null ? `null::${row.type}` : `${quoteLiteral(row.value)}::${row.type}`;
+        known.set(expression, literal);
+      }
+    } catch (error) {
+      throw atMarker(error, sql.length - rest.length + at);
     }
     parts.push(rest.slice(0, at), literal);
     rest = rest.slice(end + VALUE_END.length);
   }
   return parts.join('') + rest;
+}
+
+/**
+ * A marked value's failure, placed at its marker: the server's position counts into the value's
+ * own query, which no line map knows, so the error named line 1 of the model
+ * (staged_row_counts.sql:1 for a marker on line 30). With the marker's position (1-based, as
+ * PostgreSQL counts) in the statement it was written in, sql-error.ts names the marker's line.
+ * The error itself is kept: its code, detail and hint, and it stays the cause.
+ */
+function atMarker(error: unknown, offset: number): unknown {
+  if (typeof error === 'object' && error !== null) (error as { position?: string }).position = String(offset + 1);
+  return error;
 }
 
 /** Where the marker opened at `at` ends: its own VALUE_END, past the markers nested in it; -1 if none. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VALUE_END, VALUE_START, resolveValues } from '../../scripts/execute/resolve-values.ts';
+import { toDatabaseError } from '../../scripts/execute/sql-error.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 // An incremental model's watermark (macros/watermark.sql) is written in as a literal before the
@@ -53,6 +54,24 @@ describe('values the runner resolves before a statement', () => {
       // evaluated with it (a model's array of changed keys, read after its watermark)
       const nested = `select 1 where 8 = any (${VALUE_START}(select array_agg(batch_id) from batches where batch_id > ${watermark})${VALUE_END}) and 7 = ${watermark}`;
       expect(await resolveValues(client, nested)).toBe(`select 1 where 8 = any ('{8}'::bigint[]) and 7 = '7'::bigint`);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('places a marked value that fails at its marker, so the model\'s line is the marker\'s', async () => {
+    const client = await db.pool.connect();
+    try {
+      const sql = `select 1\nfrom landed\nwhere batch_id > ${VALUE_START}(select max(batch_id) / 0 from staged)${VALUE_END}\n  and true`;
+      const failed = await resolveValues(client, sql).then(() => undefined, (error: unknown) => error as { position?: string; code?: string });
+      expect(failed?.code).toBe('22012'); // division_by_zero, kept
+      expect(Number(failed?.position)).toBe(sql.indexOf(VALUE_START) + 1);
+      const located = toDatabaseError(failed, { node: 'model.x', file: 'models/x.sql', sql, bodyOffset: 0, lineMap: [10, 11, 12, 13] });
+      expect(located.message).toContain('models/x.sql:12');
+      // nested: the outer marker's place (one line, by design)
+      const nested = `select 1\nwhere 8 = any (${VALUE_START}(select array_agg(batch_id) from batches where batch_id > ${VALUE_START}(select 1/0)${VALUE_END})${VALUE_END})`;
+      const inner = await resolveValues(client, nested).then(() => undefined, (error: unknown) => error as { position?: string });
+      expect(Number(inner?.position)).toBe(nested.indexOf(VALUE_START) + 1);
     } finally {
       client.release();
     }

@@ -16,7 +16,8 @@ export async function writeRunResults(targetDir: string, command: string, report
       status: r.status,
       rows: r.rows,
       execution_time: r.durationMs / 1000,
-      message: r.error ?? (r.skippedBecause ? `skipped: ${r.skippedBecause}` : null),
+      message: r.error ?? (r.skippedBecause ? `skipped: ${r.skippedBecause}` : r.keptFrom !== undefined ? `kept: unchanged since build ${r.keptFrom}` : null),
+      ...(r.keptFrom !== undefined ? { kept_from: r.keptFrom } : {}),
     })),
     tests: report.tests.map((t) => ({
       unique_id: t.id,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,10 @@ describe('what an edit or a load rebuilds', () => {
   it('rebuilds what an edit or new rows reach, and keeps the rest', async () => {
     expect(await kept()).toEqual([]);
     expect(await kept()).toEqual(['model.band_counts', 'model.customer_bands', 'model.order_totals', 'seed.bands']);
+    // run_results.json says so too (tests/support/build.ts writes it to a folder per process)
+    const results = JSON.parse(await readFile(join(tmpdir(), `strata-target-${process.pid}`, 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string | null; kept_from?: number }[] };
+    expect(results.results.find((r) => r.unique_id === 'seed.bands')).toMatchObject({ message: 'kept: unchanged since build 1', kept_from: 1 });
+    expect(results.results.find((r) => r.unique_id === 'model.stamped')?.kept_from).toBeUndefined();
 
     await writeFile(join(dir, 'models/gold/band_counts.sql'), "{{ config(materialized='table') }}\nselect band, count(*) as customers, sum(total) as total from {{ ref('customer_bands') }} group by band\n");
     expect(await kept()).toEqual(['model.customer_bands', 'model.order_totals', 'seed.bands']);

@@ -89,11 +89,13 @@ ceil(({{ days }})::numeric / 30.4375)::integer
 
 -- Incremental (delete+insert on customer_id): a customer's row depends only on her orders and
 -- on her source's as-of day (which fixes the grid, the ages and the holdout), given the vars.
--- While no source's as-of day moved, no var changed a source's time unit or holdout, and no
--- retraction is pending, a build recomputes only the customers with an
--- order newer than the watermark (last_batch_id), read through orders' customer_id index, so
--- the cost grows with the batch. Otherwise every customer is recomputed (every age changes), and
--- customers left without orders are removed by tombstones. The test of the first case is a
+-- A build recomputes the customers with an order newer than the watermark (last_batch_id), read
+-- through orders' customer_id index, so the cost grows with the batch; and every customer of a
+-- source whose as-of day moved or whose time unit or holdout a var changed (every age in it
+-- changes), but not the other sources' customers: a retail day used to recompute every airline
+-- member and traveller too (1.5 s of a 4 s retail day with every source loaded, docs/benchmarks.md
+-- session 12). While a retraction is pending, every customer. Customers left without orders (in
+-- the sources recomputed whole) are removed by tombstones. The test of the first case is a
 -- literal the runner evaluates first (macros/watermark.sql), so the planner drops the branch it
 -- does not need. Equal to a full rebuild (tests/integration/incremental-gold.test.ts).
 {%- if is_incremental() %}
@@ -110,10 +112,14 @@ select o.source, (max(o.ordered_at) + interval '1 day')::date as as_of_day from 
 {%- if discrete %}p.source in ({% for name in discrete.keys() %}'{{ name }}'{{ ', ' if not loop.last }}{% endfor %}){% else %}false{% endif -%}
 {%- endset %}
 {%- set other_vars -%}
-p.time_unit <> case when {{ discrete_list }} then 'calendar_month' else '{{ unit }}' end or p.holdout_start_day <> case when {{ discrete_list }} then (date_trunc('month', p.as_of_day - 1) - interval '{{ holdout_months - 1 }} months')::date else p.as_of_day - {{ 7 * holdout_weeks }} end
+p.time_unit <> case when {{ discrete_list | trim }} then 'calendar_month' else '{{ unit }}' end or p.holdout_start_day <> case when {{ discrete_list | trim }} then (date_trunc('month', p.as_of_day - 1) - interval '{{ holdout_months - 1 }} months')::date else p.as_of_day - {{ 7 * holdout_weeks }} end
+{%- endset %}
+{#- the sources whose customers are all recomputed: as-of day moved, or other vars (one line, a literal) #}
+{%- set moved_sources -%}
+/*strata:value*/(select coalesce(array_agg(distinct p.source), '{}'::text[]) from (select distinct source, as_of_day, time_unit, holdout_start_day from {{ this }}) as p left join ({{ now_as_of | trim }}) as a on a.source = p.source where a.as_of_day is distinct from p.as_of_day or {{ other_vars | trim }})/*strata:end*/
 {%- endset %}
 {%- set everyone -%}
-(/*strata:value*/(select exists (select 1 from (select distinct source, as_of_day, time_unit, holdout_start_day from {{ this }}) as p left join ({{ now_as_of }}) as a on a.source = p.source where a.as_of_day is distinct from p.as_of_day or {{ other_vars }}))/*strata:end*/ or cardinality({{ pending_retraction_batches() }}) > 0)
+(cardinality({{ pending_retraction_batches() }}) > 0)
 {%- endset %}
 {%- endif %}
 
@@ -181,8 +187,10 @@ purchase_days as (
     join source_days as a on a.source = o.source
     where o.ordered_at < a.as_of_day
     {%- if is_incremental() %}
-      -- every customer, or those with an order newer than the watermark
-      and ({{ everyone }}
+      -- every customer (a retraction is pending), every customer of a source whose as-of day
+      -- moved, or those with an order newer than the watermark
+      and ({{ everyone | trim }}
+           or o.source = any ({{ moved_sources | trim }})
            or o.customer_id in (
                select changed.customer_id from {{ ref('orders') }} as changed
                where changed.last_batch_id > {{ watermark('last_batch_id') }}))
@@ -289,6 +297,6 @@ union all
 select
     kept.customer_id, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, true
 from {{ this }} as kept
-where {{ everyone }}
+where ({{ everyone | trim }} or kept.source = any ({{ moved_sources | trim }}))
   and not exists (select 1 from final where final.customer_id = kept.customer_id)
 {%- endif %}

@@ -34,8 +34,13 @@ export async function resolveValues(db: pg.Pool | pg.PoolClient, sql: string, op
     const end = markerEnd(rest, at);
     if (end < 0) break;
     const marked = rest.slice(at + VALUE_START.length, end);
-    // a model's line map counts lines: only SQL without one (a data test's) may span several
-    if (marked.includes('\n') && options.multiline !== true) break;
+    // a model's line map counts lines: only SQL without one (a data test's) may span several. It
+    // used to be left as it was, a sub-select the planner cannot see into: customer_clv_summary's
+    // test for recomputing every customer ran so, unseen, because a template variable it held began
+    // with a line break (session 12)
+    if (marked.includes('\n') && options.multiline !== true) {
+      throw atMarker(new Error(`a marked value (${VALUE_START} … ${VALUE_END}) spans several lines; write it on one line (a template variable in it may begin with a line break: \`| trim\` it)`), sql.length - rest.length + at);
+    }
     let literal: string | undefined;
     try {
       // a marked value may hold others (a model's array of changed keys, read after its

@@ -68,6 +68,13 @@ describe('values the runner resolves before a statement', () => {
       expect(Number(failed?.position)).toBe(sql.indexOf(VALUE_START) + 1);
       const located = toDatabaseError(failed, { node: 'model.x', file: 'models/x.sql', sql, bodyOffset: 0, lineMap: [10, 11, 12, 13] });
       expect(located.message).toContain('models/x.sql:12');
+      // a marker over two lines in a model's SQL is refused at its place, not run as a sub-select;
+      // a data test's SQL (no line map) may span lines
+      const split = `select 1\nwhere batch_id > ${VALUE_START}(select max(batch_id)\n from staged)${VALUE_END}`;
+      const refused = await resolveValues(client, split).then(() => undefined, (error: unknown) => error as { message: string; position?: string });
+      expect(refused?.message).toMatch(/spans several lines/);
+      expect(Number(refused?.position)).toBe(split.indexOf(VALUE_START) + 1);
+      expect(await resolveValues(client, split, { multiline: true })).toBe(`select 1\nwhere batch_id > '7'::bigint`);
       // nested: the outer marker's place (one line, by design)
       const nested = `select 1\nwhere 8 = any (${VALUE_START}(select array_agg(batch_id) from batches where batch_id > ${VALUE_START}(select 1/0)${VALUE_END})${VALUE_END})`;
       const inner = await resolveValues(client, nested).then(() => undefined, (error: unknown) => error as { position?: string });

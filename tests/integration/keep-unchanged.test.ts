@@ -4,12 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRollback } from '../../scripts/cli/rollback.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
-import type { Database } from '../../scripts/db/connect.ts';
 import { publishedReads } from '../../scripts/execute/keep-unchanged.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
 import { applyRetention } from '../../scripts/publish/retention.ts';
-import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { buildProject, useProjectDatabase, whyNot } from '../support/build.ts';
 
 // Unchanged nodes are kept (docs/storage.md): a table, seed or TypeScript model whose definition
 // and inputs are the same as when its published rows were written is not written again. The
@@ -19,21 +17,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 // through rollback and retention, and equal what a full refresh writes.
 const PROJECT = join(import.meta.dirname, '..', '..');
 
-let testDb: TestDatabase;
-let db: Database;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase('keep_unchanged');
-  db = await openTestProjectDb(testDb.url, PROJECT);
-});
-
-afterAll(async () => {
-  await db?.close();
-  await testDb?.drop();
-});
+const project = useProjectDatabase('keep_unchanged', PROJECT);
 
 async function build(options: { fullRefresh?: boolean; vars?: Record<string, unknown> } = {}) {
-  const outcome = await buildProject(db, PROJECT, { threads: 2, ...options });
+  const outcome = await buildProject(project.db, PROJECT, { threads: 2, ...options });
   expect(outcome.exitCode, whyNot(outcome)).toBe(0);
   return outcome;
 }
@@ -45,7 +32,7 @@ function keptIn(outcome: Outcome): Map<string, number> {
 }
 
 async function checksum(relation: string): Promise<string> {
-  const found = await db.pool.query<{ sum: string }>(
+  const found = await project.db.pool.query<{ sum: string }>(
     `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) || ':' || count(*) as sum from ${relation} as t`,
   );
   return found.rows[0]!.sum;
@@ -58,13 +45,13 @@ async function goldSums(): Promise<Record<string, string>> {
 }
 
 async function liveGen(node: string): Promise<number> {
-  const found = await db.pool.query<{ gen: string }>('select gen from strata_meta.live where node_id = $1', [node]);
+  const found = await project.db.pool.query<{ gen: string }>('select gen from strata_meta.live where node_id = $1', [node]);
   return Number(found.rows[0]!.gen);
 }
 
 describe('unchanged nodes are kept', () => {
   it('keeps what nothing changed, rebuilds what a batch reaches, and the kept rows equal a full refresh', async () => {
-    await generate(db.pool, { customers: 150, seed: 41 });
+    await generate(project.db.pool, { customers: 150, seed: 41 });
     const first = await build();
     expect(keptIn(first).size).toBe(0);
     const before = await goldSums();
@@ -81,7 +68,7 @@ describe('unchanged nodes are kept', () => {
     expect(kept.has('model.feature_drift')).toBe(false);
     expect(await liveGen('model.customer_features')).toBe(first.report.buildId);
     expect(await goldSums()).toEqual(before);
-    const runs = await db.pool.query<{ n: number }>(
+    const runs = await project.db.pool.query<{ n: number }>(
       'select count(*)::int as n from strata_meta.node_runs where build_id = $1 and kept_from = $2', [again.report.buildId, first.report.buildId]);
     expect(runs.rows[0]!.n).toBe(kept.size);
     // a test that passed in the published build on inputs of the same versions is recorded as
@@ -97,7 +84,7 @@ describe('unchanged nodes are kept', () => {
     for (const id of testsOf('model.feature_drift')) expect({ id, notRun: skipped.has(id) }).toEqual({ id, notRun: false });
 
     // a retail batch: the retail chain is written again, the travel and airline nodes are kept
-    await generate(db.pool, { customers: 20, seed: 42, start: '2011-12-10', days: 2 });
+    await generate(project.db.pool, { customers: 20, seed: 42, start: '2011-12-10', days: 2 });
     const day = await build();
     const dayKept = keptIn(day);
     for (const id of ['model.customer_features', 'model.customer_rfm', 'model.kpis']) expect(dayKept.has(id)).toBe(false);
@@ -116,7 +103,7 @@ describe('unchanged nodes are kept', () => {
 
     // rollback shows the build before, kept rows and all; the next build writes the day again
     const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
-    expect(await runRollback(compiled, db, () => {})).toBe(0);
+    expect(await runRollback(compiled, project.db, () => {})).toBe(0);
     expect(await goldSums()).toEqual(before);
     const rebuilt = await build();
     expect(keptIn(rebuilt).has('model.customer_features')).toBe(false);
@@ -130,7 +117,7 @@ describe('unchanged nodes are kept', () => {
     const afterVars = await goldSums();
 
     // retention keeps a partition as long as a kept publication shows it
-    await applyRetention(db.pool, 1, sameVars.report.buildId);
+    await applyRetention(project.db.pool, 1, sameVars.report.buildId);
     expect(await goldSums()).toEqual(afterVars);
 
     // a full refresh keeps nothing and writes the same rows
@@ -168,30 +155,23 @@ describe('what an edit or a load rebuilds', () => {
     'models/gold/stamped.sql': "{{ config(materialized='table') }}\nselect count(*) as bands, now() as at from {{ ref('bands') }}\n",
   };
   let dir: string;
-  let edits: TestDatabase;
-  let editsDb: Database;
-
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'strata-keep-'));
     for (const [file, text] of Object.entries(files)) {
       await mkdir(join(dir, file, '..'), { recursive: true });
       await writeFile(join(dir, file), text);
     }
-    edits = await createTestDatabase('keep_edits');
-    editsDb = await openTestProjectDb(edits.url, dir);
-    await editsDb.pool.query(`create schema keep_src;
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  const edits = useProjectDatabase('keep_edits', () => dir);
+  beforeAll(async () => {
+    await edits.db.pool.query(`create schema keep_src;
       create table keep_src.orders (order_id int, customer_id int, amount numeric, batch int);
       insert into keep_src.orders values (1, 1, 50, 1), (2, 1, 70, 1), (3, 2, 20, 1)`);
   });
 
-  afterAll(async () => {
-    await editsDb?.close();
-    await edits?.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
-
   async function kept(): Promise<string[]> {
-    const outcome = await buildProject(editsDb, dir, { threads: 2 });
+    const outcome = await buildProject(edits.db, dir, { threads: 2 });
     expect(outcome.exitCode, whyNot(outcome)).toBe(0);
     return outcome.report.nodes.filter((n) => n.keptFrom !== undefined).map((n) => n.id).sort();
   }
@@ -209,12 +189,12 @@ describe('what an edit or a load rebuilds', () => {
 
     await writeFile(join(dir, 'seeds/bands.csv'), 'band,min_total\nlow,0\nmid,60\nhigh,100\n');
     expect(await kept()).toEqual(['model.order_totals']);
-    const bands = await editsDb.pool.query<{ band: string; customers: string }>('select band, customers from gold.band_counts order by band');
+    const bands = await edits.db.pool.query<{ band: string; customers: string }>('select band, customers from gold.band_counts order by band');
     expect(bands.rows).toEqual([{ band: 'high', customers: '1' }, { band: 'low', customers: '1' }]);
 
-    await editsDb.pool.query('insert into keep_src.orders values (4, 2, 50, 2)');
+    await edits.db.pool.query('insert into keep_src.orders values (4, 2, 50, 2)');
     expect(await kept()).toEqual(['seed.bands']);
-    const after = await editsDb.pool.query<{ band: string; customers: string }>('select band, customers from gold.band_counts order by band');
+    const after = await edits.db.pool.query<{ band: string; customers: string }>('select band, customers from gold.band_counts order by band');
     expect(after.rows).toEqual([{ band: 'high', customers: '1' }, { band: 'mid', customers: '1' }]);
     expect(await kept()).toEqual(['model.band_counts', 'model.customer_bands', 'model.order_totals', 'seed.bands']);
   }, 120_000);

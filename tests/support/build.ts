@@ -5,6 +5,8 @@ import { compileSelection, type CommonOptions } from '../../scripts/cli/session.
 import { openDatabase, type Database } from '../../scripts/db/connect.ts';
 import { runMigrations } from '../../scripts/db/migrate.ts';
 import { formatSummary } from '../../scripts/report/summary.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface BuildOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
@@ -21,6 +23,32 @@ export async function openTestProjectDb(url: string, projectDir: string): Promis
   const db = await openDatabase({ projectDir: resolve(projectDir), databaseUrl: url });
   await runMigrations(db.pool);
   return db;
+}
+
+/**
+ * A database of its own for the tests of one file (or describe block), opened for a project
+ * (migrated) before them and dropped after them. `projectDir` may be a function, for a project
+ * the file writes in a `beforeAll` registered before this call.
+ *
+ * @example const project = useProjectDatabase('keep_unchanged', PROJECT); … project.db.pool
+ */
+export function useProjectDatabase(label: string, projectDir: string | (() => string)): { readonly db: Database } {
+  let testDb: TestDatabase | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(label);
+    db = await openTestProjectDb(testDb.url, typeof projectDir === 'string' ? projectDir : projectDir());
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+  return {
+    get db(): Database {
+      if (db === undefined) throw new Error(`the test database ${label} opens in beforeAll, before the tests`);
+      return db;
+    },
+  };
 }
 
 /** One `build-models` of a project against a test database, as the CLI runs it. */

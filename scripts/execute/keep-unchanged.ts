@@ -150,7 +150,7 @@ export class UnchangedNodes {
 /**
  * SQL whose result is not a function of its inputs: the clock, random numbers, sequences. A word
  * test on the compiled SQL (comments included): it may refuse a model that would be fine, never
- * the other way. perk_assignments stamps `now()` on every row, so it is rebuilt every build.
+ * the other way. A data test's SQL too: source freshness compares with `now()`.
  */
 const NOT_REPEATABLE =
   /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|setseed|gen_random_uuid|uuid_generate_v4|nextval|txid_current|pg_current_snapshot)\s*\(|\b(current_date|current_time|current_timestamp|localtime|localtimestamp)\b/i;

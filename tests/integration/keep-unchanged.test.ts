@@ -62,8 +62,6 @@ describe('unchanged nodes are kept', () => {
     for (const id of ['seed.rfm_segment_rules', 'model.customer_features', 'model.customer_rfm', 'model.segment_centres', 'model.loyalty_members', 'model.kpis']) {
       expect({ id, kept: kept.get(id) }).toEqual({ id, kept: first.report.buildId });
     }
-    // stamps now() on every row: never kept
-    expect(kept.has('model.perk_assignments')).toBe(false);
     // compares its inputs with the published build's, and names that build: written every build
     expect(kept.has('model.feature_drift')).toBe(false);
     expect(await liveGen('model.customer_features')).toBe(first.report.buildId);

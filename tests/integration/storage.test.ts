@@ -7,8 +7,7 @@ import { runRollback } from '../../scripts/cli/rollback.ts';
 import { applyRetention } from '../../scripts/publish/retention.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
-import { buildProject, fixture, openTestProjectDb, whyNot } from '../support/build.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { buildProject, fixture, useProjectDatabase, whyNot } from '../support/build.ts';
 
 // The storage design (docs/storage.md) on a small project with every kind of stored node:
 // incremental append, delete+insert and merge models, check and timestamp snapshots, tables, a
@@ -16,13 +15,15 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 const PROJECT = fixture('storage');
 const BI = 'storage_bi';
 
-async function open(label: string): Promise<{ testDb: TestDatabase; db: Database }> {
-  const testDb = await createTestDatabase(label);
-  const db = await openTestProjectDb(testDb.url, PROJECT);
-  await db.pool.query(`
-    create schema storage_src;
-    create table storage_src.orders (order_id int, customer_id int, amount numeric, updated_at timestamp, batch int)`);
-  return { testDb, db };
+/** A database of the describe block's own, for the storage project, with its source table. */
+function useStorageDatabase(label: string): { readonly db: Database; readonly url: string } {
+  const storage = useProjectDatabase(label, PROJECT);
+  beforeAll(async () => {
+    await storage.db.pool.query(`
+      create schema storage_src;
+      create table storage_src.orders (order_id int, customer_id int, amount numeric, updated_at timestamp, batch int)`);
+  });
+  return storage;
 }
 
 /** One batch: `fresh` new orders after the last one, and the orders `restated` with new amounts. */
@@ -89,74 +90,68 @@ async function comparedSums(db: Database): Promise<Record<string, string>> {
 }
 
 describe('incremental storage: load, build, load, build, rollback, build, failed build, build', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => ({ testDb, db } = await open('storage_sequence')));
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const storage = useStorageDatabase('storage_sequence');
 
   it('keeps every guarantee and ends equal to a full refresh, row for row', async () => {
-    await land(db, 1, 40, []);
-    const b1 = await buildProject(db, PROJECT);
+    await land(storage.db, 1, 40, []);
+    const b1 = await buildProject(storage.db, PROJECT);
     expect(b1.exitCode, whyNot(b1)).toBe(0);
-    const after1 = await checksums(db);
+    const after1 = await checksums(storage.db);
     // issue 13: the pii view is never readable by the BI role; gold tables are
-    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
-    expect(await canRead(db, 'gold.totals')).toBe(true);
-    expect(await canRead(db, 'silver.customer_totals')).toBe(false);
+    expect(await canRead(storage.db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(storage.db, 'gold.totals')).toBe(true);
+    expect(await canRead(storage.db, 'silver.customer_totals')).toBe(false);
 
-    await land(db, 2, 20, [1, 2, 3, 4, 5]);
-    const b2 = await buildProject(db, PROJECT);
+    await land(storage.db, 2, 20, [1, 2, 3, 4, 5]);
+    const b2 = await buildProject(storage.db, PROJECT);
     expect(b2.exitCode, whyNot(b2)).toBe(0);
     expect(b2.report.nodes.find((n) => n.id === 'model.order_lines')!.rows).toBe(25);
-    const after2 = await comparedSums(db);
+    const after2 = await comparedSums(storage.db);
     expect(after2['silver.order_lines']).not.toBe(after1['silver.order_lines']);
 
     // rollback shows the older build's rows exactly, and keeps the BI rule
-    expect(await rollback(db)).toBe(0);
-    expect(await checksums(db)).toEqual(after1);
-    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
-    expect(await canRead(db, 'gold.totals')).toBe(true);
+    expect(await rollback(storage.db)).toBe(0);
+    expect(await checksums(storage.db)).toEqual(after1);
+    expect(await canRead(storage.db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(storage.db, 'gold.totals')).toBe(true);
 
     // a build after the rollback starts from build 1's rows; build 2 is discarded
-    const b3 = await buildProject(db, PROJECT);
+    const b3 = await buildProject(storage.db, PROJECT);
     expect(b3.exitCode, whyNot(b3)).toBe(0);
-    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
-    expect(await comparedSums(db)).toEqual(after2);
-    const after3 = await checksums(db);
-    const discarded = await db.pool.query('select build_id from strata_meta.builds where discarded');
+    expect(await canRead(storage.db, 'gold.customer_contacts')).toBe(false);
+    expect(await comparedSums(storage.db)).toEqual(after2);
+    const after3 = await checksums(storage.db);
+    const discarded = await storage.db.pool.query('select build_id from strata_meta.builds where discarded');
     expect(discarded.rows.map((r) => Number(r.build_id))).toEqual([b2.report.buildId]);
 
     // a failed build after an incremental change: published rows exactly as they were, its own
     // row versions written but invisible
-    await land(db, 3, 10, [41, 42, 43, 1]);
-    const failed = await buildProject(db, PROJECT, { vars: { break_test: true } });
+    await land(storage.db, 3, 10, [41, 42, 43, 1]);
+    const failed = await buildProject(storage.db, PROJECT, { vars: { break_test: true } });
     expect(failed.exitCode).toBe(1);
     expect(failed.report.blockedBy).toMatch(/break_on_request/);
-    expect(await checksums(db)).toEqual(after3);
-    const own = await db.pool.query<{ n: number }>(
-      `select count(*)::int as n from strata_store.${await partitionOf(db, 'model.order_lines')} where _strata_from = $1`,
+    expect(await checksums(storage.db)).toEqual(after3);
+    const own = await storage.db.pool.query<{ n: number }>(
+      `select count(*)::int as n from strata_store.${await partitionOf(storage.db, 'model.order_lines')} where _strata_from = $1`,
       [failed.report.buildId],
     );
     expect(own.rows[0]!.n).toBe(14);
 
     // the next build is correct: it drops the failed build's versions and adds the batch again
-    const b5 = await buildProject(db, PROJECT);
+    const b5 = await buildProject(storage.db, PROJECT);
     expect(b5.exitCode, whyNot(b5)).toBe(0);
     expect(b5.report.nodes.find((n) => n.id === 'model.order_lines')!.rows).toBe(14);
-    expect((await db.pool.query('select count(*)::int as n from silver.order_lines')).rows[0].n).toBe(40 + 25 + 14);
+    expect((await storage.db.pool.query('select count(*)::int as n from silver.order_lines')).rows[0].n).toBe(40 + 25 + 14);
 
     // incremental = full refresh, row for row
-    await db.pool.query('create schema compare');
+    await storage.db.pool.query('create schema compare');
     for (const relation of Object.keys(COMPARED)) {
-      await db.pool.query(`create table compare."${relation}" as select ${selectOf(relation)}`);
+      await storage.db.pool.query(`create table compare."${relation}" as select ${selectOf(relation)}`);
     }
-    const full = await buildProject(db, PROJECT, { fullRefresh: true });
+    const full = await buildProject(storage.db, PROJECT, { fullRefresh: true });
     expect(full.exitCode, whyNot(full)).toBe(0);
     for (const relation of Object.keys(COMPARED)) {
-      const diff = await db.pool.query<{ n: number }>(
+      const diff = await storage.db.pool.query<{ n: number }>(
         `select count(*)::int as n from (
            (select * from compare."${relation}" except all select ${selectOf(relation)})
            union all
@@ -164,11 +159,11 @@ describe('incremental storage: load, build, load, build, rollback, build, failed
       );
       expect({ relation, differing: diff.rows[0]!.n }).toEqual({ relation, differing: 0 });
     }
-    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(storage.db, 'gold.customer_contacts')).toBe(false);
   });
 
   it('readers prune to the published partition at run time', async () => {
-    const plan = await db.pool.query<{ 'QUERY PLAN': string }>('explain (analyze, costs off, timing off, summary off) select * from gold.totals');
+    const plan = await storage.db.pool.query<{ 'QUERY PLAN': string }>('explain (analyze, costs off, timing off, summary off) select * from gold.totals');
     const lines = plan.rows.map((r) => r['QUERY PLAN']);
     const scans = lines.filter((l) => /Scan on gold__totals__/.test(l));
     // the kept builds' partitions are planned, but only the published one is read
@@ -177,13 +172,13 @@ describe('incremental storage: load, build, load, build, rollback, build, failed
   });
 
   it('retention keeps the partitions of kept builds only and compacts superseded versions', async () => {
-    const parts = await db.pool.query<{ n: number }>(
+    const parts = await storage.db.pool.query<{ n: number }>(
       `select count(*)::int as n from pg_inherits i join pg_class p on p.oid = i.inhparent where p.relname like 'gold__totals__%'`,
     );
     // keep_builds: 3, plus nothing else (failed and discarded builds' partitions are gone)
     expect(parts.rows[0]!.n).toBeLessThanOrEqual(3);
-    const superseded = await db.pool.query<{ n: number }>(
-      `select count(*)::int as n from strata_store.${await partitionOf(db, 'model.orders_latest')} where _strata_to is not null`,
+    const superseded = await storage.db.pool.query<{ n: number }>(
+      `select count(*)::int as n from strata_store.${await partitionOf(storage.db, 'model.orders_latest')} where _strata_to is not null`,
     );
     // the full refresh started a new partition for orders_latest: nothing in it is superseded
     expect(superseded.rows[0]!.n).toBe(0);
@@ -191,15 +186,15 @@ describe('incremental storage: load, build, load, build, rollback, build, failed
 
   it("a new partition's row-version indexes start empty, and serve the later builds' look-ups", async () => {
     // the partition of order_lines comes from the full refresh above: every row is its own
-    const partition = await partitionOf(db, 'model.order_lines');
-    const gen = Number((await db.pool.query(`select gen from strata_meta.live where node_id = 'model.order_lines'`)).rows[0].gen);
-    const defs = await db.pool.query<{ def: string }>(
+    const partition = await partitionOf(storage.db, 'model.order_lines');
+    const gen = Number((await storage.db.pool.query(`select gen from strata_meta.live where node_id = 'model.order_lines'`)).rows[0].gen);
+    const defs = await storage.db.pool.query<{ def: string }>(
       `select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = $1::regclass`,
       [`strata_store.${partition}`],
     );
     expect(defs.rows.map((r) => r.def)).toContainEqual(expect.stringContaining(`(_strata_from) WHERE (_strata_from > ${gen})`));
     const plan = async (sql: string): Promise<string> => {
-      const client = await db.pool.connect();
+      const client = await storage.db.pool.connect();
       try {
         await client.query('begin; set local enable_seqscan = off');
         const r = await client.query<{ 'QUERY PLAN': string }>(`explain (costs off) ${sql}`);
@@ -212,11 +207,11 @@ describe('incremental storage: load, build, load, build, rollback, build, failed
     // a whole read through the public view cannot choose it, even with sequential scans
     // discouraged; the rows of a later build are found through it
     expect(await plan('select count(*) from silver.order_lines')).not.toMatch(/strata_from_idx/);
-    await land(db, 4, 5, [2]);
-    const next = await buildProject(db, PROJECT);
+    await land(storage.db, 4, 5, [2]);
+    const next = await buildProject(storage.db, PROJECT);
     expect(next.exitCode, whyNot(next)).toBe(0);
     expect(await plan(`select * from strata_store.${partition} where _strata_to is null and _strata_from = ${next.report.buildId}`)).toMatch(/strata_from_idx/);
-    const added = await db.pool.query<{ n: number }>(
+    const added = await storage.db.pool.query<{ n: number }>(
       `select count(*)::int as n from strata_store.${partition} where _strata_from = $1`,
       [next.report.buildId],
     );
@@ -230,62 +225,50 @@ async function partitionOf(db: Database, node: string): Promise<string> {
 }
 
 describe('statistics after an incremental build', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => ({ testDb, db } = await open('storage_stats')));
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const storage = useStorageDatabase('storage_stats');
 
   it('a batch large against the partition is analysed in its build; a small one is left to autovacuum', async () => {
-    await land(db, 1, 40, []);
-    const first = await buildProject(db, PROJECT);
+    await land(storage.db, 1, 40, []);
+    const first = await buildProject(storage.db, PROJECT);
     expect(first.exitCode, whyNot(first)).toBe(0);
-    const partition = await partitionOf(db, 'model.order_lines');
+    const partition = await partitionOf(storage.db, 'model.order_lines');
     // only the build may analyse it: autovacuum could do the same any time
-    await db.pool.query(`alter table strata_store.${partition} set (autovacuum_enabled = false)`);
+    await storage.db.pool.query(`alter table strata_store.${partition} set (autovacuum_enabled = false)`);
     const known = async (): Promise<number> =>
-      Number((await db.pool.query(`select reltuples from pg_class where oid = 'strata_store.${partition}'::regclass`)).rows[0].reltuples);
+      Number((await storage.db.pool.query(`select reltuples from pg_class where oid = 'strata_store.${partition}'::regclass`)).rows[0].reltuples);
     expect(await known()).toBe(40);
 
-    await land(db, 2, 2000, []);
-    const large = await buildProject(db, PROJECT);
+    await land(storage.db, 2, 2000, []);
+    const large = await buildProject(storage.db, PROJECT);
     expect(large.exitCode, whyNot(large)).toBe(0);
     expect(await known()).toBe(2040);
 
     // 100 rows: under 50 + 10% of 2,040
-    await land(db, 3, 100, []);
-    const small = await buildProject(db, PROJECT);
+    await land(storage.db, 3, 100, []);
+    const small = await buildProject(storage.db, PROJECT);
     expect(small.exitCode, whyNot(small)).toBe(0);
     expect(await known()).toBe(2040);
   });
 });
 
 describe('retention beside a reader that just opened a transaction', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => ({ testDb, db } = await open('storage_retention')));
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const storage = useStorageDatabase('storage_retention');
 
   it('leaves a parent with a partition pending detach alone, and finalizes it once the reader is gone', async () => {
     for (let batch = 1; batch <= 3; batch++) {
-      await land(db, batch, 5, []);
-      const built = await buildProject(db, PROJECT);
+      await land(storage.db, batch, 5, []);
+      const built = await buildProject(storage.db, PROJECT);
       expect(built.exitCode, whyNot(built)).toBe(0);
     }
     const partitions = async (): Promise<{ name: string; pending: boolean }[]> =>
-      (await db.pool.query<{ name: string; pending: boolean }>(
+      (await storage.db.pool.query<{ name: string; pending: boolean }>(
         `select c.relname as name, i.inhdetachpending as pending from pg_inherits i
            join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
           where p.relname like 'gold__totals__%' order by 1`,
       )).rows;
     expect(await partitions()).toHaveLength(3);
     // a reader opens a transaction on gold.totals just now (not yet "held": under a second)
-    const reader = new pg.Client({ connectionString: testDb.url });
+    const reader = new pg.Client({ connectionString: storage.url });
     await reader.connect();
     await reader.query('begin');
     await reader.query('select count(*) from gold.totals');
@@ -293,8 +276,8 @@ describe('retention beside a reader that just opened a transaction', () => {
       // keep one build: two partitions of gold.totals to drop. The first one's detach waits for
       // the reader and is left pending; PostgreSQL refuses a second one on the same parent, so
       // the second waits for a later pass (before, that refusal failed the build after its publish)
-      const latest = Number((await db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
-      await applyRetention(db.pool, 1, latest, 300);
+      const latest = Number((await storage.db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
+      await applyRetention(storage.db.pool, 1, latest, 300);
       const during = await partitions();
       expect(during).toHaveLength(3);
       expect(during.filter((p) => p.pending)).toHaveLength(1);
@@ -302,33 +285,27 @@ describe('retention beside a reader that just opened a transaction', () => {
       await reader.query('commit');
       await reader.end();
     }
-    const latest = Number((await db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
-    await applyRetention(db.pool, 1, latest, 300);
+    const latest = Number((await storage.db.pool.query('select max(build_id) as b from strata_meta.builds')).rows[0].b);
+    await applyRetention(storage.db.pool, 1, latest, 300);
     expect(await partitions()).toEqual([expect.objectContaining({ pending: false })]);
-    expect((await db.pool.query('select count(*)::int as n from gold.totals')).rows[0].n).toBe(1);
+    expect((await storage.db.pool.query('select count(*)::int as n from gold.totals')).rows[0].n).toBe(1);
   });
 });
 
 describe('readers during publishes', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  beforeAll(async () => ({ testDb, db } = await open('storage_readers')));
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
+  const storage = useStorageDatabase('storage_readers');
 
   it('20 builds publish while a reader loop runs and another reader holds a gold view open; no errors, no mixed reads', async () => {
-    await land(db, 1, 40, []);
-    const first = await buildProject(db, PROJECT, { vars: { marker: 1 } });
+    await land(storage.db, 1, 40, []);
+    const first = await buildProject(storage.db, PROJECT, { vars: { marker: 1 } });
     expect(first.exitCode, whyNot(first)).toBe(0);
 
-    const holder = new pg.Client({ connectionString: testDb.url });
+    const holder = new pg.Client({ connectionString: storage.url });
     await holder.connect();
     await holder.query('begin');
     await holder.query('select count(*) from gold.totals'); // holds gold.totals until the end
 
-    const reader = new pg.Client({ connectionString: testDb.url });
+    const reader = new pg.Client({ connectionString: storage.url });
     await reader.connect();
     const problems: string[] = [];
     const seen = new Set<number>();
@@ -359,8 +336,8 @@ describe('readers during publishes', () => {
 
     const outcomes: number[] = [];
     for (let marker = 2; marker <= 21; marker++) {
-      await land(db, marker, 3, [marker]);
-      const outcome = await buildProject(db, PROJECT, { vars: { marker } });
+      await land(storage.db, marker, 3, [marker]);
+      const outcome = await buildProject(storage.db, PROJECT, { vars: { marker } });
       if (outcome.exitCode !== 0) problems.push(whyNot(outcome));
       outcomes.push(outcome.exitCode);
     }
@@ -376,28 +353,24 @@ describe('readers during publishes', () => {
     expect(reads).toBeGreaterThan(20);
     expect(seen.size).toBeGreaterThanOrEqual(2);
     expect(held.rows[0]!.n).toBe('1');
-    expect((await db.pool.query('select marker from gold.totals')).rows).toEqual([{ marker: 21 }]);
+    expect((await storage.db.pool.query('select marker from gold.totals')).rows).toEqual([{ marker: 21 }]);
   });
 });
 
 describe('a column change in a stored node that a view model reads', () => {
-  let testDb: TestDatabase;
-  let db: Database;
+  const storage = useStorageDatabase('storage_columns');
   let dir: string;
   beforeAll(async () => {
-    ({ testDb, db } = await open('storage_columns'));
     dir = await mkdtemp(join(tmpdir(), 'strata-storage-'));
     await cp(PROJECT, dir, { recursive: true });
   });
   afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 
   it('redefines the view model with it, and the pii rule still holds', async () => {
-    await land(db, 1, 20, []);
-    const first = await buildProject(db, dir);
+    await land(storage.db, 1, 20, []);
+    const first = await buildProject(storage.db, dir);
     expect(first.exitCode, whyNot(first)).toBe(0);
     const edit = async (file: string, from: string, to: string) =>
       writeFile(join(dir, file), (await readFile(join(dir, file), 'utf8')).replace(from, to));
@@ -405,19 +378,19 @@ describe('a column change in a stored node that a view model reads', () => {
     // and gold.customer_contacts, which reads it, with it
     await edit('models/silver/customer_totals.sql', 'count(*) as orders', 'count(*) as order_count');
     await edit('models/gold/totals.sql', 'sum(orders)', 'sum(order_count)');
-    const second = await buildProject(db, dir, { fullRefresh: true });
+    const second = await buildProject(storage.db, dir, { fullRefresh: true });
     expect(second.exitCode, whyNot(second)).toBe(0);
-    expect((await db.pool.query('select sum(order_count)::int as n from silver.customer_totals')).rows).toEqual([{ n: 20 }]);
-    expect((await db.pool.query('select count(*)::int as n from gold.customer_contacts')).rows).toEqual([{ n: 9 }]);
-    expect(await canRead(db, 'gold.customer_contacts')).toBe(false);
-    expect(await canRead(db, 'gold.totals')).toBe(true);
+    expect((await storage.db.pool.query('select sum(order_count)::int as n from silver.customer_totals')).rows).toEqual([{ n: 20 }]);
+    expect((await storage.db.pool.query('select count(*)::int as n from gold.customer_contacts')).rows).toEqual([{ n: 9 }]);
+    expect(await canRead(storage.db, 'gold.customer_contacts')).toBe(false);
+    expect(await canRead(storage.db, 'gold.totals')).toBe(true);
 
     // once no kept build uses the old layout, its partitions and its parent are dropped
-    const parents = async () => (await db.pool.query<{ n: number }>(
+    const parents = async () => (await storage.db.pool.query<{ n: number }>(
       `select count(*)::int as n from pg_class c join pg_namespace s on s.oid = c.relnamespace
         where s.nspname = 'strata_store' and c.relkind = 'p' and c.relname like 'silver__customer_totals__%'`)).rows[0]!.n;
     expect(await parents()).toBe(2);
-    for (let i = 0; i < 3; i++) expect((await buildProject(db, dir)).exitCode).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await buildProject(storage.db, dir)).exitCode).toBe(0);
     expect(await parents()).toBe(1);
   });
 
@@ -426,20 +399,20 @@ describe('a column change in a stored node that a view model reads', () => {
       writeFile(join(dir, file), (await readFile(join(dir, file), 'utf8')).replace(from, to));
     await edit('models/silver/order_lines.sql', 'select order_id, customer_id, amount, updated_at, batch', 'select order_id, customer_id, amount, updated_at, batch, amount * 100 as cents');
     await edit('models/silver/order_lines.sql', 'from {{ this }})', 'from {{ this }} where cents >= 0)');
-    const published = (await db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id;
-    const stopped = await buildProject(db, dir);
+    const published = (await storage.db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id;
+    const stopped = await buildProject(storage.db, dir);
     expect(stopped.exitCode).toBe(1);
     expect(stopped.report.published).toBe(false);
     expect(whyNot(stopped)).toContain('column "cents" does not exist');
     expect(whyNot(stopped)).toContain('what to do: an incremental build of order_lines reads a column its published rows may not have');
     expect(whyNot(stopped)).toContain('npm run build-models -- --full-refresh --select +order_lines+');
-    expect((await db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id).toBe(published);
+    expect((await storage.db.pool.query('select max(data_build)::int as id from strata_meta.live')).rows[0].id).toBe(published);
     // what it says works, and incremental builds go on from there
-    const rebuilt = await buildProject(db, dir, { fullRefresh: true, select: ['+order_lines+'] });
+    const rebuilt = await buildProject(storage.db, dir, { fullRefresh: true, select: ['+order_lines+'] });
     expect(rebuilt.exitCode, whyNot(rebuilt)).toBe(0);
-    await land(db, 90, 5, []);
-    const next = await buildProject(db, dir);
+    await land(storage.db, 90, 5, []);
+    const next = await buildProject(storage.db, dir);
     expect(next.exitCode, whyNot(next)).toBe(0);
-    expect((await db.pool.query('select count(*)::int as n from silver.order_lines where cents = amount * 100')).rows[0].n).toBeGreaterThan(20);
+    expect((await storage.db.pool.query('select count(*)::int as n from silver.order_lines where cents = amount * 100')).rows[0].n).toBeGreaterThan(20);
   });
 });

@@ -32,7 +32,7 @@ export async function openTestProjectDb(url: string, projectDir: string): Promis
  *
  * @example const project = useProjectDatabase('keep_unchanged', PROJECT); … project.db.pool
  */
-export function useProjectDatabase(label: string, projectDir: string | (() => string)): { readonly db: Database } {
+export function useProjectDatabase(label: string, projectDir: string | (() => string)): { readonly db: Database; readonly url: string } {
   let testDb: TestDatabase | undefined;
   let db: Database | undefined;
   beforeAll(async () => {
@@ -43,10 +43,17 @@ export function useProjectDatabase(label: string, projectDir: string | (() => st
     await db?.close();
     await testDb?.drop();
   });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`the test database ${label} opens in beforeAll, before the tests`);
+    return value;
+  };
   return {
     get db(): Database {
-      if (db === undefined) throw new Error(`the test database ${label} opens in beforeAll, before the tests`);
-      return db;
+      return opened(db);
+    },
+    /** for connections of a test's own (a reader holding a transaction) */
+    get url(): string {
+      return opened(testDb).url;
     },
   };
 }

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { listFiles } from '../load/files.ts';
-import { qualified, quoteIdent } from '../core/sql.ts';
-import type { CompiledNode, Manifest, NodeResult, Plan, PlannedNode, PlannedTest, PublishedState, Relation } from '../core/types.ts';
+import { qualified, rowsDiffer } from '../core/sql.ts';
+import type { CompiledNode, Manifest, NodeResult, Plan, PlannedNode, PlannedTest, PublishedState } from '../core/types.ts';
 import { hasCitus } from './distribute.ts';
 import { hash, InputVersions } from './input-versions.ts';
 import { keepPublished } from './materializations/store.ts';
@@ -62,7 +62,7 @@ export class UnchangedNodes {
     // written again only because a view or source it reads moved (`bronze.load_batches` moves with
     // every load of any source): the stored nodes it reads are as they were, so its rows may be too
     const viewsMoved = moved !== undefined && moved.length > 0 && moved.every((input) => /^[ht]/.test(inputs[input] ?? ''));
-    if (previous !== undefined && viewsMoved && (await sameRows(this.pool, planned, previous.partition))) {
+    if (previous !== undefined && viewsMoved && (await sameRows(this.pool, planned))) {
       await keepPublished(this.pool, planned, previous.partition, { replacing: true });
       await this.record(previous.gen, id, definition, inputs);
       this.versions.wrote(id, previous.gen);
@@ -170,23 +170,10 @@ function sameInputs(before: Readonly<Record<string, string | null>>, now: Readon
   return movedInputs(before, now).length === 0;
 }
 
-/** True when the rows the build wrote for `p` are, as a multiset, the rows of `partition`. */
-async function sameRows(pool: pg.Pool, p: PlannedNode, partition: Relation): Promise<boolean> {
-  const columns = (await pool.query<{ name: string }>(
-    `select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
-    [qualified(p.target)],
-  )).rows.map((r) => quoteIdent(r.name));
-  const list = columns.join(', ');
-  try {
-    const found = await pool.query<{ same: boolean }>(
-      `select (select count(*) from ${qualified(p.target)}) = (select count(*) from ${qualified(partition)})
-          and not exists (select ${list} from ${qualified(p.target)} except all select ${list} from ${qualified(partition)}) as same`,
-    );
-    return found.rows[0]?.same === true;
-  } catch {
-    // a column without equality (json): not comparable, so not the same; the written rows stay
-    return false;
-  }
+/** True when the rows the build wrote for `p` are, as a multiset, its published rows. */
+async function sameRows(pool: pg.Pool, p: PlannedNode): Promise<boolean> {
+  const found = await pool.query<{ same: boolean }>(`select not ${rowsDiffer(qualified(p.target), qualified(p.publicRelation))} as same`);
+  return found.rows[0]?.same === true;
 }
 
 let runnerHash: Promise<string> | undefined;

@@ -1,4 +1,4 @@
-import { VALUE_END, VALUE_START, qualified, quoteIdent, quoteLiteral } from '../core/sql.ts';
+import { VALUE_END, VALUE_START, qualified, quoteIdent, quoteLiteral, rowsDiffer } from '../core/sql.ts';
 import type { CompiledTest, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
 import type { Lookup } from './relations.ts';
 import { passedBefore } from './scoped-tests.ts';
@@ -267,17 +267,9 @@ function changesOf(id: string, ctx: KeyScopeContext, seen: ReadonlySet<string>):
   if (planned.changed !== undefined) return { kind: 'rows', sql: `select * from ${qualified(planned.changed)}` };
   const now = qualified(planned.target);
   const was = qualified(old);
-  // compared as row text, so that a changed column layout is a difference, not an error (equal
-  // text is equal values; a value written two ways, 1.0 and 1.00, only counts as a change). Text,
-  // not jsonb: 0.19 s against 1.16 s for the airline's 16,737 members. Equal counts and nothing
-  // of the new rows missing from the old ones is equal multisets: one `except all`, not two
-  // (0.08 s against 0.16 s)
-  const differs =
-    `((select count(*) from ${now}) <> (select count(*) from ${was})` +
-    ` or exists (select n::text from ${now} as n except all select o::text from ${was} as o))`;
   return {
     kind: 'rows',
-    sql: `select * from (select * from ${now} union all select (jsonb_populate_record(null::${now}, to_jsonb(o))).* from ${was} as o) as strata_both where ${differs}`,
+    sql: `select * from (select * from ${now} union all select (jsonb_populate_record(null::${now}, to_jsonb(o))).* from ${was} as o) as strata_both where ${rowsDiffer(now, was)}`,
   };
 }
 

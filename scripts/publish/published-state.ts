@@ -31,31 +31,29 @@ export async function readPublishedState(db: pg.Pool | pg.PoolClient): Promise<P
     }
   }
   const builds = [buildId, ...Object.values(stored).map((s) => s.dataBuild)];
-  return {
-    buildId, relations, stored, passedTests: await passedTestsOf(db, builds), passedInputs: await passedInputsOf(db, buildId),
-    viewSql, sourceMarks: await readSourceMarks(db, buildId),
-  };
+  const { passedTests, passedInputs } = await passedTestsOf(db, builds, buildId);
+  return { buildId, relations, stored, passedTests, passedInputs, viewSql, sourceMarks: await readSourceMarks(db, buildId) };
 }
 
-/** build id → the tests that passed in it (test id → its definition then), for the given builds. */
-async function passedTestsOf(db: pg.Pool | pg.PoolClient, builds: readonly number[]): Promise<Record<string, Record<string, string | null>>> {
-  const found = await db.query<{ build_id: string; test_id: string; definition: string | null }>(
-    `select build_id, test_id, definition from strata_meta.test_results
+/**
+ * One read of the tests that passed in the given builds: build id → test id → its definition
+ * then; and, for the published build, test id → the versions of what it read, where recorded.
+ */
+async function passedTestsOf(
+  db: pg.Pool | pg.PoolClient, builds: readonly number[], published: number,
+): Promise<Pick<PublishedState, 'passedTests' | 'passedInputs'>> {
+  const found = await db.query<{ build_id: string; test_id: string; definition: string | null; inputs: Record<string, string | null> | null }>(
+    `select build_id, test_id, definition, inputs from strata_meta.test_results
       where status = 'pass' and build_id = any($1::bigint[]) order by build_id, test_id`,
     [[...new Set(builds)]],
   );
-  const passed: Record<string, Record<string, string | null>> = {};
-  for (const r of found.rows) (passed[r.build_id] ??= {})[r.test_id] = r.definition;
-  return passed;
-}
-
-/** test id → the versions of what it read, for the tests that passed in `build` with their inputs recorded. */
-async function passedInputsOf(db: pg.Pool | pg.PoolClient, build: number): Promise<Record<string, Record<string, string | null>>> {
-  const found = await db.query<{ test_id: string; inputs: Record<string, string | null> }>(
-    `select test_id, inputs from strata_meta.test_results where build_id = $1 and status = 'pass' and inputs is not null`,
-    [build],
-  );
-  return Object.fromEntries(found.rows.map((r) => [r.test_id, r.inputs]));
+  const passedTests: Record<string, Record<string, string | null>> = {};
+  const passedInputs: Record<string, Record<string, string | null>> = {};
+  for (const r of found.rows) {
+    (passedTests[r.build_id] ??= {})[r.test_id] = r.definition;
+    if (Number(r.build_id) === published && r.inputs !== null) passedInputs[r.test_id] = r.inputs;
+  }
+  return { passedTests, passedInputs };
 }
 
 /** One row of `strata_meta.live`, `strata_meta.build_outputs` or `strata_meta.published_relations`. */

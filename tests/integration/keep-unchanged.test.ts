@@ -8,6 +8,7 @@ import { publishedReads } from '../../scripts/execute/keep-unchanged.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
 import { applyRetention } from '../../scripts/publish/retention.ts';
 import { buildProject, useProjectDatabase, whyNot } from '../support/build.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 // Unchanged nodes are kept (docs/storage.md): a table, seed or TypeScript model whose definition
 // and inputs are the same as when its published rows were written is not written again. The
@@ -178,7 +179,7 @@ describe('what an edit or a load rebuilds', () => {
     expect(await kept()).toEqual([]);
     expect(await kept()).toEqual(['model.band_counts', 'model.customer_bands', 'model.order_totals', 'seed.bands']);
     // run_results.json says so too (tests/support/build.ts writes it to a folder per process)
-    const results = JSON.parse(await readFile(join(tmpdir(), `strata-target-${process.pid}`, 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string | null; kept_from?: number }[] };
+    const results = JSON.parse(await readFile(join(testTargetDir(), 'run_results.json'), 'utf8')) as { results: { unique_id: string; message: string | null; kept_from?: number }[] };
     expect(results.results.find((r) => r.unique_id === 'seed.bands')).toMatchObject({ message: 'kept: unchanged since build 1', kept_from: 1 });
     expect(results.results.find((r) => r.unique_id === 'model.stamped')?.kept_from).toBeUndefined();
 

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuild } from '../../scripts/cli/build.ts';
 import { compileSelection, type CommonOptions } from '../../scripts/cli/session.ts';
@@ -9,6 +8,7 @@ import { runMigrations } from '../../scripts/db/migrate.ts';
 import { liveModelWorkers } from '../../scripts/execute/ts-worker/pool.ts';
 import { generate } from '../../scripts/ingest/generate.ts';
 import { buildProject, fixture, openTestProjectDb, whyNot } from '../support/build.ts';
+import { testTargetDir } from '../support/scratch.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**
@@ -70,7 +70,7 @@ describe('a TypeScript model in a worker thread (fixture tests/fixtures/ts-worke
     await runMigrations(own.pool);
     let cancel = false;
     const options: CommonOptions = { projectDir: dir, select: [], exclude: [], vars: { spin: true }, threads: 4, fullRefresh: false };
-    const compiled = { ...(await compileSelection(options)), targetDir: join(tmpdir(), `strata-target-${process.pid}`) };
+    const compiled = { ...(await compileSelection(options)), targetDir: testTargetDir() };
     const log = (line: string): void => {
       if (line.includes('computing without end')) cancel = true;
     };

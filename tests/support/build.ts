@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runBuild, type BuildOutcome } from '../../scripts/cli/build.ts';
 import { compileSelection, type CommonOptions } from '../../scripts/cli/session.ts';
@@ -7,6 +6,7 @@ import { runMigrations } from '../../scripts/db/migrate.ts';
 import { formatSummary } from '../../scripts/report/summary.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { testTargetDir } from './scratch.ts';
 
 export interface BuildOptions {
   readonly vars?: Readonly<Record<string, unknown>>;
@@ -69,7 +69,7 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
     fullRefresh: options.fullRefresh ?? false,
   };
   // test files build the same project at once: each writes target/ files in its own folder
-  const compiled = { ...(await compileSelection(common)), targetDir: join(tmpdir(), `strata-target-${process.pid}`) };
+  const compiled = { ...(await compileSelection(common)), targetDir: testTargetDir() };
   return runBuild({ command: 'build', options: common, compiled, db, log: () => {}, ...(options.tsModels ? { tsModels: options.tsModels } : {}) });
 }
 

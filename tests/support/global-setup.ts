@@ -14,6 +14,8 @@ declare module 'vitest' {
     adminUrl: string;
     /** where it came from: TEST_DATABASE_URL, testcontainers or embedded */
     databaseKind: string;
+    /** a folder for this run's files (tests/support/scratch.ts), removed when the run ends */
+    scratchDir: string;
   }
 }
 
@@ -23,6 +25,18 @@ declare module 'vitest' {
  * own database from it (tests/support/db.ts).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Every run's files in one folder, removed at the end: a build's target/ files in a folder per
+  // test process had stayed behind, 4.4 MB each (805 of them, 3.5 GB, after a day of runs).
+  const scratch = await mkdtemp(join(tmpdir(), 'strata-test-run-'));
+  project.provide('scratchDir', scratch);
+  const stopServer = await startServer(project);
+  return async () => {
+    await stopServer();
+    await rm(scratch, { recursive: true, force: true });
+  };
+}
+
+async function startServer(project: TestProject): Promise<() => Promise<void>> {
   if (process.env.TEST_DATABASE_URL) {
     await provide(project, process.env.TEST_DATABASE_URL, 'TEST_DATABASE_URL');
     return async () => {};

@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../support/scratch.ts';
 import { InputError, UsageError } from '../../../scripts/core/errors.ts';
 import { DEFAULT_COLUMNS, parseColumnMap, readSummaryFile } from '../../../scripts/clv/read-summary.ts';
 import { aggregateSummary, rowProblem } from '../../../scripts/clv/summary.ts';
 import { SUMMARY_CSV, WITH_SPEND_CSV } from './cdnow.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'clv-summary-'));
+const dir = scratchDir('clv-summary');
 function csv(name: string, text: string): string {
   const file = join(dir, name);
   writeFileSync(file, text);

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../../support/scratch.ts';
 import { evaluateNaive, bestCandidate, compareModels } from '../../../scripts/clv/holdout.ts';
 import { parseHoldout, validateMain } from '../../../scripts/clv/validate-cli.ts';
 import { dayNumber, isoDay, readCdnow, readTransactionsCsv, type Purchase } from '../../../scripts/clv/validate/purchases.ts';
@@ -42,7 +42,7 @@ describe('reading transactions', () => {
   });
 
   it('reads the Online Retail layout by its rules, and other CSVs by named columns', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'clv-validate-'));
+    const dir = scratchDir('clv-validate');
     const retail = join(dir, 'retail.csv.gz');
     writeFileSync(
       retail,

@@ -124,6 +124,30 @@ describe('loading a messy Online Retail file', () => {
     expect(Number(stats!.changed)).toBe(0);
   });
 
+  it('summarises the block ranges it wrote in the batch_id BRIN index, so a look-up by batch reads only that batch', async () => {
+    // about 4 ranges of 128 pages: enough that an unsummarised index would send a look-up through all of them
+    const big = join(scratch, 'big.csv');
+    await writeFile(big, 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n' +
+      Array.from({ length: 30_000 }, (_, i) => `6${i},85123A,WHITE HANGING HEART T-LIGHT HOLDER,${(i % 9) + 1},2011-12-02 08:00:00,2.55,17850,United Kingdom`).join('\n') + '\n');
+    const result = await loadFile(db.pool, { file: big });
+    const heapBlocks = async (condition: string): Promise<number> => {
+      const [plan] = await rows<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
+        `explain (analyze, format json) select count(*) from landing.order_lines where ${condition}`,
+      );
+      const blocks = (node: Record<string, unknown>): number =>
+        Number(node['Exact Heap Blocks'] ?? 0) + Number(node['Lossy Heap Blocks'] ?? 0) +
+        ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((n, child) => n + blocks(child), 0);
+      return blocks(plan!['QUERY PLAN'][0].Plan);
+    };
+    const [{ pages }] = (await rows<{ pages: number }>(`select relpages as pages from pg_class where oid = 'landing.order_lines'::regclass`)) as [{ pages: number }];
+    expect(pages).toBeGreaterThan(3 * 128);
+    // nothing after the newest batch: no block is read (unsummarised, every block was)
+    expect(await heapBlocks(`batch_id > ${result.batchId}`)).toBe(0);
+    // the batch itself: its own blocks, and at most the range it shares with the batch before
+    expect(await heapBlocks(`batch_id = ${result.batchId}`)).toBeLessThanOrEqual(pages);
+    expect(await heapBlocks(`batch_id < ${result.batchId}`)).toBeLessThanOrEqual(128);
+  });
+
   it('adds nothing when the same file is loaded again, and names the batch that has it', async () => {
     const before = await rows<{ n: number }>('select count(*)::int as n from landing.order_lines');
     const first = await rows<{ batch_id: string }>(`select batch_id from landing.load_batches where source_file = $1`, [MESSY]);

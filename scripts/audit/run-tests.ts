@@ -1,6 +1,6 @@
-import type { LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import type { PlannedTest, TestResult } from '../core/types.ts';
+import type { Slots } from '../execute/test-slots.ts';
 import { whileServerReturns } from '../db/server-lost.ts';
 import { recordTest } from '../report/records.ts';
 import { countInOnePass, isRowTest, type RowTest } from './one-pass.ts';
@@ -9,10 +9,11 @@ import { provedByUniqueIndex } from './unique-index.ts';
 
 export interface RunTestsOptions {
   /**
-   * How many queries run at once (tests only read): each takes a slot. A build shares one limit
-   * among the tests of all its nodes (cli/build.ts); `strata test` gives each run its own.
+   * How many queries run at once (tests only read): each takes a slot. A build shares its slots
+   * among the tests of all its nodes, giving way to the nodes building (execute/test-slots.ts);
+   * `strata test` gives each run a limit of its own.
    */
-  readonly slots: LimitFunction;
+  readonly slots: Slots;
   /**
    * A build's view of what a test reads (execute/keep-unchanged.ts): the versions of its inputs,
    * recorded with its result, and the published build in which it passed on the very same inputs,

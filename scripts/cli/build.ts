@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import pLimit from 'p-limit';
 import type pg from 'pg';
 import { runTests } from '../audit/run-tests.ts';
 import { recordSourceMarks } from '../audit/source-marks.ts';
@@ -15,6 +14,7 @@ import { createBuildSchemas, finishBuild, markAbandonedBuilds, startBuild } from
 import { runNode, type RunContext } from '../execute/run-node.ts';
 import { UnchangedNodes } from '../execute/keep-unchanged.ts';
 import { schedule, type ScheduleOutcome } from '../execute/schedule.ts';
+import { TestSlots } from '../execute/test-slots.ts';
 import { TsWorkers } from '../execute/ts-worker/pool.ts';
 import { planBuild, publicPlanResolver } from '../plan/index.ts';
 import { loadOperations, type OperationsProject } from '../load/operations.ts';
@@ -155,22 +155,23 @@ async function executePlan(
     ...(workers ? { tsWorkers: workers } : {}),
     deferredIndexes,
   };
-  // the tests of every node share `threads` queries at once; the nodes building take their own
-  // `threads` places (execute/schedule.ts)
-  const testSlots = pLimit(threads);
+  // the tests of every node share `threads` queries at once, less the nodes building, which take
+  // their own `threads` places (execute/schedule.ts, execute/test-slots.ts)
+  const testSlots = new TestSlots(threads);
   const unchanged = new UnchangedNodes(db.pool, manifest, plan, published, { dir: project.settings.dir, seedTypes: context.seedTypes });
   try {
     const ran = new Map<string, NodeResult>();
     const outcome = await schedule(manifest, plan, threads, {
       cancelled,
       runNode: async (planned) => {
-        const result = await unchanged.run(planned, () => runNode(planned, context));
+        testSlots.nodeStarted();
+        const result = await unchanged.run(planned, () => runNode(planned, context)).finally(() => testSlots.nodeEnded());
         await whileServerReturns(() => recordNode(db.pool, buildId, result));
         log(progressLine(planned, result));
         ran.set(result.id, result);
         return result;
       },
-      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots, unchanged: (t) => unchanged.testInputs(t) }),
+      runTests: async (tests) => runTests(db.pool, buildId, tests, { slots: testSlots.run, unchanged: (t) => unchanged.testInputs(t) }),
     });
     // with the server gone there is nothing to record into; the next build marks this one cancelled
     if (lost === undefined) await recordSkipped(run, buildId, plan, outcome.nodes, ran);

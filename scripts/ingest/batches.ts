@@ -88,17 +88,27 @@ async function landingTablesWritten(client: pg.PoolClient): Promise<string[]> {
 async function analyseLanded(client: pg.PoolClient, tables: readonly string[]): Promise<void> {
   for (const table of tables) {
     await client.query(`analyze ${table}`).catch(() => undefined);
-    await client
-      .query(
-        `select brin_summarize_new_values(i.indexrelid)
-           from pg_index as i
-           join pg_class as c on c.oid = i.indexrelid
-           join pg_am as am on am.oid = c.relam
-          where i.indrelid = $1::regclass and am.amname = 'brin'`,
-        [table],
-      )
-      .catch(() => undefined);
+    await summariseBrin(client, table).catch(() => undefined);
   }
+}
+
+/** The statement that summarises the new ranges of a table's BRIN indexes; `%s` names the table. */
+export const SUMMARISE_BRIN_SQL = `select coalesce(sum(brin_summarize_new_values(i.indexrelid)), 0) as ranges
+  from pg_index as i
+  join pg_class as c on c.oid = i.indexrelid
+  join pg_am as am on am.oid = c.relam
+ where i.indrelid = '%s'::regclass and am.amname = 'brin'`;
+
+/**
+ * Summarises the new block ranges of `table`'s BRIN indexes; on a Citus coordinator, where a
+ * distributed table's rows (landing.order_lines, docs/scale-out.md) are in its shards, those of
+ * every shard.
+ */
+async function summariseBrin(client: pg.PoolClient, table: string): Promise<void> {
+  const citus = await client.query(`select 1 from pg_extension where extname = 'citus'`);
+  const distributed = citus.rowCount ? await client.query('select 1 from pg_dist_partition where logicalrelid = $1::regclass', [table]) : citus;
+  if (distributed.rowCount) await client.query('select run_command_on_shards($1::regclass, $2)', [table, SUMMARISE_BRIN_SQL]);
+  else await client.query(SUMMARISE_BRIN_SQL.replace('%s', table));
 }
 
 /** " (recorded as failed batch 7)", or nothing when recording the failure failed too. */

@@ -44,7 +44,7 @@ export async function landBatch<T>(
     const batchId = await startBatch(client, batch);
     const value = await land(client, batchId, tally);
     await finishBatch(client, batchId, tally);
-    const written = await landingTablesWritten(client);
+    const written = await landingTablesWritten(client, batchId);
     await client.query('commit');
     await analyseLanded(client, written);
     return { batchId, alreadyLoaded: false, tally, value };
@@ -61,11 +61,34 @@ export async function landBatch<T>(
   }
 }
 
-/** The landing tables this transaction inserted rows into (the transaction's own statistics). */
-async function landingTablesWritten(client: pg.PoolClient): Promise<string[]> {
+/**
+ * The landing tables this transaction inserted rows into: the transaction's own statistics, and
+ * on a Citus coordinator the distributed landing tables holding a row of the batch (their rows
+ * go to the shards, which those statistics do not count).
+ */
+async function landingTablesWritten(client: pg.PoolClient, batchId: number): Promise<string[]> {
   const result = await client.query<{ name: string }>(
     `select format('%I.%I', schemaname, relname) as name from pg_stat_xact_user_tables
       where schemaname = 'landing' and n_tup_ins > 0 order by 1`,
+  );
+  const written = result.rows.map((r) => r.name);
+  for (const table of await distributedLandingTables(client)) {
+    const holds = await client.query(`select 1 from ${table} where batch_id = $1 limit 1`, [batchId]);
+    if (holds.rowCount && !written.includes(table)) written.push(table);
+  }
+  return written;
+}
+
+/** The distributed landing tables, on a Citus coordinator; none on plain PostgreSQL. */
+async function distributedLandingTables(client: pg.PoolClient): Promise<string[]> {
+  const citus = await client.query(`select 1 from pg_extension where extname = 'citus'`);
+  if (!citus.rowCount) return [];
+  const result = await client.query<{ name: string }>(
+    `select format('%I.%I', n.nspname, c.relname) as name
+       from pg_dist_partition as d
+       join pg_class as c on c.oid = d.logicalrelid
+       join pg_namespace as n on n.oid = c.relnamespace
+      where n.nspname = 'landing' order by 1`,
   );
   return result.rows.map((r) => r.name);
 }
@@ -105,10 +128,11 @@ export const SUMMARISE_BRIN_SQL = `select coalesce(sum(brin_summarize_new_values
  * every shard.
  */
 async function summariseBrin(client: pg.PoolClient, table: string): Promise<void> {
-  const citus = await client.query(`select 1 from pg_extension where extname = 'citus'`);
-  const distributed = citus.rowCount ? await client.query('select 1 from pg_dist_partition where logicalrelid = $1::regclass', [table]) : citus;
-  if (distributed.rowCount) await client.query('select run_command_on_shards($1::regclass, $2)', [table, SUMMARISE_BRIN_SQL]);
-  else await client.query(SUMMARISE_BRIN_SQL.replace('%s', table));
+  if ((await distributedLandingTables(client)).includes(table)) {
+    await client.query('select run_command_on_shards($1::regclass, $2)', [table, SUMMARISE_BRIN_SQL]);
+  } else {
+    await client.query(SUMMARISE_BRIN_SQL.replace('%s', table));
+  }
 }
 
 /** " (recorded as failed batch 7)", or nothing when recording the failure failed too. */

@@ -102,8 +102,9 @@ async function distributedLandingTables(client: pg.PoolClient): Promise<string[]
  * - Summarises the new block ranges of their BRIN indexes on batch_id. PostgreSQL summarises a
  *   range only when VACUUM passes it, and a bitmap scan reads every unsummarised range: until
  *   autovacuum had been through a 10 M-line landing table (34 s, and it gives way to every
- *   build's lock), each look-up of the new batch read all of it, about 1 s each, and the tests
- *   of a 1% batch took 6.5 s in one run and 18.4 s in the next (docs/benchmarks.md, session 13).
+ *   build's lock), each look-up of the new batch read all of it, about 1 s each: the tests of a
+ *   1% batch took 16.7 s of query time, against 7.1 s with the ranges summarised
+ *   (docs/benchmarks.md, session 13).
  *   Only ranges not yet summarised are read: the new batch's blocks, so the cost grows with it.
  * The batch is committed by then: a failure here (a concurrent ANALYZE holding the lock) only
  * leaves the work to autovacuum, so it is not an error of the load.

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import pLimit from 'p-limit';
 import { UsageError } from '../../scripts/core/errors.ts';
 import { defineModel, qualified, quoteIdent, quoteLiteral } from '../../scripts/core/ts-model.ts';
 import type { Relation } from '../../scripts/core/types.ts';
@@ -51,10 +52,16 @@ export default defineModel({
     const now = ctx.ref('customer_features');
     const features = await sharedNumericColumns(ctx.db, before, now);
     const constants = { baselineBuild, buildId: ctx.buildId };
-    for (const feature of features) await insertFeatureDrift(ctx.db, ctx.this, before, now, feature, bins, constants);
-    // k-means segments by id: ids stay with a segment across builds, names may be refined
-    if (segmentsBefore) await insertSegmentDrift(ctx.db, ctx.this, 'kmeans', segmentsBefore, ctx.ref('customer_segments'), 'segment_id', constants);
-    if (rfmBefore) await insertSegmentDrift(ctx.db, ctx.this, 'rfm', rfmBefore, ctx.ref('customer_rfm'), 'rfm_segment', constants);
+    // Each measure is a statement of its own over both builds' rows (a sort of their values), and
+    // none reads another's: up to four run at once. One after another, at 10 M lines (92,000
+    // customers), they took 2.2 s at the end of every build, with nothing else left to run.
+    const atOnce = pLimit(4);
+    await Promise.all([
+      ...features.map((feature) => atOnce(() => insertFeatureDrift(ctx.db, ctx.this, before, now, feature, bins, constants))),
+      // k-means segments by id: ids stay with a segment across builds, names may be refined
+      ...(segmentsBefore ? [atOnce(() => insertSegmentDrift(ctx.db, ctx.this, 'kmeans', segmentsBefore, ctx.ref('customer_segments'), 'segment_id', constants))] : []),
+      ...(rfmBefore ? [atOnce(() => insertSegmentDrift(ctx.db, ctx.this, 'rfm', rfmBefore, ctx.ref('customer_rfm'), 'rfm_segment', constants))] : []),
+    ]);
     const worst = await sql<{ name: string; psi: number }>`
       select name, psi from ${sql.raw(qualified(ctx.this))} where psi is not null order by psi desc limit 3`.execute(ctx.db);
     ctx.log(`against build ${baselineBuild ?? '?'}: highest PSI ${worst.rows.map((r) => `${r.name} ${r.psi.toFixed(3)}`).join(', ')}`);

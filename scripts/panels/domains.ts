@@ -117,8 +117,10 @@ const DRIFT_LABELS = [['kind', 'name'], ['feature']] as const;
 /** gold.feature_drift, when published: shown whole, with a PSI chart when it has feature and psi. */
 export async function loadDrift(db: Queryable, catalog: GoldCatalog): Promise<DriftSection | undefined> {
   if (!catalog.has('feature_drift')) return undefined;
-  const rows = (await db.query('select * from gold.feature_drift limit 500')).rows as Row[];
   const label = DRIFT_LABELS.find((columns) => catalog.has('feature_drift', ...columns));
+  // in the order of its label (a build writes its measures at once, in no fixed order)
+  const order = label ? ` order by ${label.map((c) => `"${c}"`).join(', ')}` : '';
+  const rows = (await db.query(`select * from gold.feature_drift${order} limit 500`)).rows as Row[];
   const psi =
     label && catalog.has('feature_drift', 'psi')
       ? rows.filter((r) => r.psi !== null && r.psi !== undefined).map((r) => ({ feature: label.map((c) => str(r[c])).join(': '), psi: num0(r.psi) }))

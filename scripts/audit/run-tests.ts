@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { PlannedTest, TestResult } from '../core/types.ts';
 import type { Slots } from '../execute/test-slots.ts';
 import { whileServerReturns } from '../db/server-lost.ts';
-import { recordTest } from '../report/records.ts';
+import { recordTests } from '../report/records.ts';
 import { countInOnePass, isRowTest, type RowTest } from './one-pass.ts';
 import { runTest, type TestOutcome } from './run-test.ts';
 import { provedByUniqueIndex } from './unique-index.ts';
@@ -40,28 +40,34 @@ export interface RunTestsOptions {
 export async function runTests(pool: pg.Pool, buildId: number, all: readonly PlannedTest[], options: RunTestsOptions): Promise<readonly TestResult[]> {
   const results = new Map<PlannedTest, TestResult>();
   const inputs = new Map<PlannedTest, TestInputs>();
-  const record = async (test: PlannedTest, outcome: TestOutcome, asRun = true): Promise<void> => {
-    const result = asRun ? scoped(test, outcome.result) : outcome.result;
-    await whileServerReturns(() => recordTest(pool, buildId, result, outcome.sample, test.test.definition, inputs.get(test)?.inputs));
-    results.set(test, result);
+  /** records outcomes together (one transaction), those of tests that ran scoped as they were */
+  const record = async (outcomes: readonly (readonly [PlannedTest, TestOutcome])[], asRun = true): Promise<void> => {
+    const records = outcomes.map(([test, outcome]) => ({
+      result: asRun ? scoped(test, outcome.result) : outcome.result,
+      sample: outcome.sample,
+      ...(test.test.definition === undefined ? {} : { definition: test.test.definition }),
+      ...(inputs.get(test)?.inputs === undefined ? {} : { inputs: inputs.get(test)!.inputs! }),
+    }));
+    await whileServerReturns(() => recordTests(pool, buildId, records));
+    for (const [i, [test]] of outcomes.entries()) results.set(test, records[i]!.result);
   };
   const units: (() => Promise<void>)[] = [];
   const tests: PlannedTest[] = [];
+  const notRun: [PlannedTest, TestOutcome][] = [];
   const states = await Promise.all(all.map(async (test) => (await options.unchanged?.(test)) ?? {}));
   for (const [i, test] of all.entries()) {
     const state = states[i]!;
     inputs.set(test, state);
     if (state.passedIn === undefined) tests.push(test);
-    // recorded in the slots beside the tests that run, not one after another first
-    else units.push(() => record(test, passed(test, 0, `not run: nothing it reads changed since it passed in build ${state.passedIn}`), false));
+    else notRun.push([test, passed(test, 0, `not run: nothing it reads changed since it passed in build ${state.passedIn}`)]);
   }
+  // recorded in the slots beside the tests that run, not one after another first
+  if (notRun.length > 0) units.push(() => record(notRun, false));
   for (const group of groupRowTests(tests)) {
-    units.push(async () => {
-      for (const [test, outcome] of await runRowGroup(pool, group)) await record(test, outcome);
-    });
+    units.push(async () => record(await runRowGroup(pool, group)));
   }
   for (const test of tests.filter((t) => !isRowTest(t))) {
-    units.push(async () => record(test, await runUniqueOrQuery(pool, test)));
+    units.push(async () => record([[test, await runUniqueOrQuery(pool, test)]]));
   }
   await Promise.all(units.map((unit) => options.slots(unit)));
   return all.map((t) => results.get(t)!);

@@ -174,3 +174,29 @@ describe('data tests in one pass per model', () => {
     ]);
   });
 });
+
+describe('recording results', () => {
+  it('keeps failing rows and messages with quotes, backslashes, braces and commas as they were, and every result of a one-pass group', async () => {
+    await db.pool.query(`create table public.awkward (t text, n int); insert into public.awkward values ('say "hi", {a\\b}', 1), (null, 2), ('ok', 3)`);
+    const W = '"public"."awkward"';
+    const rowW = (condition: string): TestCheck => ({ kind: 'row', subjectId: 'model.awkward', subject: W, failsWhen: failsWhen(condition, undefined) });
+    const tests = [
+      planned('awkward_accepted', acceptedValuesSql(W, 't', ["'ok'"]), rowW(acceptedValuesFails('t', ["'ok'"]))),
+      planned('awkward_not_null', notNullSql(W, 't'), rowW(notNullFails('t'))),
+      planned('awkward_positive', expressionIsTrueSql(W, '> 0', 'n'), rowW(expressionFails('> 0', 'n'))),
+    ];
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    await runTests(db.pool, build, tests, { slots: pLimit(2) });
+    const recorded = await db.pool.query<{ test_id: string; status: string; failures: string; rows: unknown[] | null }>(
+      `select r.test_id, r.status, r.failures, (select json_agg(row_data order by ordinal) from strata_meta.test_failures f
+                                                 where f.build_id = r.build_id and f.test_id = r.test_id) as rows
+         from strata_meta.test_results r where r.build_id = $1 order by 1`,
+      [build],
+    );
+    expect(recorded.rows).toEqual([
+      { test_id: 'test.awkward_accepted', status: 'fail', failures: '1', rows: [{ value_field: 'say "hi", {a\\b}', n_records: 1 }] },
+      { test_id: 'test.awkward_not_null', status: 'fail', failures: '1', rows: [{ t: null, n: 2 }] },
+      { test_id: 'test.awkward_positive', status: 'pass', failures: '0', rows: null },
+    ]);
+  });
+});

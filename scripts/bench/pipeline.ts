@@ -132,6 +132,13 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
         const nextSeconds = (performance.now() - nextStart) / 1000;
         if (nextBuild.exitCode !== 0) throw new Error(`the next-days bench build failed: ${nextBuild.report.blockedBy}`);
         await timeline('next days (incremental)', nextBuild.report.buildId);
+        // and again with nothing new: what a scheduled build costs on a day without data, which
+        // should not grow with the history
+        memory.phase('nothing new');
+        const idleStart = performance.now();
+        const idle = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
+        const idleSeconds = (performance.now() - idleStart) / 1000;
+        if (idle.exitCode !== 0) throw new Error(`the nothing-new bench build failed: ${idle.report.blockedBy}`);
         const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
         // the models that keep history: what the storage design makes proportional to the batch
         const keeping = new Set(compiled.manifest.nodes
@@ -163,6 +170,10 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
             `incremental build ${nextSeconds.toFixed(1)} s (÷ the full refresh above = ${(nextSeconds / fullSeconds).toFixed(2)})`,
           `slowest next-days: ${[...nextBuild.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)
             .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}; tests' query time ${testTime(nextBuild.report).toFixed(1)} s`,
+          `nothing new: a build right after, ${idleSeconds.toFixed(1)} s (${idle.report.nodes.filter((n) => n.keptFrom !== undefined).length} of ` +
+            `${idle.report.nodes.length} nodes kept, ${idle.report.tests.filter((t) => (t.message ?? '').startsWith('not run')).length} of ` +
+            `${idle.report.tests.length} tests not run); slowest ${[...idle.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
+              .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
         ];
       }
 

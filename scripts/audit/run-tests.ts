@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { PlannedTest, TestResult } from '../core/types.ts';
 import type { Slots } from '../execute/test-slots.ts';
 import { whileServerReturns } from '../db/server-lost.ts';
-import { recordTests } from '../report/records.ts';
+import { recordTests, type TestRecord } from '../report/records.ts';
 import { countInOnePass, isRowTest, type RowTest } from './one-pass.ts';
 import { runTest, type TestOutcome } from './run-test.ts';
 import { provedByUniqueIndex } from './unique-index.ts';
@@ -42,12 +42,15 @@ export async function runTests(pool: pg.Pool, buildId: number, all: readonly Pla
   const inputs = new Map<PlannedTest, TestInputs>();
   /** records outcomes together (one transaction), those of tests that ran scoped as they were */
   const record = async (outcomes: readonly (readonly [PlannedTest, TestOutcome])[], asRun = true): Promise<void> => {
-    const records = outcomes.map(([test, outcome]) => ({
-      result: asRun ? scoped(test, outcome.result) : outcome.result,
-      sample: outcome.sample,
-      ...(test.test.definition === undefined ? {} : { definition: test.test.definition }),
-      ...(inputs.get(test)?.inputs === undefined ? {} : { inputs: inputs.get(test)!.inputs! }),
-    }));
+    const records = outcomes.map(([test, outcome]): TestRecord => {
+      const read = inputs.get(test)?.inputs;
+      return {
+        result: asRun ? scoped(test, outcome.result) : outcome.result,
+        sample: outcome.sample,
+        ...(test.test.definition === undefined ? {} : { definition: test.test.definition }),
+        ...(read === undefined ? {} : { inputs: read }),
+      };
+    });
     await whileServerReturns(() => recordTests(pool, buildId, records));
     for (const [i, [test]] of outcomes.entries()) results.set(test, records[i]!.result);
   };

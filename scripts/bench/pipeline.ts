@@ -17,6 +17,7 @@ import { loadFile } from '../ingest/load.ts';
 import { writeCsv } from '../ingest/synthetic/csv-file.ts';
 import { withBenchDatabase } from './bench-database.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
+import { describeBuild, slowest } from './report-lines.ts';
 import { readSpans, timelineLines } from './timeline.ts';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
@@ -139,7 +140,6 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
         const idle = await runBuild({ command: 'bench', options, compiled, db, log: () => {}, tsModels });
         const idleSeconds = (performance.now() - idleStart) / 1000;
         if (idle.exitCode !== 0) throw new Error(`the nothing-new bench build failed: ${idle.report.blockedBy}`);
-        const slowInc = [...inc.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
         // the models that keep history: what the storage design makes proportional to the batch
         const keeping = new Set(compiled.manifest.nodes
           .filter((n) => n.config.materialized === 'incremental' || n.config.materialized === 'snapshot').map((n) => n.id));
@@ -159,25 +159,20 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
           `ratio:     incremental ÷ full = ${(incSeconds / fullSeconds).toFixed(2)} (aim ≤ 0.15)`,
           `incremental models and snapshots: ${sum(incTimes).toFixed(1)} s incremental vs ${sum(fullTimes).toFixed(1)} s full (` +
             [...incTimes].map(([id, t]) => `${id.replace(/^model\./, '')} ${t.toFixed(1)}/${(fullTimes.get(id) ?? 0).toFixed(1)} s`).join(', ') + ')',
-          `slowest incremental: ${slowInc.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+          `slowest incremental: ${slowest(inc.report.nodes, 5)}`,
           `tests' query time: ${testTime(inc.report).toFixed(1)} s incremental (${scoped} of ${inc.report.tests.length} tests checked only the rows the build added, ${byKeys} only the keys it touched, ${byChanges} only the rows of a view or source it changed) vs ${testTime(full.report).toFixed(1)} s full`,
-          `slowest incremental tests: ${[...inc.report.tests].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
-            .map((t) => `${t.id.replace(/^test\./, '')} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+          `slowest incremental tests: ${slowest(inc.report.tests, 4)}`,
           `event loop: blocked up to ${(loop.max / 1e9).toFixed(1)} s at a time during the incremental build (p99 ${(loop.percentile(99) / 1e9).toFixed(2)} s): ` +
             `node times of SQL models running beside a TypeScript model include that wait`,
           `publish:   ${(inc.report.publishSeconds ?? 0).toFixed(2)} s incremental, ${(full.report.publishSeconds ?? 0).toFixed(2)} s full`,
           `next days: ${nextBatch.linesLoaded.toLocaleString('en-US')} lines of existing customers (the last ${next.days} days of orders replayed on the ${next.days} days after them), ` +
             `incremental build ${nextSeconds.toFixed(1)} s (÷ the full refresh above = ${(nextSeconds / fullSeconds).toFixed(2)})`,
-          `slowest next-days: ${[...nextBuild.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5)
-            .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}; tests' query time ${testTime(nextBuild.report).toFixed(1)} s`,
-          `nothing new: a build right after, ${idleSeconds.toFixed(1)} s (${idle.report.nodes.filter((n) => n.keptFrom !== undefined).length} of ` +
-            `${idle.report.nodes.length} nodes kept, ${idle.report.tests.filter((t) => (t.message ?? '').startsWith('not run')).length} of ` +
-            `${idle.report.tests.length} tests not run); slowest ${[...idle.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 4)
-              .map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`,
+          `slowest next-days: ${slowest(nextBuild.report.nodes, 5)}; tests' query time ${testTime(nextBuild.report).toFixed(1)} s`,
+          'nothing new:',
+          ...describeBuild('a build right after, with nothing new', idleSeconds, idle.report),
         ];
       }
 
-      const slowest = [...outcome.report.nodes].sort((a, b) => b.durationMs - a.durationMs).slice(0, 5);
       log(machineLine(version));
       log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min) at the end; other work on the machine shares its cores`);
       log(`TypeScript models: ${tsModels === 'worker' ? 'in a worker thread' : "on the build's thread"} (--ts-models)`);
@@ -190,7 +185,7 @@ export async function benchPipeline(values: PipelineBenchOptions, log: (line: st
       log(`floor:     ${floorSeconds.toFixed(2)} s bare RFM aggregate on landing.order_lines`);
       log(`ratio:     build = ${(buildSeconds / floorSeconds).toFixed(1)} × floor (aim ≤ 20)`);
       log(`end to end (load + build): ${(loaded.seconds + buildSeconds).toFixed(1)} s (Online Retail aim ≤ 6 s)`);
-      log(`slowest:   ${slowest.map((n) => `${n.id.replace(/^model\./, '')} ${(n.durationMs / 1000).toFixed(1)} s`).join(', ')}`);
+      log(`slowest:   ${slowest(outcome.report.nodes, 5)}`);
       for (const line of incrementalLines) log(line);
       for (const line of timelines) log(line);
       memory.phase('end');

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import type { BuildReport } from '../report/summary.ts';
 import { runBuild } from '../cli/build.ts';
 import { compileSelection } from '../cli/session.ts';
 import { loadFile } from '../ingest/load.ts';
 import { withBenchDatabase } from './bench-database.ts';
+import { describeBuild } from './report-lines.ts';
 import { machineLine, mib, trackPeakMemory } from './machine.ts';
 import { nextDaysBatch } from './pipeline.ts';
 
@@ -43,7 +43,7 @@ export async function benchSources(log: (line: string) => void): Promise<void> {
         const outcome = await runBuild({ command: 'bench', options, compiled, db, log: () => {} });
         const seconds = (performance.now() - started) / 1000;
         if (outcome.exitCode !== 0) throw new Error(`the bench build (${label}) failed: ${outcome.report.blockedBy}`);
-        return describe(label, seconds, outcome.report);
+        return describeBuild(label, seconds, outcome.report);
       };
       const load = async (files: readonly string[]): Promise<number> => {
         let lines = 0;
@@ -77,19 +77,4 @@ export async function benchSources(log: (line: string) => void): Promise<void> {
     memory.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function describe(label: string, seconds: number, report: BuildReport): string[] {
-  const top = <T extends { id: string; durationMs: number }>(items: readonly T[], n: number) =>
-    [...items].sort((a, b) => b.durationMs - a.durationMs).slice(0, n)
-      .map((x) => `${x.id.replace(/^(model|test)\./, '')} ${(x.durationMs / 1000).toFixed(1)} s`).join(', ');
-  const tests = report.tests.reduce((sum, t) => sum + t.durationMs, 0) / 1000;
-  const kept = report.nodes.filter((n) => n.keptFrom !== undefined).length;
-  const notRun = report.tests.filter((t) => t.message?.startsWith('not run')).length;
-  return [
-    `  ${label}: ${seconds.toFixed(1)} s`,
-    `    nodes: ${report.nodes.length - kept} run, ${kept} kept unchanged; tests: ${report.tests.length - notRun} run, ${notRun} not run (nothing they read changed)`,
-    `    slowest nodes: ${top(report.nodes, 5)}`,
-    `    tests: ${tests.toFixed(1)} s of query time; slowest ${top(report.tests, 4)}`,
-  ];
 }

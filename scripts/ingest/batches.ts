@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { qualified } from '../core/sql.ts';
+import { distributedIn } from '../execute/distribute.ts';
 
 /** What a batch row records about one file or generator run. */
 export interface BatchStart {
@@ -44,9 +46,10 @@ export async function landBatch<T>(
     const batchId = await startBatch(client, batch);
     const value = await land(client, batchId, tally);
     await finishBatch(client, batchId, tally);
-    const written = await landingTablesWritten(client, batchId);
+    const distributed = await distributedIn(client, 'landing');
+    const written = await landingTablesWritten(client, batchId, distributed);
     await client.query('commit');
-    await analyseLanded(client, written);
+    await analyseLanded(client, written, distributed);
     return { batchId, alreadyLoaded: false, tally, value };
   } catch (error) {
     await client.query('rollback').catch((e: Error) => (broken = e));
@@ -62,35 +65,24 @@ export async function landBatch<T>(
 }
 
 /**
- * The landing tables this transaction inserted rows into: the transaction's own statistics, and
- * on a Citus coordinator the distributed landing tables holding a row of the batch (their rows
- * go to the shards, which those statistics do not count).
+ * The landing tables (names in schema landing) this transaction inserted rows into: the
+ * transaction's own statistics, and the `distributed` ones holding a row of the batch (on a Citus
+ * coordinator their rows go to the shards, which those statistics do not count).
  */
-async function landingTablesWritten(client: pg.PoolClient, batchId: number): Promise<string[]> {
+async function landingTablesWritten(client: pg.PoolClient, batchId: number, distributed: ReadonlySet<string>): Promise<string[]> {
   const result = await client.query<{ name: string }>(
-    `select format('%I.%I', schemaname, relname) as name from pg_stat_xact_user_tables
-      where schemaname = 'landing' and n_tup_ins > 0 order by 1`,
+    `select relname as name from pg_stat_xact_user_tables where schemaname = 'landing' and n_tup_ins > 0 order by 1`,
   );
   const written = result.rows.map((r) => r.name);
-  for (const table of await distributedLandingTables(client)) {
-    const holds = await client.query(`select 1 from ${table} where batch_id = $1 limit 1`, [batchId]);
-    if (holds.rowCount && !written.includes(table)) written.push(table);
+  for (const name of distributed) {
+    const holds = await client.query(`select 1 from ${landing(name)} where batch_id = $1 limit 1`, [batchId]);
+    if (holds.rowCount && !written.includes(name)) written.push(name);
   }
   return written;
 }
 
-/** The distributed landing tables, on a Citus coordinator; none on plain PostgreSQL. */
-async function distributedLandingTables(client: pg.PoolClient): Promise<string[]> {
-  const citus = await client.query(`select 1 from pg_extension where extname = 'citus'`);
-  if (!citus.rowCount) return [];
-  const result = await client.query<{ name: string }>(
-    `select format('%I.%I', n.nspname, c.relname) as name
-       from pg_dist_partition as d
-       join pg_class as c on c.oid = d.logicalrelid
-       join pg_namespace as n on n.oid = c.relnamespace
-      where n.nspname = 'landing' order by 1`,
-  );
-  return result.rows.map((r) => r.name);
+function landing(name: string): string {
+  return qualified({ schema: 'landing', name });
 }
 
 /**
@@ -109,10 +101,10 @@ async function distributedLandingTables(client: pg.PoolClient): Promise<string[]
  * The batch is committed by then: a failure here (a concurrent ANALYZE holding the lock) only
  * leaves the work to autovacuum, so it is not an error of the load.
  */
-async function analyseLanded(client: pg.PoolClient, tables: readonly string[]): Promise<void> {
-  for (const table of tables) {
-    await client.query(`analyze ${table}`).catch(() => undefined);
-    await summariseBrin(client, table).catch(() => undefined);
+async function analyseLanded(client: pg.PoolClient, names: readonly string[], distributed: ReadonlySet<string>): Promise<void> {
+  for (const name of names) {
+    await client.query(`analyze ${landing(name)}`).catch(() => undefined);
+    await summariseBrin(client, landing(name), distributed.has(name)).catch(() => undefined);
   }
 }
 
@@ -124,12 +116,11 @@ export const SUMMARISE_BRIN_SQL = `select coalesce(sum(brin_summarize_new_values
  where i.indrelid = '%s'::regclass and am.amname = 'brin'`;
 
 /**
- * Summarises the new block ranges of `table`'s BRIN indexes; on a Citus coordinator, where a
- * distributed table's rows (landing.order_lines, docs/scale-out.md) are in its shards, those of
- * every shard.
+ * Summarises the new block ranges of `table`'s BRIN indexes; of a table Citus distributed, whose
+ * rows (landing.order_lines, docs/scale-out.md) are in its shards, those of every shard.
  */
-async function summariseBrin(client: pg.PoolClient, table: string): Promise<void> {
-  if ((await distributedLandingTables(client)).includes(table)) {
+async function summariseBrin(client: pg.PoolClient, table: string, distributed: boolean): Promise<void> {
+  if (distributed) {
     await client.query('select run_command_on_shards($1::regclass, $2)', [table, SUMMARISE_BRIN_SQL]);
   } else {
     await client.query(SUMMARISE_BRIN_SQL.replace('%s', table));

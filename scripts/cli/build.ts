@@ -123,7 +123,7 @@ async function prepareBuild(run: BuildRun): Promise<PreparedBuild> {
   // before any node reads a source: where this build starts reading the sources that declare `changes:`
   await recordSourceMarks(db.pool, buildId, manifest, published.sourceMarks);
   const plan = planBuild(manifest, { buildId, selected: compiled.selected, published, fullRefresh: options.fullRefresh });
-  await writeCompiledArtifacts(compiled.targetDir, manifest, publicPlanResolver(manifest));
+  await writeCompiledArtifacts(compiled.targetDir, manifest, publicPlanResolver(manifest), compiled.compileKey);
   await createBuildSchemas(db.pool, buildId, plan.schemas);
   log(`build ${buildId}: ${plan.nodes.length} nodes, ${plan.tests.length} tests, writing to ${Object.values(plan.schemas).join(', ')}`);
   return { buildId, published, plan };

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { compileCached } from '../compile/cache.ts';
 import { compileProject } from '../compile/index.ts';
 import type { Manifest, Project } from '../core/types.ts';
 import { openDatabase, type Database } from '../db/connect.ts';
@@ -24,21 +25,30 @@ export interface Compiled {
   readonly manifest: Manifest;
   readonly selected: ReadonlySet<string>;
   readonly targetDir: string;
+  /** what the compile was made from (compile/cache.ts): the target's artifacts of the same key need no rewriting */
+  readonly compileKey?: string;
 }
 
 /**
- * load → compile → select: everything before a database is needed. `--vars` are checked first
- * (a wrong type is a UsageError; an unknown name is a warning, written with `warn`).
+ * load → compile → select: everything before a database is needed, or the last compile when
+ * nothing it read has changed (compile/cache.ts, kept in `targetDir`, by default the project's
+ * target/). `--vars` are checked first (a wrong type is a UsageError; an unknown name is a
+ * warning, written with `warn`).
  */
 export async function compileSelection(
   options: CommonOptions,
   warn: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+  targetDir: string = join(resolve(options.projectDir), 'target'),
 ): Promise<Compiled> {
-  const project = await loadProject(resolve(options.projectDir));
+  const root = resolve(options.projectDir);
+  const { project, manifest, key } = await compileCached(root, targetDir, options.vars, async () => {
+    const project = await loadProject(root);
+    checkVars(options.vars, project.settings);
+    return { project, manifest: compileProject(project, { vars: options.vars }) };
+  });
   for (const warning of checkVars(options.vars, project.settings)) warn(warning);
-  const manifest = compileProject(project, { vars: options.vars });
   const selected = selectNodes(manifest, { select: options.select, exclude: options.exclude });
-  return { project, manifest, selected, targetDir: join(project.settings.dir, 'target') };
+  return { project, manifest, selected, targetDir, ...(key === undefined ? {} : { compileKey: key }) };
 }
 
 /** The command's database, migrated; the embedded server when DATABASE_URL is not set. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { listFiles } from '../load/files.ts';
+import { hashFiles, runnerCode } from '../load/file-hashes.ts';
 import { qualified, rowsDiffer } from '../core/sql.ts';
 import type { CompiledNode, Manifest, NodeResult, Plan, PlannedNode, PlannedTest, PublishedState } from '../core/types.ts';
 import { hasCitus } from './distribute.ts';
@@ -176,24 +176,7 @@ async function sameRows(pool: pg.Pool, p: PlannedNode): Promise<boolean> {
   return found.rows[0]?.same === true;
 }
 
-let runnerHash: Promise<string> | undefined;
-
-/**
- * A hash of the runner's own code (every file under scripts/): a new version of strata may compute
- * a node differently, so after an upgrade every node is written once again.
- */
-function runnerCode(): Promise<string> {
-  runnerHash ??= hashFiles(join(import.meta.dirname, '..'), '.', ['.ts', '.mjs']);
-  return runnerHash;
-}
-
 /** The project's TypeScript under models/: a model's module and the helpers it may import. */
 function projectModules(dir: string): Promise<string> {
   return hashFiles(dir, 'models', ['.ts']);
-}
-
-async function hashFiles(dir: string, root: string, suffixes: readonly string[]): Promise<string> {
-  const files = await listFiles(dir, root, suffixes);
-  const texts = await Promise.all(files.map(async (f) => [f, hash(await readFile(join(dir, f), 'utf8'))]));
-  return hash(texts);
 }

@@ -25,20 +25,7 @@ import { parseYaml } from './yaml-file.ts';
 export async function loadProject(dir: string): Promise<Project> {
   const root = path.resolve(dir);
   const errors: CompileError[] = [];
-  const schemaText = await readOptional(root, 'schema.yml');
-  const dbtText = await readOptional(root, 'dbt_project.yml');
-  if (schemaText === undefined && dbtText === undefined) {
-    throw new UsageError(`${root} is not a strata project: it has neither schema.yml nor dbt_project.yml`);
-  }
-  const schemaReader = reader('schema.yml', schemaText, errors);
-  const dbtReader = reader('dbt_project.yml', dbtText, errors);
-  const isDbtProject = dbtText !== undefined;
-  const resolved = resolveSettings(
-    root,
-    path.basename(root),
-    isDbtProject ? (dbtReader ? readDbtProject(dbtReader) : {}) : undefined,
-    schemaReader ? readProjectBlock(schemaReader) : undefined,
-  );
+  const { resolved, schemaReader, isDbtProject } = await readRoot(root, errors);
 
   const contents: PropertyFileContent[] = schemaReader ? [readPropertyFile(schemaReader, ['project'])] : [];
   for (const file of await propertyFiles(root, resolved)) {
@@ -62,6 +49,37 @@ export async function loadProject(dir: string): Promise<Project> {
   }
   if (errors.length > 0) throw new CompileErrors(errors);
   return { settings: resolved.settings, sources, models, seeds, macros, properties, singularTests };
+}
+
+/**
+ * The folders a project's files are read from (models, macros, seeds, singular tests), as its root
+ * files configure them: what the compile cache hashes (compile/cache.ts). Undefined when the root
+ * files do not read as settings; compiling then says why.
+ */
+export async function projectFolders(dir: string): Promise<readonly string[] | undefined> {
+  const errors: CompileError[] = [];
+  const { resolved } = await readRoot(path.resolve(dir), errors);
+  if (errors.length > 0) return undefined;
+  return [...new Set([...resolved.modelPaths, ...resolved.macroPaths, ...resolved.seedPaths, ...resolved.testPaths].map(normalize))].sort();
+}
+
+/** schema.yml and dbt_project.yml: the settings, and the reader of schema.yml for its property blocks. */
+async function readRoot(root: string, errors: CompileError[]): Promise<{ resolved: ResolvedSettings; schemaReader: YamlReader | undefined; isDbtProject: boolean }> {
+  const schemaText = await readOptional(root, 'schema.yml');
+  const dbtText = await readOptional(root, 'dbt_project.yml');
+  if (schemaText === undefined && dbtText === undefined) {
+    throw new UsageError(`${root} is not a strata project: it has neither schema.yml nor dbt_project.yml`);
+  }
+  const schemaReader = reader('schema.yml', schemaText, errors);
+  const dbtReader = reader('dbt_project.yml', dbtText, errors);
+  const isDbtProject = dbtText !== undefined;
+  const resolved = resolveSettings(
+    root,
+    path.basename(root),
+    isDbtProject ? (dbtReader ? readDbtProject(dbtReader) : {}) : undefined,
+    schemaReader ? readProjectBlock(schemaReader) : undefined,
+  );
+  return { resolved, schemaReader, isDbtProject };
 }
 
 async function readOptional(dir: string, file: string): Promise<string | undefined> {

@@ -209,7 +209,7 @@ describe('dashboard', () => {
 
 describe('docs site', () => {
   it('has one lineage node per model, each opening its page', async () => {
-    const compiled = { ...(await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false })), targetDir: join(OUT, 'target') };
+    const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, join(OUT, 'target'));
     const dir = join(OUT, 'docs');
     await buildDocsSite(compiled, dir, fx.db.pool);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

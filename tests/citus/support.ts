@@ -9,6 +9,7 @@ import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { openTestProjectDb } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 /** The project itself, as every Citus test builds it. */
 export const PROJECT = join(import.meta.dirname, '..', '..');
@@ -159,7 +160,7 @@ export async function layoutOf(db: Database, node: string): Promise<string> {
 
 /** `npm run rollback` of the project (or of `projectDir`): its exit code. */
 export async function rollback(db: Database, projectDir = PROJECT): Promise<number> {
-  const compiled = await compileSelection({ projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+  const compiled = await compileSelection({ projectDir, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
   return runRollback(compiled, db, () => {});
 }
 

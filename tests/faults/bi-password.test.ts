@@ -10,6 +10,7 @@ import type { ProjectSettings } from '../../scripts/core/types.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { redactUrl } from '../../scripts/db/redact.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 // The summary's hint for BI tools, when the role's password was changed elsewhere (another
 // checkout on the same server): it must not point at a password file that no longer works.
@@ -51,11 +52,11 @@ describe('--vars of the wrong type', () => {
   it('is a usage error before anything opens a database', async () => {
     const fixture = join(import.meta.dirname, 'fixture');
     const options = { projectDir: fixture, select: [], exclude: [], threads: 1, fullRefresh: false };
-    const error = await compileSelection({ ...options, vars: { factor: 'three' } }).catch((e: unknown) => e);
+    const error = await compileSelection({ ...options, vars: { factor: 'three' } }, undefined, testTargetDir()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toBe('--vars: factor must be a whole number, not "three"');
     const warnings: string[] = [];
-    await compileSelection({ ...options, vars: { facter: 3 } }, (w) => warnings.push(w));
+    await compileSelection({ ...options, vars: { facter: 3 } }, (w) => warnings.push(w), testTargetDir());
     expect(warnings).toEqual(["--vars: facter is not a var of this project; did you mean 'factor'? (models that do not read it ignore it)"]);
   });
 });

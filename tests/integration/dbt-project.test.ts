@@ -4,6 +4,7 @@ import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { buildProject, fixture, openTestProjectDb } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 // A small dbt project (dbt_project.yml, property files under models/, seeds, a macro, the four
 // generic tests, a singular test, a source with freshness) builds unchanged with --project-dir.
@@ -56,7 +57,7 @@ describe('an unchanged dbt project', () => {
   });
 
   it('test-data runs the tests against what is published', async () => {
-    const compiled = await compileSelection({ projectDir: project, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+    const compiled = await compileSelection({ projectDir: project, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
     expect(await runDataTests(compiled, db, () => {})).toBe(0);
     await db.pool.query(`insert into stripe.payment (id, orderid, paymentmethod, amount) values (4, 4, 'bitcoin', 100)`);
     // stg_payments is a view onto the source: the published layer now shows a bad value

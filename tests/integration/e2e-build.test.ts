@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../scripts/db/connect.ts';
 import { buildProject, fixture, openTestProjectDb } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 const project = fixture('e2e');
 let testDb: TestDatabase;
@@ -131,7 +132,7 @@ describe('an end-to-end build of the fixture project', () => {
   it('rollback republishes the previous build', async () => {
     const { runRollback } = await import('../../scripts/cli/rollback.ts');
     const { compileSelection } = await import('../../scripts/cli/session.ts');
-    const compiled = await compileSelection({ projectDir: project, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+    const compiled = await compileSelection({ projectDir: project, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
     expect(await runRollback(compiled, db, () => {})).toBe(0);
     expect(await rows('select distinct marker from gold.customer_scores')).toEqual([{ marker: 1 }]);
     expect(await rows('select count(*)::int as n from silver.event_log')).toEqual([{ n: 3 }]);

@@ -101,7 +101,7 @@ describe('unchanged nodes are kept', () => {
     expect(afterDay['silver.customers']).not.toEqual(before['silver.customers']);
 
     // rollback shows the build before, kept rows and all; the next build writes the day again
-    const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+    const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
     expect(await runRollback(compiled, project.db, () => {})).toBe(0);
     expect(await goldSums()).toEqual(before);
     const rebuilt = await build();

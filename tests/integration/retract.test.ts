@@ -13,6 +13,7 @@ import { retractBatch } from '../../scripts/ingest/retract.ts';
 import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { expectIncrementalEqualsFullRefresh } from '../support/full-refresh.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 // Retracting a batch: batch A (history), batch B (a bad day), batch C (another day that repeats
 // some of B's lines exactly, so they are duplicates while B counts). Retract B, build: B's lines
@@ -153,7 +154,7 @@ describe('npm run load -- --retract', () => {
 
     // rollback to the build before the retraction: B's lines are back; the next build removes
     // them again (the retraction is pending again), as a full rebuild would
-    const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+    const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
     expect(await runRollback(compiled, db, () => {})).toBe(0);
     expect((await one<{ n: number }>('select count(*)::int as n from silver.order_lines where batch_id = $1', [batch.b])).n).toBeGreaterThan(100);
     await build();

@@ -8,6 +8,7 @@ import { applyRetention } from '../../scripts/publish/retention.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
 import type { Database } from '../../scripts/db/connect.ts';
 import { buildProject, fixture, useProjectDatabase, whyNot } from '../support/build.ts';
+import { testTargetDir } from '../support/scratch.ts';
 
 // The storage design (docs/storage.md) on a small project with every kind of stored node:
 // incremental append, delete+insert and merge models, check and timestamp snapshots, tables, a
@@ -41,7 +42,7 @@ async function land(db: Database, batch: number, fresh: number, restated: readon
 }
 
 async function rollback(db: Database): Promise<number> {
-  const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false });
+  const compiled = await compileSelection({ projectDir: PROJECT, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
   return runRollback(compiled, db, () => {});
 }
 

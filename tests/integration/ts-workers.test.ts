@@ -70,7 +70,7 @@ describe('a TypeScript model in a worker thread (fixture tests/fixtures/ts-worke
     await runMigrations(own.pool);
     let cancel = false;
     const options: CommonOptions = { projectDir: dir, select: [], exclude: [], vars: { spin: true }, threads: 4, fullRefresh: false };
-    const compiled = { ...(await compileSelection(options)), targetDir: testTargetDir() };
+    const compiled = await compileSelection(options, undefined, testTargetDir());
     const log = (line: string): void => {
       if (line.includes('computing without end')) cancel = true;
     };

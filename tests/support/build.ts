@@ -69,7 +69,7 @@ export async function buildProject(db: Database, projectDir: string, options: Bu
     fullRefresh: options.fullRefresh ?? false,
   };
   // test files build the same project at once: each writes target/ files in its own folder
-  const compiled = { ...(await compileSelection(common)), targetDir: testTargetDir() };
+  const compiled = await compileSelection(common, undefined, testTargetDir());
   return runBuild({ command: 'build', options: common, compiled, db, log: () => {}, ...(options.tsModels ? { tsModels: options.tsModels } : {}) });
 }
 

@@ -67,4 +67,24 @@ describe('writeCompiledArtifacts', () => {
     expect(await readFile(a, 'utf8')).toBe('select\n  id\nfrom\n  "pub"."orders"\n');
     await expect(readFile(b, 'utf8')).rejects.toThrow(/ENOENT/);
   });
+
+  it('writes nothing for a compile of the key it last wrote, and everything that differs for another', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'strata-write-'));
+    const resolve = (target: string) => `"pub"."${target.split('.').pop()}"`;
+    const manifest = compileProject(makeProject({ models: { 'models/bronze/a.sql': 'select 1 as id' } }));
+    const a = path.join(dir, 'compiled', 'models', 'bronze', 'a.sql');
+    await writeCompiledArtifacts(dir, manifest, resolve, 'key-1');
+    await writeFile(a, 'marker\n');
+    await writeFile(path.join(dir, 'manifest.json'), 'marker\n');
+    await writeCompiledArtifacts(dir, manifest, resolve, 'key-1');
+    expect(await readFile(a, 'utf8')).toBe('marker\n');
+    expect(await readFile(path.join(dir, 'manifest.json'), 'utf8')).toBe('marker\n');
+    // another key: the manifest is written again (the SQL file, whose SQL did not change, is not)
+    await writeCompiledArtifacts(dir, manifest, resolve, 'key-2');
+    expect(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(manifest)));
+    // the same key with manifest.json gone: written again
+    await rm(path.join(dir, 'manifest.json'));
+    await writeCompiledArtifacts(dir, manifest, resolve, 'key-2');
+    expect(JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(manifest)));
+  });
 });

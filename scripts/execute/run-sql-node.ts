@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { qualified, quoteIdent } from '../core/sql.ts';
 import type { PlannedNode } from '../core/types.ts';
 import { distribute, hasCitus } from './distribute.ts';
@@ -22,7 +22,11 @@ export async function runSqlNode(client: pg.PoolClient, planned: PlannedNode, de
     // next build forgets (as it forgets any unfinished build's).
     await client.query('set local synchronous_commit = off');
     const rows = await runSteps(client, planned, stepsFor(planned));
-    await storeOutput(client, planned, deferred ? (statements) => (later = statements) : undefined);
+    // storing checks the rows too (a unique index over the key): the server's detail names the
+    // duplicated key, so its error is reported as a statement's is
+    await storeOutput(client, planned, deferred ? (statements) => (later = statements) : undefined).catch((error: unknown) => {
+      throw error instanceof pg.DatabaseError ? toDatabaseError(error, { node: planned.node.id, file: planned.node.path, sql: '' }) : error;
+    });
     await client.query('commit');
     // the indexes only the next build reads: built beside the nodes that come next (deferred-indexes.ts)
     deferred?.run(planned, later);

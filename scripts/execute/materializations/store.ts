@@ -114,14 +114,22 @@ async function adopt(client: pg.PoolClient, p: PlannedNode, later?: LaterIndexes
     ];
     // configured indexes cover the current versions: a unique key is unique among current rows;
     // a partial index (`where`) keeps its own condition too (e.g. first occurrences of a key)
+    const keys = p.node.config.uniqueKey ?? [];
+    const nullsEqual = keys.length > 1 && (await serverVersion(client)) >= 150000;
     const unique: string[] = [];
     for (const ix of p.node.config.indexes) {
       const where = ix.where === undefined ? `${TO} is null` : `(${ix.where}) and ${TO} is null`;
+      // The index of a unique key of several columns treats nulls as equal (PostgreSQL 15+), as
+      // `unique_combination_of_columns` does: it then proves that test alone, where an index
+      // letting (1, null) repeat needed a scan for nulls first (audit/unique-index.ts; 0.28 s on
+      // Online Retail's staging, 7.3 s at 10 M lines). A key with a null cannot be replaced by
+      // delete+insert or merge (null = null is not true), so a second such row now fails the node,
+      // naming the key, instead of staying beside the first.
+      const nulls = ix.unique && nullsEqual && sameColumns(ix.columns, keys) ? ' nulls not distinct' : '';
       (ix.unique ? unique : lookups).push(
-        `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')}) where ${where}`,
+        `create ${ix.unique ? 'unique ' : ''}index on ${qualified(partition)} using ${ix.type ?? 'btree'} (${ix.columns.join(', ')})${nulls} where ${where}`,
       );
     }
-    const keys = p.node.config.uniqueKey ?? [];
     if (keys.length > 0 && !p.node.config.indexes.some((ix) => ix.columns[0] === keys[0])) {
       lookups.push(`create index on ${qualified(partition)} (${keys.map(quoteIdent).join(', ')}) where ${TO} is null`);
     }
@@ -160,6 +168,17 @@ export async function keepPublished(db: pg.Pool, p: PlannedNode, partition: Rela
   } finally {
     client.release();
   }
+}
+
+/** PostgreSQL's version as a number: 150004 for 15.4. */
+async function serverVersion(client: pg.PoolClient): Promise<number> {
+  const found = await client.query<{ v: number }>(`select current_setting('server_version_num')::int as v`);
+  return found.rows[0]?.v ?? 0;
+}
+
+/** The same columns in any order (configured index columns are written as configured, unquoted). */
+function sameColumns(columns: readonly string[], keys: readonly string[]): boolean {
+  return columns.length === keys.length && [...columns].sort().join('\0') === [...keys].sort().join('\0');
 }
 
 async function storedColumns(client: pg.Pool | pg.PoolClient, relation: Relation): Promise<readonly StoredColumn[]> {

@@ -165,7 +165,7 @@ async function executePlan(
       cancelled,
       runNode: async (planned) => {
         testSlots.nodeStarted();
-        const result = await unchanged.run(planned, () => runNode(planned, context)).finally(() => testSlots.nodeEnded());
+        const result = await unchanged.run(planned, (p) => runNode(p, context)).finally(() => testSlots.nodeEnded());
         await whileServerReturns(() => recordNode(db.pool, buildId, result));
         log(progressLine(planned, result));
         ran.set(result.id, result);

@@ -422,6 +422,12 @@ export interface PlannedNode {
    * (old and new versions of what it changed), from which key-scoped tests take the keys it touched.
    */
   readonly changed?: Relation;
+  /**
+   * A snapshot build whose inputs are the very versions the published build's run of it read
+   * (execute/keep-unchanged.ts): a snapshot is idempotent, so it records no change and only
+   * clears what unpublished builds left (materializations/snapshot.ts). Set at run time.
+   */
+  readonly inputsUnchanged?: true;
 }
 
 export interface PlannedTest {

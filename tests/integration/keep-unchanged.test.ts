@@ -65,6 +65,9 @@ describe('unchanged nodes are kept', () => {
     }
     // compares its inputs with the published build's, and names that build: written every build
     expect(kept.has('model.feature_drift')).toBe(false);
+    // a snapshot on inputs of the same versions records no change, and is not compared again
+    expect(kept.get('model.segment_history')).toBe(first.report.buildId);
+    expect(again.report.nodes.find((n) => n.id === 'model.segment_history')?.rows).toBe(0);
     expect(await liveGen('model.customer_features')).toBe(first.report.buildId);
     expect(await goldSums()).toEqual(before);
     const runs = await project.db.pool.query<{ n: number }>(
@@ -86,7 +89,7 @@ describe('unchanged nodes are kept', () => {
     await generate(project.db.pool, { customers: 20, seed: 42, start: '2011-12-10', days: 2 });
     const day = await build();
     const dayKept = keptIn(day);
-    for (const id of ['model.customer_features', 'model.customer_rfm', 'model.kpis']) expect(dayKept.has(id)).toBe(false);
+    for (const id of ['model.customer_features', 'model.customer_rfm', 'model.kpis', 'model.segment_history']) expect(dayKept.has(id)).toBe(false);
     // stg_airline_members reads bronze.load_batches, which the retail load moved: written again,
     // found equal to its published rows, and kept, so the airline nodes after it are kept too
     for (const id of ['model.stg_airline_members', 'model.loyalty_members', 'model.churn_coefficients', 'model.traveler_features']) {

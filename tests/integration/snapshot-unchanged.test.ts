@@ -1,0 +1,111 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../scripts/db/connect.ts';
+import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { scratchDir } from '../support/scratch.ts';
+
+// A snapshot whose inputs are the versions the published build's run of it read records no change
+// (execute/keep-unchanged.ts): it is not compared row by row again, and still forgets the row
+// versions a build that did not publish left behind.
+
+const SCHEMA = `version: 2
+project:
+  name: snapshot_unchanged
+  bi_role: snapshot_unchanged_bi
+  vars:
+    break_test: false
+models:
+  - name: history
+    description: People's totals over time (snapshot, check).
+`;
+
+const PEOPLE = 'id,total\n1,10\n2,20\n3,30\n';
+
+describe('a snapshot whose inputs did not change', () => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let project: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('snapshot_unchanged');
+    project = scratchDir('snapshot-unchanged');
+    for (const dir of ['models', 'seeds', 'tests/data']) await mkdir(join(project, dir), { recursive: true });
+    await writeFile(join(project, 'schema.yml'), SCHEMA);
+    await writeFile(join(project, 'seeds', 'people.csv'), PEOPLE);
+    await writeFile(
+      join(project, 'models', 'history.sql'),
+      `{{ config(materialized='snapshot', unique_key='id', strategy='check', check_cols=['total']) }}\nselect id, total from {{ ref('people') }} where public.snapshot_read()\n`,
+    );
+    // fails when the build is run with --vars '{break_test: true}'
+    await writeFile(join(project, 'tests', 'data', 'break_on_request.sql'), `select * from {{ ref('people') }} where {{ var('break_test') }}\n`);
+    db = await openTestProjectDb(testDb.url, project);
+    // each row the snapshot's query reads leaves a row here: a snapshot not run reads none
+    await db.pool.query(`
+      create table public.snapshot_reads (n int);
+      create function public.snapshot_read() returns boolean language sql volatile as
+        'insert into public.snapshot_reads values (1); select true'`);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  const build = async (vars: Record<string, unknown> = {}) => buildProject(db, project, { vars });
+  const history = async () =>
+    (await db.pool.query<{ row: string }>(`select t::text as row from analytics.history as t order by t::text`)).rows.map((r) => r.row);
+  const reads = async () => (await db.pool.query<{ n: number }>('select count(*)::int as n from public.snapshot_reads')).rows[0]!.n;
+  const node = (outcome: Awaited<ReturnType<typeof build>>) => outcome.report.nodes.find((n) => n.id === 'model.history')!;
+
+  it('records no change and is not compared again, forgets an unpublished build, and records the next change', async () => {
+    const first = await build();
+    expect(first.exitCode, whyNot(first)).toBe(0);
+    const published = await history();
+    expect(published).toHaveLength(3);
+
+    // nothing new: kept as of the published build, the same rows, its query not run
+    const readBefore = await reads();
+    expect(readBefore).toBe(3);
+    const again = await build();
+    expect(again.exitCode, whyNot(again)).toBe(0);
+    expect(node(again)).toMatchObject({ status: 'success', rows: 0, keptFrom: first.report.buildId });
+    expect(await reads()).toBe(readBefore);
+    expect(await history()).toEqual(published);
+
+    // a changed total in a build that fails: its row versions are written but never shown
+    await writeFile(join(project, 'seeds', 'people.csv'), PEOPLE.replace('2,20', '2,25'));
+    const failed = await build({ break_test: true });
+    expect(failed.exitCode).toBe(1);
+    expect(node(failed).keptFrom).toBeUndefined();
+    const partition = await db.pool.query<{ name: string }>(
+      `select format('%I.%I', physical_schema, physical_name) as name from strata_meta.live where node_id = 'model.history'`,
+    );
+    const leftover = async () =>
+      (await db.pool.query<{ n: number }>(`select count(*)::int as n from ${partition.rows[0]!.name} where _strata_from = $1`, [failed.report.buildId])).rows[0]!.n;
+    // person 2's closed version and its new current one
+    expect(await leftover()).toBe(2);
+    expect(await history()).toEqual(published);
+
+    // the seed as it was: the inputs are the published run's again, so no comparison, but the
+    // failed build's version is forgotten
+    await writeFile(join(project, 'seeds', 'people.csv'), PEOPLE);
+    const back = await build();
+    expect(back.exitCode, whyNot(back)).toBe(0);
+    expect(node(back)).toMatchObject({ rows: 0, keptFrom: again.report.buildId });
+    expect(await reads()).toBe(readBefore + 3);
+    expect(await leftover()).toBe(0);
+    expect(await history()).toEqual(published);
+
+    // a real change is recorded as before
+    await writeFile(join(project, 'seeds', 'people.csv'), PEOPLE.replace('3,30', '3,35'));
+    const changed = await build();
+    expect(changed.exitCode, whyNot(changed)).toBe(0);
+    expect(node(changed).keptFrom).toBeUndefined();
+    const rows = await db.pool.query<{ id: number; total: number; current: boolean }>(
+      `select id, total, dbt_valid_to is null as current from analytics.history order by id, dbt_valid_from`,
+    );
+    expect(rows.rows.map((r) => [Number(r.id), Number(r.total), r.current])).toEqual([[1, 10, true], [2, 20, true], [3, 30, false], [3, 35, true]]);
+  });
+});

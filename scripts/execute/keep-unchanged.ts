@@ -87,6 +87,9 @@ export class UnchangedNodes {
    * record is written under this build either way, for the next build to compare with.
    */
   private async runSnapshot(planned: PlannedNode, write: (planned: PlannedNode) => Promise<NodeResult>): Promise<NodeResult> {
+    // on Citus a reference node's rows are every build's, in one reference table (store-reference.ts)
+    this.citus ??= hasCitus(this.pool);
+    if (planned.node.config.reference === true && (await this.citus)) return write(planned);
     const id = planned.node.id;
     const definition = await this.definitionOf(planned.node);
     const inputs = await this.inputsOf(planned.node);

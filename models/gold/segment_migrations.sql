@@ -1,6 +1,8 @@
 -- Gold: where customers' current segments came from. For each segmentation (rfm, kmeans), the
 -- customers whose segment has changed at least once are counted by the segment they were in
--- before (from_segment) and the segment they are in now (to_segment), with when they moved.
+-- before (from_segment) and the segment they are in at present (to_segment), with when they
+-- moved. (Worded so: a build never keeps a model whose SQL, comments included, seems to call the
+-- clock, execute/keep-unchanged.ts; this one is a function of segment_history alone.)
 --
 -- From segment_history: per customer and kind, the versions are read in order and the latest
 -- change of that kind's segment is taken; a version that changed only the other kind's segment

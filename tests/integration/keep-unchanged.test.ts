@@ -67,6 +67,8 @@ describe('unchanged nodes are kept', () => {
     expect(kept.has('model.feature_drift')).toBe(false);
     // a snapshot on inputs of the same versions records no change, and is not compared again
     expect(kept.get('model.segment_history')).toBe(first.report.buildId);
+    // what reads it alone is kept with it
+    expect(kept.get('model.segment_migrations')).toBe(first.report.buildId);
     expect(again.report.nodes.find((n) => n.id === 'model.segment_history')?.rows).toBe(0);
     expect(await liveGen('model.customer_features')).toBe(first.report.buildId);
     expect(await goldSums()).toEqual(before);

@@ -152,7 +152,7 @@ changed_customer_months as (
 
 changed_firsts as (
 
-    -- each changed customer's first month, now (+1) and before (-1)
+    -- each changed customer's first month, as it is (+1) and as it was (-1)
     select sign, min(month_start) as month_start
     from changed_customer_months
     group by sign, customer_id

@@ -423,9 +423,9 @@ export interface PlannedNode {
    */
   readonly changed?: Relation;
   /**
-   * A snapshot build whose inputs are the very versions the published build's run of it read
-   * (execute/keep-unchanged.ts): a snapshot is idempotent, so it records no change and only
-   * clears what unpublished builds left (materializations/snapshot.ts). Set at run time.
+   * An incremental or snapshot build whose inputs are the very versions the published build's run
+   * of it read (execute/keep-unchanged.ts): it would change nothing, so it only clears what
+   * unpublished builds left (materializations/incremental.ts, snapshot.ts). Set at run time.
    */
   readonly inputsUnchanged?: true;
 }

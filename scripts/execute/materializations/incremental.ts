@@ -14,6 +14,9 @@ import { refreshStatistics, startVersionedSteps } from './versioned.ts';
  */
 export function incrementalSteps(p: PlannedNode): readonly Step[] {
   if (!p.isIncremental) return tableSteps(p, false);
+  // nothing it reads changed since the published build ran it (execute/keep-unchanged.ts): its
+  // query would find nothing new, so the build only forgets unpublished row versions
+  if (p.inputsUnchanged) return startVersionedSteps(p);
   return [
     ...startVersionedSteps(p),
     ...createTemp(p),

@@ -8,9 +8,9 @@ import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { scratchDir, testTargetDir } from '../support/scratch.ts';
 
-// A snapshot whose inputs are the versions the published build's run of it read records no change
-// (execute/keep-unchanged.ts): it is not compared row by row again, and still forgets the row
-// versions a build that did not publish left behind.
+// A snapshot or incremental model whose inputs are the versions the published build's run of it
+// read would change nothing (execute/keep-unchanged.ts): its query is not run again, and it still
+// forgets the row versions a build that did not publish left behind.
 
 const SCHEMA = `version: 2
 project:
@@ -21,11 +21,13 @@ project:
 models:
   - name: history
     description: People's totals over time (snapshot, check).
+  - name: latest
+    description: People's totals (incremental, delete+insert).
 `;
 
 const PEOPLE = 'id,total\n1,10\n2,20\n3,30\n';
 
-describe('a snapshot whose inputs did not change', () => {
+describe('a snapshot or incremental model whose inputs did not change', () => {
   let testDb: TestDatabase;
   let db: Database;
   let project: string;
@@ -39,6 +41,10 @@ describe('a snapshot whose inputs did not change', () => {
     await writeFile(
       join(project, 'models', 'history.sql'),
       `{{ config(materialized='snapshot', unique_key='id', strategy='check', check_cols=['total']) }}\nselect id, total from {{ ref('people') }} where public.snapshot_read()\n`,
+    );
+    await writeFile(
+      join(project, 'models', 'latest.sql'),
+      `{{ config(materialized='incremental', unique_key='id', incremental_strategy='delete+insert') }}\nselect id, total from {{ ref('people') }} where public.snapshot_read()\n`,
     );
     // fails when the build is run with --vars '{break_test: true}'
     await writeFile(join(project, 'tests', 'data', 'break_on_request.sql'), `select * from {{ ref('people') }} where {{ var('break_test') }}\n`);
@@ -59,7 +65,9 @@ describe('a snapshot whose inputs did not change', () => {
   const history = async () =>
     (await db.pool.query<{ row: string }>(`select t::text as row from analytics.history as t order by t::text`)).rows.map((r) => r.row);
   const reads = async () => (await db.pool.query<{ n: number }>('select count(*)::int as n from public.snapshot_reads')).rows[0]!.n;
-  const node = (outcome: Awaited<ReturnType<typeof build>>) => outcome.report.nodes.find((n) => n.id === 'model.history')!;
+  const node = (outcome: Awaited<ReturnType<typeof build>>, id = 'model.history') => outcome.report.nodes.find((n) => n.id === id)!;
+  const latest = async () =>
+    (await db.pool.query<{ row: string }>(`select t::text as row from analytics.latest as t order by t::text`)).rows.map((r) => r.row);
 
   it('records no change and is not compared again, forgets an unpublished build, and records the next change', async () => {
     const first = await build();
@@ -69,10 +77,12 @@ describe('a snapshot whose inputs did not change', () => {
 
     // nothing new: kept as of the published build, the same rows, its query not run
     const readBefore = await reads();
-    expect(readBefore).toBe(3);
+    expect(readBefore).toBe(6);
+    const latestRows = await latest();
     const again = await build();
     expect(again.exitCode, whyNot(again)).toBe(0);
     expect(node(again)).toMatchObject({ status: 'success', rows: 0, keptFrom: first.report.buildId });
+    expect(node(again, 'model.latest')).toMatchObject({ status: 'success', rows: 0, keptFrom: first.report.buildId });
     expect(await reads()).toBe(readBefore);
     expect(await history()).toEqual(published);
 
@@ -81,13 +91,15 @@ describe('a snapshot whose inputs did not change', () => {
     const failed = await build({ break_test: true });
     expect(failed.exitCode).toBe(1);
     expect(node(failed).keptFrom).toBeUndefined();
-    const partition = await db.pool.query<{ name: string }>(
-      `select format('%I.%I', physical_schema, physical_name) as name from strata_meta.live where node_id = 'model.history'`,
-    );
-    const leftover = async () =>
-      (await db.pool.query<{ n: number }>(`select count(*)::int as n from ${partition.rows[0]!.name} where _strata_from = $1`, [failed.report.buildId])).rows[0]!.n;
-    // person 2's closed version and its new current one
+    const leftover = async (id = 'model.history') => {
+      const partition = await db.pool.query<{ name: string }>(
+        `select format('%I.%I', physical_schema, physical_name) as name from strata_meta.live where node_id = $1`, [id]);
+      const found = await db.pool.query<{ n: number }>(`select count(*)::int as n from ${partition.rows[0]!.name} where _strata_from = $1`, [failed.report.buildId]);
+      return found.rows[0]!.n;
+    };
+    // person 2's closed version and its new current one; in latest, every row again (delete+insert of all)
     expect(await leftover()).toBe(2);
+    expect(await leftover('model.latest')).toBe(3);
     expect(await history()).toEqual(published);
 
     // the seed as it was: the inputs are the published run's again, so no comparison, but the
@@ -96,8 +108,12 @@ describe('a snapshot whose inputs did not change', () => {
     const back = await build();
     expect(back.exitCode, whyNot(back)).toBe(0);
     expect(node(back)).toMatchObject({ rows: 0, keptFrom: again.report.buildId });
-    expect(await reads()).toBe(readBefore + 3);
+    expect(node(back, 'model.latest')).toMatchObject({ rows: 0, keptFrom: again.report.buildId });
+    // the failed build read the seed's rows once for each model; this build, not at all
+    expect(await reads()).toBe(readBefore + 6);
+    expect(await latest()).toEqual(latestRows);
     expect(await leftover()).toBe(0);
+    expect(await leftover('model.latest')).toBe(0);
     expect(await history()).toEqual(published);
 
     // a real change is recorded as before

@@ -22,7 +22,7 @@ export interface RetentionResult {
  *   detach stays pending and is finalized by a later build), then `drop table`;
  * - row versions superseded at or before the oldest kept publication of their node (compaction);
  * - the recorded inputs (`strata_meta.node_inputs`) of partitions no kept publication shows, and
- *   of snapshot runs no kept publication shows its rows as of;
+ *   of incremental and snapshot runs no kept publication shows the node's rows as of;
  * - on Citus, the rows of reference nodes' builds that are not kept (a DELETE: readers of the
  *   other builds' rows neither wait nor are waited on), and reference tables nothing reads.
  * Kept: the newest publication and the publications of the last `keep` published, not discarded,
@@ -47,8 +47,8 @@ export async function applyRetention(pool: pg.Pool, keep: number, currentBuildId
   const partitions = await dropPartitions(pool, keptPublications, waitMs);
   const compactedRows = await compact(pool, keptPublications);
   const references = await dropReferenceBuilds(pool, keptPublications);
-  // what a dropped partition was computed from is of no more use (execute/keep-unchanged.ts); a
-  // snapshot's record is that of the build its kept publications show it as of (data_build)
+  // what a dropped partition was computed from is of no more use (execute/keep-unchanged.ts); an
+  // incremental model's or snapshot's record is that of the build a kept publication shows it as of (data_build)
   await pool.query(
     `delete from strata_meta.node_inputs i
       where i.build_id <> $2

@@ -1,11 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runRollback } from '../../scripts/cli/rollback.ts';
 import { compileSelection } from '../../scripts/cli/session.ts';
-import type { Database } from '../../scripts/db/connect.ts';
-import { buildProject, openTestProjectDb, whyNot } from '../support/build.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { buildProject, useProjectDatabase, whyNot } from '../support/build.ts';
 import { scratchDir, testTargetDir } from '../support/scratch.ts';
 
 // A snapshot or incremental model whose inputs are the versions the published build's run of it
@@ -28,12 +26,8 @@ models:
 const PEOPLE = 'id,total\n1,10\n2,20\n3,30\n';
 
 describe('a snapshot or incremental model whose inputs did not change', () => {
-  let testDb: TestDatabase;
-  let db: Database;
-  let project: string;
-
+  let project = '';
   beforeAll(async () => {
-    testDb = await createTestDatabase('snapshot_unchanged');
     project = scratchDir('snapshot-unchanged');
     for (const dir of ['models', 'seeds', 'tests/data']) await mkdir(join(project, dir), { recursive: true });
     await writeFile(join(project, 'schema.yml'), SCHEMA);
@@ -48,26 +42,23 @@ describe('a snapshot or incremental model whose inputs did not change', () => {
     );
     // fails when the build is run with --vars '{break_test: true}'
     await writeFile(join(project, 'tests', 'data', 'break_on_request.sql'), `select * from {{ ref('people') }} where {{ var('break_test') }}\n`);
-    db = await openTestProjectDb(testDb.url, project);
-    // each row the snapshot's query reads leaves a row here: a snapshot not run reads none
-    await db.pool.query(`
+  });
+  const database = useProjectDatabase('snapshot_unchanged', () => project);
+  beforeAll(async () => {
+    // each row the models' queries read leaves a row here: a model not run reads none
+    await database.db.pool.query(`
       create table public.snapshot_reads (n int);
       create function public.snapshot_read() returns boolean language sql volatile as
         'insert into public.snapshot_reads values (1); select true'`);
   });
 
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
-
-  const build = async (vars: Record<string, unknown> = {}) => buildProject(db, project, { vars });
+  const build = async (vars: Record<string, unknown> = {}) => buildProject(database.db, project, { vars });
   const history = async () =>
-    (await db.pool.query<{ row: string }>(`select t::text as row from analytics.history as t order by t::text`)).rows.map((r) => r.row);
-  const reads = async () => (await db.pool.query<{ n: number }>('select count(*)::int as n from public.snapshot_reads')).rows[0]!.n;
+    (await database.db.pool.query<{ row: string }>(`select t::text as row from analytics.history as t order by t::text`)).rows.map((r) => r.row);
+  const reads = async () => (await database.db.pool.query<{ n: number }>('select count(*)::int as n from public.snapshot_reads')).rows[0]!.n;
   const node = (outcome: Awaited<ReturnType<typeof build>>, id = 'model.history') => outcome.report.nodes.find((n) => n.id === id)!;
   const latest = async () =>
-    (await db.pool.query<{ row: string }>(`select t::text as row from analytics.latest as t order by t::text`)).rows.map((r) => r.row);
+    (await database.db.pool.query<{ row: string }>(`select t::text as row from analytics.latest as t order by t::text`)).rows.map((r) => r.row);
 
   it('records no change and is not compared again, forgets an unpublished build, and records the next change', async () => {
     const first = await build();
@@ -92,9 +83,9 @@ describe('a snapshot or incremental model whose inputs did not change', () => {
     expect(failed.exitCode).toBe(1);
     expect(node(failed).keptFrom).toBeUndefined();
     const leftover = async (id = 'model.history') => {
-      const partition = await db.pool.query<{ name: string }>(
+      const partition = await database.db.pool.query<{ name: string }>(
         `select format('%I.%I', physical_schema, physical_name) as name from strata_meta.live where node_id = $1`, [id]);
-      const found = await db.pool.query<{ n: number }>(`select count(*)::int as n from ${partition.rows[0]!.name} where _strata_from = $1`, [failed.report.buildId]);
+      const found = await database.db.pool.query<{ n: number }>(`select count(*)::int as n from ${partition.rows[0]!.name} where _strata_from = $1`, [failed.report.buildId]);
       return found.rows[0]!.n;
     };
     // person 2's closed version and its new current one; in latest, every row again (delete+insert of all)
@@ -121,7 +112,7 @@ describe('a snapshot or incremental model whose inputs did not change', () => {
     const changed = await build();
     expect(changed.exitCode, whyNot(changed)).toBe(0);
     expect(node(changed).keptFrom).toBeUndefined();
-    const rows = await db.pool.query<{ id: number; total: number; current: boolean }>(
+    const rows = await database.db.pool.query<{ id: number; total: number; current: boolean }>(
       `select id, total, dbt_valid_to is null as current from analytics.history order by id, dbt_valid_from`,
     );
     expect(rows.rows.map((r) => [Number(r.id), Number(r.total), r.current])).toEqual([[1, 10, true], [2, 20, true], [3, 30, false], [3, 35, true]]);
@@ -129,7 +120,7 @@ describe('a snapshot or incremental model whose inputs did not change', () => {
     // rolled back to the build before, whose inputs are the seed as it was: the record of that
     // build's run outlives the retention of later builds, so the next build need not compare
     const compiled = await compileSelection({ projectDir: project, select: [], exclude: [], vars: {}, threads: 1, fullRefresh: false }, undefined, testTargetDir());
-    expect(await runRollback(compiled, db, () => {})).toBe(0);
+    expect(await runRollback(compiled, database.db, () => {})).toBe(0);
     await writeFile(join(project, 'seeds', 'people.csv'), PEOPLE);
     const reads0 = await reads();
     const afterRollback = await build();

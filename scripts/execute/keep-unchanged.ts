@@ -52,13 +52,16 @@ export class UnchangedNodes {
 
   /** Runs a node with `write`, or keeps its published rows when nothing it computes or reads changed. */
   async run(planned: PlannedNode, write: (planned: PlannedNode) => Promise<NodeResult>): Promise<NodeResult> {
-    if (this.isVersioned(planned)) return this.runVersioned(planned, write);
-    if (!(await this.recorded(planned))) return write(planned);
+    const kind = await this.recordKind(planned);
+    if (kind === undefined) return write(planned);
+    const seen = await this.observe(planned.node);
+    return kind === 'versioned' ? this.runVersioned(planned, write, seen) : this.runTable(planned, write, seen);
+  }
+
+  /** A table, seed or TypeScript model: kept, written and found equal, or written. */
+  private async runTable(planned: PlannedNode, write: (planned: PlannedNode) => Promise<NodeResult>, { definition, inputs, known }: Observed): Promise<NodeResult> {
     const started = performance.now();
     const id = planned.node.id;
-    const definition = await this.definitionOf(planned.node);
-    const inputs = await this.inputsOf(planned.node);
-    const known = Object.values(inputs).every((v) => v !== null);
     // the published rows it may keep: a whole partition, known inputs, no --full-refresh
     const previous = known && planned.previous !== undefined && !planned.previous.versioned && !this.plan.fullRefresh ? planned.previous : undefined;
     const moved = previous === undefined ? undefined : await this.movedSince(previous.gen, id, definition, inputs);
@@ -89,14 +92,8 @@ export class UnchangedNodes {
    * with `inputsUnchanged`. Its record is written under this build either way, for the next build
    * to compare with.
    */
-  private async runVersioned(planned: PlannedNode, write: (planned: PlannedNode) => Promise<NodeResult>): Promise<NodeResult> {
-    // on Citus a reference node's rows are every build's, in one reference table (store-reference.ts)
-    this.citus ??= hasCitus(this.pool);
-    if (planned.node.config.reference === true && (await this.citus)) return write(planned);
+  private async runVersioned(planned: PlannedNode, write: (planned: PlannedNode) => Promise<NodeResult>, { definition, inputs, known }: Observed): Promise<NodeResult> {
     const id = planned.node.id;
-    const definition = await this.definitionOf(planned.node);
-    const inputs = await this.inputsOf(planned.node);
-    const known = Object.values(inputs).every((v) => v !== null);
     const previous = known && planned.isIncremental && !this.plan.fullRefresh ? planned.previous : undefined;
     const moved = previous === undefined ? undefined : await this.movedSince(previous.dataBuild, id, definition, inputs);
     const unchanged = previous !== undefined && moved?.length === 0;
@@ -106,11 +103,11 @@ export class UnchangedNodes {
     return unchanged ? { ...result, rows: 0, keptFrom: previous.dataBuild } : result;
   }
 
-  /** A SQL incremental model or snapshot whose SQL does not read the clock or a random number. */
-  private isVersioned(planned: PlannedNode): boolean {
-    const node = planned.node;
-    const m = node.config.materialized;
-    return node.language === 'sql' && (m === 'incremental' || m === 'snapshot') && !NOT_REPEATABLE.test(node.sql ?? '') && !NOT_REPEATABLE.test(node.sqlIncremental ?? '');
+  /** What a node computes and the versions of what it reads, and whether every one is known. */
+  private async observe(node: CompiledNode): Promise<Observed> {
+    const definition = await this.definitionOf(node);
+    const inputs = await this.inputsOf(node);
+    return { definition, inputs, known: Object.values(inputs).every((v) => v !== null) };
   }
 
   private async record(build: number, nodeId: string, definition: string, inputs: Readonly<Record<string, string | null>>): Promise<void> {
@@ -139,14 +136,21 @@ export class UnchangedNodes {
     return before !== undefined && sameInputs(before, inputs) ? { inputs, passedIn: build } : { inputs };
   }
 
-  /** Nodes whose definition and inputs are recorded, so a later build may keep them. */
-  private async recorded(planned: PlannedNode): Promise<boolean> {
+  /**
+   * Whether a later build may compare this node with a record of what it computed and read: a
+   * table, seed or TypeScript model, kept whole (`table`); an incremental SQL model or snapshot,
+   * which then does not run its query (`versioned`); or neither. Never SQL that reads the clock or
+   * a random number, nor, on Citus, a reference node, whose rows are every build's in one
+   * reference table (store-reference.ts).
+   */
+  private async recordKind(planned: PlannedNode): Promise<'table' | 'versioned' | undefined> {
     const node = planned.node;
-    // on Citus a reference node's rows are every build's, in one reference table (store-reference.ts)
     this.citus ??= hasCitus(this.pool);
-    if (node.config.reference === true && (await this.citus)) return false;
-    if (node.language === 'ts' || node.resourceType === 'seed') return true;
-    return node.config.materialized === 'table' && !NOT_REPEATABLE.test(node.sql ?? '');
+    if (node.config.reference === true && (await this.citus)) return undefined;
+    if (node.language === 'ts' || node.resourceType === 'seed') return 'table';
+    if (NOT_REPEATABLE.test(node.sql ?? '') || NOT_REPEATABLE.test(node.sqlIncremental ?? '')) return undefined;
+    const m = node.config.materialized;
+    return m === 'table' ? 'table' : m === 'incremental' || m === 'snapshot' ? 'versioned' : undefined;
   }
 
   /** The inputs that differ from those recorded with the partition `build` wrote; undefined when its definition differs or nothing is recorded. */
@@ -214,6 +218,14 @@ function sameInputs(before: Readonly<Record<string, string | null>>, now: Readon
 async function sameRows(pool: pg.Pool, p: PlannedNode): Promise<boolean> {
   const found = await pool.query<{ same: boolean }>(`select not ${rowsDiffer(qualified(p.target), qualified(p.publicRelation))} as same`);
   return found.rows[0]?.same === true;
+}
+
+/** What a node computes (its definition's hash) and the versions of its inputs (UnchangedNodes.observe). */
+interface Observed {
+  readonly definition: string;
+  readonly inputs: Record<string, string | null>;
+  /** every input's version is known */
+  readonly known: boolean;
 }
 
 /** The project's TypeScript under models/: a model's module and the helpers it may import. */

@@ -58,7 +58,7 @@ interface Entry {
 }
 
 /** The hash of everything a compile of `root` with `vars` reads; undefined when its root files do not read as settings. */
-export async function compileKey(root: string, vars: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+async function compileKey(root: string, vars: Readonly<Record<string, unknown>>): Promise<string | undefined> {
   const folders = await projectFolders(root).catch(() => undefined);
   if (folders === undefined) return undefined;
   const parts = await Promise.all([

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listFiles } from './files.ts';
 
 /** The folder of the runner's own code (scripts/), and the repository holding it. */
-export const RUNNER_DIR = join(import.meta.dirname, '..');
+const RUNNER_DIR = join(import.meta.dirname, '..');
 const RUNNER_ROOT = join(RUNNER_DIR, '..');
 
 /**

@@ -8,6 +8,34 @@ import { from as copyFrom } from 'pg-copy-streams';
  */
 const BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** COPY text gathered before it is sent: large pieces, but never more than this in memory. */
+export const PIECE_CHARS = 1 << 20;
+
+/**
+ * Runs `sql` (a `COPY … FROM STDIN`) with the text `chunks` yields (whole lines, each ending in
+ * `\n`), gathered into pieces of about PIECE_CHARS and sent with back-pressure; `onPiece` after
+ * each piece is sent. Resolves with the rows the server took. On any failure, the generator's
+ * included, the COPY is abandoned (the server rolls it back) and the error thrown again.
+ */
+export async function copyPieces(client: pg.PoolClient, sql: string, chunks: Iterable<string>, onPiece?: () => void): Promise<number> {
+  const copy = new CopyIn(client, sql);
+  try {
+    let piece = '';
+    for (const chunk of chunks) {
+      piece += chunk;
+      if (piece.length < PIECE_CHARS) continue;
+      await copy.write(piece);
+      piece = '';
+      onPiece?.();
+    }
+    await copy.write(piece);
+    return await copy.finish();
+  } catch (error) {
+    await copy.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
 /**
  * One `COPY … FROM STDIN` on a client, written to in large text pieces with back-pressure:
  * write() resolves once no more than BUFFER_BYTES wait to be sent, so a producer that awaits it

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { UsageError } from '../core/errors.ts';
 import { findLoadedBatch, landBatch, type BatchStart } from './batches.ts';
 import { generationFailure } from './load-failure.ts';
-import { CopyIn } from './copy-stream.ts';
+import { copyPieces } from './copy-stream.ts';
 import { copyRaw } from './copy-text.ts';
 import { archetypeOf } from './synthetic/customer.ts';
 import { copyLine } from './synthetic/format.ts';
@@ -34,9 +34,6 @@ export interface GenerateResult {
   readonly alreadyGenerated: boolean;
   readonly seconds: number;
 }
-
-/** COPY text gathered before it is sent: large pieces, but never more than this in memory. */
-const PIECE_CHARS = 1 << 20;
 
 /**
  * Writes synthetic transactions into landing.order_lines (same layout as a loaded Online Retail
@@ -147,53 +144,36 @@ async function copyLines(
   resolved: ResolvedOptions,
   onProgress?: (progress: GenerateProgress) => void,
 ): Promise<number> {
-  const copy = new CopyIn(
-    client,
-    'copy landing.order_lines (batch_id, source_file, source_line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, line_total, invoice_key) from stdin',
-  );
   const prefix = `${batchId}\t${copyRaw(sourceFile)}\t`;
   let lines = 0;
   let customersDone = 0;
-  let piece = '';
-  try {
+  function* text(): Generator<string> {
     for (const block of generateBlocks(resolved)) {
-      for (const line of block.lines) piece += prefix + copyLine(line, ++lines + 1); // line 1 is the CSV header
+      let chunk = '';
+      for (const line of block.lines) chunk += prefix + copyLine(line, ++lines + 1); // line 1 is the CSV header
       if (block.customer) customersDone++;
-      if (piece.length >= PIECE_CHARS) {
-        await copy.write(piece);
-        piece = '';
-        onProgress?.({ customersDone, customers: resolved.customers, lines });
-      }
+      yield chunk;
     }
-    await copy.write(piece);
-    const copied = await copy.finish();
-    if (copied !== lines) throw new Error(`the server took ${copied} lines but ${lines} were sent`);
-  } catch (error) {
-    await copy.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
   }
+  const copied = await copyPieces(
+    client,
+    'copy landing.order_lines (batch_id, source_file, source_line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country, line_total, invoice_key) from stdin',
+    text(),
+    () => onProgress?.({ customersDone, customers: resolved.customers, lines }),
+  );
+  if (copied !== lines) throw new Error(`the server took ${copied} lines but ${lines} were sent`);
   onProgress?.({ customersDone, customers: resolved.customers, lines });
   return lines;
 }
 
 /** Each customer's archetype, read again from its random stream (one draw each) rather than kept. */
 async function copyArchetypes(client: pg.PoolClient, batchId: number, resolved: ResolvedOptions): Promise<void> {
-  const copy = new CopyIn(client, 'copy landing.synthetic_archetypes (customer_id, archetype, batch_id) from stdin');
-  try {
-    let piece = '';
+  function* text(): Generator<string> {
     for (let index = 0; index < resolved.customers; index++) {
-      piece += `${resolved.firstCustomerId + index}\t${archetypeOf(resolved.seed, index).name}\t${batchId}\n`;
-      if (piece.length >= PIECE_CHARS) {
-        await copy.write(piece);
-        piece = '';
-      }
+      yield `${resolved.firstCustomerId + index}\t${archetypeOf(resolved.seed, index).name}\t${batchId}\n`;
     }
-    await copy.write(piece);
-    await copy.finish();
-  } catch (error) {
-    await copy.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
   }
+  await copyPieces(client, 'copy landing.synthetic_archetypes (customer_id, archetype, batch_id) from stdin', text());
 }
 
 /** Another synthetic run already used some of these customer ids: say so before generating anything. */

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { UsageError } from '../../../core/errors.ts';
 import { findLoadedBatch, landBatch, type BatchStart } from '../../batches.ts';
 import { generationFailure } from '../../load-failure.ts';
-import { CopyIn } from '../../copy-stream.ts';
+import { copyPieces } from '../../copy-stream.ts';
 import { copyRaw } from '../../copy-text.ts';
 import { TRAVEL_TABLES, type TravelTableName } from '../../travel/tables.ts';
 import { generateTraveller, travelArchetypeOf, type TravellerRows } from './traveller.ts';
@@ -54,8 +54,6 @@ export function resolveTravelOptions(options: TravelGenerateOptions): ResolvedTr
   }
   return resolved;
 }
-
-const PIECE_CHARS = 1 << 20;
 
 /**
  * Writes synthetic TravelTide data (users, sessions, flights, hotels) into the landing.travel_*
@@ -119,47 +117,31 @@ async function copyPass(
   each: (index: number) => TravellerRows,
 ): Promise<number> {
   const spec = TRAVEL_TABLES.find((t) => t.name === table)!;
-  const copy = new CopyIn(client, `copy ${spec.landing} (batch_id, source_file, source_line, ${spec.columns.map((c) => c.name).join(', ')}) from stdin`);
   const prefix = `${batchId}\t${copyRaw(sourceFile)}\t`;
   let written = 0;
-  let piece = '';
-  try {
+  function* text(): Generator<string> {
     for (let index = 0; index < users; index++) {
       const traveller = each(index);
       const rows = table === 'users' ? [traveller.user] : traveller[table];
-      for (const row of rows) piece += `${prefix}${++written + 1}\t${row}\n`;
-      if (piece.length >= PIECE_CHARS) {
-        await copy.write(piece);
-        piece = '';
-      }
+      let chunk = '';
+      for (const row of rows) chunk += `${prefix}${++written + 1}\t${row}\n`;
+      yield chunk;
     }
-    await copy.write(piece);
-    const copied = await copy.finish();
-    if (copied !== written) throw new Error(`the server took ${copied} ${table} rows but ${written} were sent`);
-    return written;
-  } catch (error) {
-    await copy.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
   }
+  const sql = `copy ${spec.landing} (batch_id, source_file, source_line, ${spec.columns.map((c) => c.name).join(', ')}) from stdin`;
+  const copied = await copyPieces(client, sql, text());
+  if (copied !== written) throw new Error(`the server took ${copied} ${table} rows but ${written} were sent`);
+  return written;
 }
 
+/** Each user's archetype, read again from its random stream rather than kept. */
 async function copyArchetypes(client: pg.PoolClient, batchId: number, resolved: ResolvedTravelOptions): Promise<void> {
-  const copy = new CopyIn(client, 'copy landing.travel_archetypes (user_id, archetype, batch_id) from stdin');
-  try {
-    let piece = '';
+  function* text(): Generator<string> {
     for (let index = 0; index < resolved.users; index++) {
-      piece += `${resolved.firstUserId + index}\t${travelArchetypeOf(resolved.seed, index).name}\t${batchId}\n`;
-      if (piece.length >= PIECE_CHARS) {
-        await copy.write(piece);
-        piece = '';
-      }
+      yield `${resolved.firstUserId + index}\t${travelArchetypeOf(resolved.seed, index).name}\t${batchId}\n`;
     }
-    await copy.write(piece);
-    await copy.finish();
-  } catch (error) {
-    await copy.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
   }
+  await copyPieces(client, 'copy landing.travel_archetypes (user_id, archetype, batch_id) from stdin', text());
 }
 
 /** Ids already used by landed users (real or synthetic): say so before generating anything. */

@@ -41,12 +41,14 @@ export async function compileSelection(
   targetDir: string = join(resolve(options.projectDir), 'target'),
 ): Promise<Compiled> {
   const root = resolve(options.projectDir);
+  // checked before compiling with them; a cached compile checks them against its settings
+  let warnings: readonly string[] | undefined;
   const { project, manifest, key } = await compileCached(root, targetDir, options.vars, async () => {
     const project = await loadProject(root);
-    checkVars(options.vars, project.settings);
+    warnings = checkVars(options.vars, project.settings);
     return { project, manifest: compileProject(project, { vars: options.vars }) };
   });
-  for (const warning of checkVars(options.vars, project.settings)) warn(warning);
+  for (const warning of warnings ?? checkVars(options.vars, project.settings)) warn(warning);
   const selected = selectNodes(manifest, { select: options.select, exclude: options.exclude });
   return { project, manifest, selected, targetDir, ...(key === undefined ? {} : { compileKey: key }) };
 }

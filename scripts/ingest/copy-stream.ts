@@ -9,7 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 const BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** COPY text gathered before it is sent: large pieces, but never more than this in memory. */
-export const PIECE_CHARS = 1 << 20;
+const PIECE_CHARS = 1 << 20;
 
 /**
  * Runs `sql` (a `COPY … FROM STDIN`) with the text `chunks` yields (whole lines, each ending in

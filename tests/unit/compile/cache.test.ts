@@ -1,6 +1,7 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { compileSelection } from '../../../scripts/cli/session.ts';
 import { CACHE_FILE, compileCached, type CompiledProject } from '../../../scripts/compile/cache.ts';
 import { compileProject } from '../../../scripts/compile/index.ts';
 import { loadProject } from '../../../scripts/load/index.ts';
@@ -97,5 +98,15 @@ describe('the compile cache', () => {
     await writeFile(join(root, 'schema.yml'), 'project: [unclosed\n');
     await expect(compile()).rejects.toThrow(/schema\.yml/);
     await expect(readFile(join(target, CACHE_FILE))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('warns once of an unknown var, whether the compile is made or taken from the cache', async () => {
+    const options = { projectDir: root, select: [], exclude: [], vars: { no_such_var: 1 }, threads: 1, fullRefresh: false };
+    for (const cached of [false, true]) {
+      const warned: string[] = [];
+      await compileSelection(options, (line) => warned.push(line), target);
+      expect([cached, warned]).toEqual([cached, [expect.stringMatching(/^--vars: no_such_var is not a var of this project/)]]);
+    }
+    expect(await readFile(join(target, CACHE_FILE))).toBeDefined();
   });
 });

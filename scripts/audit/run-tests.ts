@@ -3,6 +3,7 @@ import type { PlannedTest, TestResult } from '../core/types.ts';
 import type { Slots } from '../execute/test-slots.ts';
 import { whileServerReturns } from '../db/server-lost.ts';
 import { recordTests, type TestRecord } from '../report/records.ts';
+import { provedByNotNull } from './not-null-constraint.ts';
 import { countInOnePass, isRowTest, type RowTest } from './one-pass.ts';
 import { runTest, type TestOutcome } from './run-test.ts';
 import { provedByUniqueIndex } from './unique-index.ts';
@@ -28,7 +29,8 @@ export interface RunTestsOptions {
  *   pass over it (relationships run their own anti-join: TestCheck `ownQuery`); a test that
  *   counts failing rows there is run again on its own, so its
  *   failure count and failing rows are exactly what its own query returns;
- * - a `unique` test on a column with a unique index passes without a scan;
+ * - a `unique` test on a column with a unique index passes without a scan, and so does a
+ *   `not_null` test on a table column declared `not null`;
  * - every other test runs its own query.
  * A test the plan scoped to the rows this build added (PlannedTest.scopedToAdded) reads only them,
  * in the pass and in its own query, and says so in its message; so does a test scoped to the key
@@ -66,7 +68,9 @@ export async function runTests(pool: pg.Pool, buildId: number, all: readonly Pla
   }
   // recorded in the slots beside the tests that run, not one after another first
   if (notRun.length > 0) units.push(() => record(notRun, false));
-  for (const group of groupRowTests(tests)) {
+  const proved = await provedByNotNull(pool, tests).catch(() => new Set<PlannedTest>());
+  if (proved.size > 0) units.push(() => record([...proved].map((test) => [test, passed(test, 0, 'proved by a NOT NULL constraint')])));
+  for (const group of groupRowTests(tests.filter((test) => !proved.has(test)))) {
     units.push(async () => record(await runRowGroup(pool, group)));
   }
   for (const test of tests.filter((t) => !isRowTest(t))) {

@@ -91,7 +91,7 @@ async function indexedRelation(pool: pg.Pool, subject: string): Promise<{ oid: n
 }
 
 /** The column name a test's column text stands for, or undefined for an expression. */
-function plainColumn(text: string): string | undefined {
+export function plainColumn(text: string): string | undefined {
   if (/^[a-z_][a-z0-9_$]*$/.test(text)) return text;
   const quoted = /^"((?:[^"]|"")+)"$/.exec(text);
   return quoted ? quoted[1]!.replaceAll('""', '"') : undefined;

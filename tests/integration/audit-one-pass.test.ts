@@ -145,6 +145,38 @@ describe('data tests in one pass per model', () => {
     ]);
   });
 
+  it('a NOT NULL column of a table proves its not_null test without a scan; other columns and views still run', async () => {
+    await db.pool.query(`
+      create table public.declared (id int not null, note text);
+      insert into public.declared values (1, null), (2, 'b');
+      create view public.declared_view as select * from public.declared;`);
+    // the query and the pass's condition divide by zero on every row: a proved test never reads a row
+    const notNull = (relation: string, column: string, failing: string, scoped = false): PlannedTest => {
+      const t = planned(`not_null_${relation.replaceAll('"', '').replace('public.', '')}_${column}${scoped ? '_added' : ''}`, `select * from ${relation} where ${failing}`, {
+        kind: 'row', subjectId: 'source.public.declared', subject: relation, failsWhen: failing,
+      });
+      return { ...t, test: { ...t.test, test: 'not_null', column }, ...(scoped ? { scopedToAdded: true as const } : {}) };
+    };
+    const D = '"public"."declared"';
+    const V = '"public"."declared_view"';
+    const tests = [
+      notNull(D, 'id', '(1 / (id - id) is null)'),
+      notNull(D, 'note', notNullFails('note')),
+      notNull(V, 'id', '(1 / (id - id) is null)'),
+      notNull(D, 'id', '(1 / (id - id) is null)', true),
+    ];
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    const results = await runTests(db.pool, build, tests, { slots: pLimit(2) });
+    expect(results.map((r) => ({ status: r.status, failures: r.failures, proved: r.message === 'proved by a NOT NULL constraint' }))).toEqual([
+      { status: 'pass', failures: 0, proved: true },
+      // a nullable column holding a null: the test runs and finds it
+      { status: 'fail', failures: 1, proved: false },
+      // a view is not looked through, and a scoped test reads only its rows: both run their query
+      { status: 'error', failures: 0, proved: false },
+      { status: 'error', failures: 0, proved: false },
+    ]);
+  });
+
   it('a test scoped to the rows a build added reads only them, in the pass and in its own query', async () => {
     // the plan gives a scoped test its subject's view of the added rows (plan/scoped-tests.ts)
     await db.pool.query(`create view public.child_added as select * from public.child where amount = -1 or id = 1`);

@@ -177,6 +177,26 @@ describe('data tests in one pass per model', () => {
     ]);
   });
 
+  it('a unique test that no index proves groups by sorting, in its own transaction; other tests are planned as usual', async () => {
+    // each query reports the setting it ran under as its one failing row
+    const setting = `select current_setting('enable_hashagg') as enable_hashagg`;
+    const uniqueTest = planned('unique_sorted', setting, { kind: 'unique', subjectId: 'model.child', subject: C, columns: ['status'] });
+    const singular = planned('singular', setting);
+    const build = await startBuild(db.pool, { project: 'p', command: 'test', invokedBy: 'me', selected: [], vars: {}, fullRefresh: false });
+    await runTests(db.pool, build, [uniqueTest, singular], { slots: pLimit(1) });
+    const kept = await db.pool.query<{ test_id: string; rows: unknown[] }>(
+      `select test_id, json_agg(row_data) as rows from strata_meta.test_failures where build_id = $1 group by 1 order by 1`,
+      [build],
+    );
+    expect(kept.rows).toEqual([
+      { test_id: 'test.singular', rows: [{ enable_hashagg: 'on' }] },
+      { test_id: 'test.unique_sorted', rows: [{ enable_hashagg: 'off' }] },
+    ]);
+    // `set local`: the pool's sessions keep hashing for everything else
+    const after = await Promise.all([1, 2, 3].map(() => db.pool.query<{ s: string }>(`select current_setting('enable_hashagg') as s`)));
+    expect(after.map((r) => r.rows[0]!.s)).toEqual(['on', 'on', 'on']);
+  });
+
   it('a test scoped to the rows a build added reads only them, in the pass and in its own query', async () => {
     // the plan gives a scoped test its subject's view of the added rows (plan/scoped-tests.ts)
     await db.pool.query(`create view public.child_added as select * from public.child where amount = -1 or id = 1`);

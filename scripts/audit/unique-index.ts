@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { quoteIdent } from '../core/sql.ts';
 import type { PlannedTest } from '../core/types.ts';
+import { isScoped } from '../plan/scoped-tests.ts';
 
 /**
  * True when a valid unique index on exactly these columns (any order; no expression) proves the
@@ -46,7 +47,7 @@ export async function provedByUniqueIndex(pool: pg.Pool, test: PlannedTest): Pro
   if (index === undefined) return false;
   if (!index.nullable) return true;
   // a test scoped to what the build touched reads only that; the scan below would read every row
-  if (test.scopedToAdded || test.scopedToChanges || test.scopedToKeys) return false;
+  if (isScoped(test)) return false;
   // Several columns, nulls distinct, some of them nullable (a table made by `create table … as`
   // has no NOT NULL columns): the index lets rows with a null in a key column repeat, which the
   // test counts as equal. It proves the test when no row has one: a scan that only filters, where

@@ -1,9 +1,14 @@
-import type { CompiledTest, Manifest, PlannedNode, PublishedState, Relation } from '../core/types.ts';
+import type { CompiledTest, Manifest, PlannedNode, PlannedTest, PublishedState, Relation } from '../core/types.ts';
 
 /** The build view of the rows an incremental or snapshot build adds: `<target>__strata_added`. */
 export function addedRelationOf(target: Relation): Relation {
   // identifiers are cut at 63 bytes by PostgreSQL; cutting here keeps every mention identical
   return { schema: target.schema, name: `${target.name}__strata_added`.slice(0, 63) };
+}
+
+/** True when the plan scoped the test to part of its subject (the rows added or changed, or the keys touched). */
+export function isScoped(test: PlannedTest): boolean {
+  return test.scopedToAdded === true || test.scopedToChanges === true || test.scopedToKeys !== undefined;
 }
 
 /**
